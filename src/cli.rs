@@ -1,0 +1,269 @@
+//! The command-line surface. Every subcommand exists here with its final arguments and help.
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Safe production deploys for a Rails app on Heroku, with GitHub, Sentry and Slack.
+///
+/// bpdeploy turns the deploy routine into commands: see what ships (`preflight`), build and
+/// release (`deploy --watch`), watch Sentry after the release (`watch`), and recover
+/// (`triage`, `revert`, `rollback`). Try it safely with `bpdeploy demo`.
+#[derive(Debug, Parser)]
+#[command(name = "bpdeploy", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 ok, 1 failure, 2 usage, 3 not safe/unhealthy, 4 credentials, \
+5 another deploy in progress, 130 interrupted.\nDocs: README.md; `bpdeploy <command> --help`.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Heroku app name (overrides HEROKU_APP and [heroku] app)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub app: Option<String>,
+    /// Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only the result and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail on stderr; -vv logs every HTTP request (tokens are never logged)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Answer yes to confirmations (required by mutating commands without a TTY)
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Print every API call a mutating command would make, make none, exit 0
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict
+    Preflight(PreflightArgs),
+    /// Build the branch on Heroku, follow the build and the release phase, optionally watch
+    Deploy(DeployArgs),
+    /// Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict
+    Watch(WatchArgs),
+    /// Open (and optionally merge and deploy) a revert PR for a merged pull request
+    Revert(RevertArgs),
+    /// Roll the Heroku app back to an earlier release (code and config; never the database)
+    Rollback(RollbackArgs),
+    /// Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback
+    Triage(TriageArgs),
+    /// The Heroku Activity view: recent releases, their commits and status
+    Releases(ReleasesArgs),
+    /// Write a commented bpdeploy.toml, detecting what it can from this repository
+    Init(InitArgs),
+    /// Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on
+    Sandbox(SandboxArgs),
+    /// Walk the whole deploy routine against the built-in sandbox, narrated
+    Demo(DemoArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout
+    Man,
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Preflight(_) => "preflight",
+            Command::Deploy(_) => "deploy",
+            Command::Watch(_) => "watch",
+            Command::Revert(_) => "revert",
+            Command::Rollback(_) => "rollback",
+            Command::Triage(_) => "triage",
+            Command::Releases(_) => "releases",
+            Command::Init(_) => "init",
+            Command::Sandbox(_) => "sandbox",
+            Command::Demo(_) => "demo",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct PreflightArgs {
+    /// Start of the range (default: the commit of the app's current Heroku release;
+    /// offline: the local ref `heroku/<branch>` or `production` if present)
+    #[arg(long, value_name = "REV")]
+    pub from: Option<String>,
+    /// End of the range (default: origin/<branch>)
+    #[arg(long, value_name = "REV")]
+    pub to: Option<String>,
+    /// Git only: no API calls and no credentials
+    #[arg(long)]
+    pub offline: bool,
+    /// Run `git fetch origin <branch>` first, with your own git credentials
+    #[arg(long)]
+    pub fetch: bool,
+    /// Exit 3 when the verdict is stop
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct DeployArgs {
+    /// Branch to deploy (default: [github] branch)
+    #[arg(long, value_name = "B")]
+    pub branch: Option<String>,
+    /// Watch the release after it goes live (see `bpdeploy watch`)
+    #[arg(long)]
+    pub watch: bool,
+    /// Deploy despite a stop verdict or a deploy lock
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct WatchArgs {
+    /// Release to watch: vN, N or a release id (default: the current release)
+    #[arg(long, value_name = "vN|ID", conflicts_with = "build")]
+    pub release: Option<String>,
+    /// Follow a build (and the release it creates) before watching
+    #[arg(long, value_name = "ID")]
+    pub build: Option<String>,
+    /// How long to watch, e.g. 7m, 90s (default: [watch] duration)
+    #[arg(long, value_name = "D")]
+    pub duration: Option<String>,
+    /// How often to look, e.g. 15s (default: [watch] interval)
+    #[arg(long, value_name = "D")]
+    pub interval: Option<String>,
+    /// On a failing verdict, roll back to the previous code release
+    #[arg(long)]
+    pub auto_rollback: bool,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct RevertArgs {
+    /// The merged pull request: a number or its URL
+    #[arg(value_name = "PR")]
+    pub pull_request: String,
+    /// Merge the revert PR once it is open
+    #[arg(long)]
+    pub merge: bool,
+    /// Deploy after merging (implies --merge)
+    #[arg(long)]
+    pub deploy: bool,
+    /// Watch the deploy (implies --deploy)
+    #[arg(long)]
+    pub watch: bool,
+    /// The Sentry issue that motivated the revert, linked in the PR body
+    #[arg(long, value_name = "ISSUE")]
+    pub sentry: Option<String>,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct RollbackArgs {
+    /// Release to roll back to: v123, 123 or a release id (default: the previous code release)
+    #[arg(value_name = "RELEASE")]
+    pub release: Option<String>,
+    /// Watch the app after the rollback
+    #[arg(long)]
+    pub watch: bool,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct TriageArgs {
+    /// Sentry issue: numeric id, short id (RAILS-1A2) or URL (default: every new issue of the current release)
+    #[arg(value_name = "ISSUE")]
+    pub issue: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReleasesArgs {
+    /// How many releases to show
+    #[arg(short = 'n', long = "number", default_value_t = 15, value_name = "N")]
+    pub number: usize,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct InitArgs {
+    /// Overwrite an existing bpdeploy.toml
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Scenario {
+    Happy,
+    BuildFails,
+    ReleaseFails,
+    #[default]
+    ErrorSpike,
+    RevertConflict,
+    Experiment,
+    DataIssue,
+    FlakyApi,
+    SlowStream,
+}
+
+impl Scenario {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Happy => "happy",
+            Scenario::BuildFails => "build-fails",
+            Scenario::ReleaseFails => "release-fails",
+            Scenario::ErrorSpike => "error-spike",
+            Scenario::RevertConflict => "revert-conflict",
+            Scenario::Experiment => "experiment",
+            Scenario::DataIssue => "data-issue",
+            Scenario::FlakyApi => "flaky-api",
+            Scenario::SlowStream => "slow-stream",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// The drill to set up
+    #[arg(long, value_enum, default_value_t = Scenario::Happy)]
+    pub scenario: Scenario,
+    /// Port on 127.0.0.1 (default: any free port)
+    #[arg(long, default_value_t = 0, value_name = "P")]
+    pub port: u16,
+    /// Where to create the scratch repository (default: a new temporary directory)
+    #[arg(long, value_name = "DIR")]
+    pub repo_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// The drill to walk through
+    #[arg(long, value_enum, default_value_t = Scenario::ErrorSpike)]
+    pub scenario: Scenario,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+pub fn parse() -> Cli {
+    Cli::parse()
+}
+
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}

@@ -1,0 +1,353 @@
+//! Configuration: bpdeploy.toml, then the environment, then flags (flags win).
+//!
+//! Discovery: `--config`, else `BPDEPLOY_CONFIG`, else `bpdeploy.toml` found walking up from the
+//! current directory to the git root. Credentials are never read from here (see `credentials`).
+pub mod duration;
+pub mod endpoints;
+mod file;
+
+use crate::cli::GlobalArgs;
+use crate::env::Env;
+use crate::error::Diagnose;
+use crate::exit::Exit;
+pub use endpoints::Endpoints;
+use file::FileConfig;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const FILE_NAME: &str = "bpdeploy.toml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MergeMethod {
+    #[default]
+    Merge,
+    Squash,
+    Rebase,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file this came from, if any.
+    pub path: Option<PathBuf>,
+    /// The repository the commands work on: the config file's directory, else the current one.
+    pub root: PathBuf,
+    pub app: Option<String>,
+    pub github: GithubConfig,
+    pub sentry: SentryConfig,
+    pub slack_channel: Option<String>,
+    pub migrations: MigrationGlobs,
+    pub watch: WatchConfig,
+    pub triage: TriageConfig,
+    pub endpoints: Endpoints,
+}
+
+#[derive(Debug, Clone)]
+pub struct GithubConfig {
+    /// `owner/name`.
+    pub repo: Option<String>,
+    pub branch: String,
+    pub merge_method: MergeMethod,
+}
+
+#[derive(Debug, Clone)]
+pub struct SentryConfig {
+    pub org: Option<String>,
+    pub project: Option<String>,
+    pub environment: String,
+    /// Release name template: `{sha}`, `{short_sha}`, `{app}`.
+    pub release: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MigrationGlobs {
+    pub schema: Vec<String>,
+    pub data: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WatchConfig {
+    pub duration: Duration,
+    pub interval: Duration,
+    /// More new issues than this (each with at least `min_events` events) fails the watch.
+    pub max_new_issues: u32,
+    /// Error events per minute over the baseline rate beyond this ratio fails the watch.
+    pub max_error_rate_ratio: f64,
+    /// An issue or a rate needs at least this many events before it counts.
+    pub min_events: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TriageConfig {
+    /// Code paths of A/B tests and feature flags (substrings of file paths or function names).
+    pub experiment_patterns: Vec<String>,
+    /// Transactions whose errors rule out waiting (e.g. `CheckoutController#create`).
+    pub critical_transactions: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}:{line}: {message}")]
+    Parse { path: String, line: usize, message: String },
+    #[error("{origin}: {key}: {message}")]
+    Invalid { origin: String, key: String, message: String },
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
+    #[error("{what} is not configured")]
+    Missing { what: String, hint: String },
+}
+
+impl Diagnose for ConfigError {
+    fn exit(&self) -> Exit {
+        Exit::Failure
+    }
+    fn code(&self) -> String {
+        match self {
+            ConfigError::Parse { .. } | ConfigError::Invalid { .. } => "config_invalid",
+            ConfigError::Read { .. } => "config_unreadable",
+            ConfigError::Missing { .. } => "config_missing",
+        }
+        .into()
+    }
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            ConfigError::Parse { .. } | ConfigError::Invalid { .. } => {
+                "fix the value; `bpdeploy init --force` writes a commented example".into()
+            }
+            ConfigError::Read { .. } => "check the path given by --config or BPDEPLOY_CONFIG".into(),
+            ConfigError::Missing { hint, .. } => hint.clone(),
+        })
+    }
+}
+
+impl Config {
+    /// Finds and reads the config file, then layers the environment and the global flags on top.
+    pub fn load(global: &GlobalArgs, env: &Env) -> Result<Config, ConfigError> {
+        let path = discover(global, env)?;
+        let file = match &path {
+            Some(p) => read_file(p)?,
+            None => FileConfig::default(),
+        };
+        let root = match &path {
+            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_else(|| env.cwd.clone()),
+            None => git_root(&env.cwd).unwrap_or_else(|| env.cwd.clone()),
+        };
+        let origin = path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| FILE_NAME.into());
+        resolve(file, global, env, path, root, &origin)
+    }
+
+    /// The Heroku app, or an error that says how to set it.
+    pub fn require_app(&self) -> Result<&str, ConfigError> {
+        self.app.as_deref().ok_or_else(|| ConfigError::Missing {
+            what: "the Heroku app".into(),
+            hint: "pass --app NAME, set HEROKU_APP, or add `[heroku] app = \"…\"` to bpdeploy.toml (`bpdeploy init`)"
+                .into(),
+        })
+    }
+
+    /// The GitHub repository as (owner, name).
+    pub fn require_repo(&self) -> Result<(&str, &str), ConfigError> {
+        let repo = self.github.repo.as_deref().ok_or_else(|| ConfigError::Missing {
+            what: "the GitHub repository".into(),
+            hint: "add `[github] repo = \"owner/name\"` to bpdeploy.toml (`bpdeploy init` detects it from origin)"
+                .into(),
+        })?;
+        Ok(repo.split_once('/').expect("validated at load"))
+    }
+
+    pub fn require_sentry(&self) -> Result<(&str, &str), ConfigError> {
+        match (&self.sentry.org, &self.sentry.project) {
+            (Some(o), Some(p)) => Ok((o, p)),
+            _ => Err(ConfigError::Missing {
+                what: "the Sentry org and project".into(),
+                hint: "add `[sentry] org = \"…\"` and `project = \"…\"` to bpdeploy.toml".into(),
+            }),
+        }
+    }
+
+    /// The Sentry release name for a commit, from the `[sentry] release` template.
+    pub fn release_name(&self, sha: &str) -> String {
+        let app = self.app.as_deref().unwrap_or("");
+        self.sentry.release.replace("{sha}", sha).replace("{short_sha}", &sha[..sha.len().min(7)]).replace("{app}", app)
+    }
+}
+
+fn discover(global: &GlobalArgs, env: &Env) -> Result<Option<PathBuf>, ConfigError> {
+    let explicit = global.config.clone().or_else(|| env.get("BPDEPLOY_CONFIG").map(PathBuf::from));
+    if let Some(p) = explicit {
+        let p = if p.is_absolute() { p } else { env.cwd.join(p) };
+        if !p.is_file() {
+            return Err(ConfigError::Read { path: p.display().to_string(), message: "no such file".into() });
+        }
+        return Ok(Some(p));
+    }
+    let mut dir = Some(env.cwd.as_path());
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Ok(Some(candidate));
+        }
+        if d.join(".git").exists() {
+            break; // the git root bounds the search
+        }
+        dir = d.parent();
+    }
+    Ok(None)
+}
+
+fn git_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ConfigError::Read { path: shown.clone(), message: e.to_string() })?;
+    toml::from_str(&text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+        ConfigError::Parse { path: shown, line, message: e.message().trim().replace('\n', " ") }
+    })
+}
+
+fn resolve(
+    file: FileConfig,
+    global: &GlobalArgs,
+    env: &Env,
+    path: Option<PathBuf>,
+    root: PathBuf,
+    origin: &str,
+) -> Result<Config, ConfigError> {
+    let invalid = |origin: &str, key: &str, message: String| ConfigError::Invalid {
+        origin: origin.to_string(),
+        key: key.to_string(),
+        message,
+    };
+    // Each value: (value, where it came from) so errors name the variable or the file.
+    let pick = |var: &[&str], from_file: Option<String>| -> Option<(String, String)> {
+        for v in var {
+            if let Some(val) = env.get(v) {
+                return Some((val, format!("environment variable {v}")));
+            }
+        }
+        from_file.map(|v| (v, origin.to_string()))
+    };
+
+    let url = |key: &str, vars: &[&str], from_file: Option<String>, default: &str| -> Result<url::Url, ConfigError> {
+        match pick(vars, from_file) {
+            Some((v, src)) => endpoints::parse_base(&v).map_err(|m| invalid(&src, key, m)),
+            None => Ok(endpoints::parse_base(default).expect("default URL")),
+        }
+    };
+    let heroku = url("heroku.url", &["BPDEPLOY_HEROKU_URL"], file.heroku.url, endpoints::HEROKU)?;
+    let github = url("github.url", &["BPDEPLOY_GITHUB_URL"], file.github.url, endpoints::GITHUB)?;
+    let github_graphql = match pick(&["BPDEPLOY_GITHUB_GRAPHQL_URL"], file.github.graphql_url) {
+        Some((v, src)) => {
+            let mut u = endpoints::parse_base(&v).map_err(|m| invalid(&src, "github.graphql_url", m))?;
+            // The GraphQL endpoint is a full URL, not a base.
+            let p = u.path().trim_end_matches('/').to_string();
+            u.set_path(&p);
+            u
+        }
+        None => endpoints::derive_graphql(&github),
+    };
+    let sentry = url("sentry.url", &["BPDEPLOY_SENTRY_URL", "SENTRY_URL"], file.sentry.url, endpoints::SENTRY)?;
+    let slack = url("slack.url", &["BPDEPLOY_SLACK_URL"], file.slack.url, endpoints::SLACK)?;
+
+    let app = global
+        .app
+        .clone()
+        .or_else(|| env.get("HEROKU_APP"))
+        .or_else(|| env.get("BPDEPLOY_HEROKU_APP"))
+        .or(file.heroku.app);
+
+    let repo = pick(&["BPDEPLOY_GITHUB_REPO"], file.github.repo);
+    if let Some((r, src)) = &repo {
+        let ok = r.split_once('/').is_some_and(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'));
+        if !ok {
+            return Err(invalid(src, "github.repo", format!("expected \"owner/name\", got {r:?}")));
+        }
+    }
+    let branch = pick(&["BPDEPLOY_GITHUB_BRANCH"], file.github.branch).map(|v| v.0).unwrap_or_else(|| "master".into());
+
+    let release = pick(&["BPDEPLOY_SENTRY_RELEASE"], file.sentry.release);
+    if let Some((t, src)) = &release {
+        let stripped = t.replace("{sha}", "").replace("{short_sha}", "").replace("{app}", "");
+        if stripped.contains('{') || stripped.contains('}') {
+            return Err(invalid(
+                src,
+                "sentry.release",
+                format!("unknown placeholder in {t:?} (use {{sha}}, {{short_sha}}, {{app}})"),
+            ));
+        }
+        if !t.contains("{sha}") && !t.contains("{short_sha}") {
+            return Err(invalid(src, "sentry.release", "the template must contain {sha} or {short_sha}".into()));
+        }
+    }
+
+    let watch_duration = |key: &str, var: &str, from_file: Option<Duration>, default: Duration| match env.get(var) {
+        Some(v) => duration::parse(&v).map_err(|m| invalid(&format!("environment variable {var}"), key, m)),
+        None => Ok(from_file.unwrap_or(default)),
+    };
+    let watch = WatchConfig {
+        duration: watch_duration(
+            "watch.duration",
+            "BPDEPLOY_WATCH_DURATION",
+            file.watch.duration,
+            Duration::from_secs(7 * 60),
+        )?,
+        interval: watch_duration(
+            "watch.interval",
+            "BPDEPLOY_WATCH_INTERVAL",
+            file.watch.interval,
+            Duration::from_secs(15),
+        )?,
+        max_new_issues: file.watch.max_new_issues.unwrap_or(0),
+        max_error_rate_ratio: file.watch.max_error_rate_ratio.unwrap_or(2.0),
+        min_events: file.watch.min_events.unwrap_or(5),
+    };
+    if watch.interval.is_zero() {
+        return Err(invalid(origin, "watch.interval", "must be greater than zero".into()));
+    }
+
+    Ok(Config {
+        path,
+        root,
+        app,
+        github: GithubConfig {
+            repo: repo.map(|r| r.0),
+            branch,
+            merge_method: file.github.merge_method.unwrap_or_default(),
+        },
+        sentry: SentryConfig {
+            org: pick(&["BPDEPLOY_SENTRY_ORG", "SENTRY_ORG"], file.sentry.org).map(|v| v.0),
+            project: pick(&["BPDEPLOY_SENTRY_PROJECT", "SENTRY_PROJECT"], file.sentry.project).map(|v| v.0),
+            environment: pick(&["BPDEPLOY_SENTRY_ENVIRONMENT"], file.sentry.environment)
+                .map(|v| v.0)
+                .unwrap_or_else(|| "production".into()),
+            release: release.map(|v| v.0).unwrap_or_else(|| "{sha}".into()),
+        },
+        slack_channel: pick(&["BPDEPLOY_SLACK_CHANNEL"], file.slack.channel).map(|v| v.0),
+        migrations: MigrationGlobs {
+            schema: file
+                .migrations
+                .schema
+                .unwrap_or_else(|| vec!["db/migrate/*.rb".into(), "db/post_migrate/*.rb".into()]),
+            data: file.migrations.data.unwrap_or_else(|| vec!["db/data/*.rb".into()]),
+        },
+        watch,
+        triage: TriageConfig {
+            experiment_patterns: file.triage.experiment_patterns.unwrap_or_else(|| {
+                vec![
+                    "experiment".into(),
+                    "ab_test".into(),
+                    "split_test".into(),
+                    "feature_flag".into(),
+                    "flipper".into(),
+                ]
+            }),
+            critical_transactions: file.triage.critical_transactions.unwrap_or_default(),
+        },
+        endpoints: Endpoints { heroku, github, github_graphql, sentry, slack },
+    })
+}

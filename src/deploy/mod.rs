@@ -1,0 +1,1 @@
+//! The deploy: a pure phase/event/action state machine and the async driver that performs it.

@@ -1,0 +1,53 @@
+//! The exit codes scripts rely on. The README table is tested against `Exit::ALL`.
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exit {
+    /// Success; a healthy verdict.
+    Success,
+    /// Failure: an API error, bad input, a bug.
+    Failure,
+    /// Usage error, including a mutating command with no TTY and no `--yes`.
+    Usage,
+    /// Not safe or unhealthy: preflight stop with `--strict`, build or release phase failed,
+    /// watch verdict failing.
+    Unsafe,
+    /// Credentials missing or rejected.
+    Credentials,
+    /// Another deploy is in progress.
+    Locked,
+    /// Interrupted (Ctrl-C).
+    Interrupted,
+}
+
+impl Exit {
+    pub const ALL: [Exit; 7] =
+        [Exit::Success, Exit::Failure, Exit::Usage, Exit::Unsafe, Exit::Credentials, Exit::Locked, Exit::Interrupted];
+
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Failure => 1,
+            Exit::Usage => 2,
+            Exit::Unsafe => 3,
+            Exit::Credentials => 4,
+            Exit::Locked => 5,
+            Exit::Interrupted => 130,
+        }
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "success; verdict healthy or go",
+            Exit::Failure => "failure: API error, bad input, bug",
+            Exit::Usage => "usage error, including a mutating command with no TTY and no --yes",
+            Exit::Unsafe => {
+                "not safe or unhealthy: preflight stop with --strict, build or release phase failed, watch verdict failing"
+            }
+            Exit::Credentials => "credentials missing or rejected",
+            Exit::Locked => "another deploy is in progress",
+            Exit::Interrupted => "interrupted (Ctrl-C); remote work was not cancelled",
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! bpdeploy: safe production deploys for a Rails app on Heroku, with GitHub, Sentry and Slack.
+//!
+//! `run()` resolves the terminal facts and the environment once, dispatches the command, and
+//! maps its outcome or error to an exit code (see [`exit::Exit`]).
+pub mod api;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod context;
+pub mod credentials;
+pub mod deploy;
+pub mod env;
+pub mod error;
+pub mod exit;
+pub mod git;
+pub mod preflight;
+pub mod sandbox;
+pub mod triage;
+pub mod ui;
+
+use clap::Parser;
+use context::Context;
+use error::Failure;
+use exit::Exit;
+use std::ffi::OsString;
+
+/// Parses arguments and runs. A usage error in `--json` mode is reported as JSON too.
+pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
+    let argv: Vec<OsString> = args.into_iter().collect();
+    match cli::Cli::try_parse_from(&argv) {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let wants_json = argv.iter().any(|a| a == "--json");
+            if wants_json && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let message = e.kind().as_str().map(str::to_string).unwrap_or_else(|| first_line(&e.to_string()));
+                let failure = Failure::usage(message).with_hint("run `bpdeploy --help`");
+                println!("{}", serde_json::json!({ "error": failure }));
+                return Exit::Usage.code();
+            }
+            let _ = e.print();
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    return Exit::Usage.code();
+                }
+                return Exit::Success.code();
+            }
+            Exit::Usage.code()
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim_start_matches("error: ").to_string()
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: cli::Cli) -> u8 {
+    let env = env::Env::from_process();
+    let ui = ui::Ui::resolve(&cli.global, &env);
+    init_tracing(cli.global.verbose);
+    let ctx = Context::new(cli.global.clone(), env, ui.clone());
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            ui.error(&Failure::new(Exit::Failure, "runtime", format!("cannot start the async runtime: {e}")));
+            return Exit::Failure.code();
+        }
+    };
+    let handles_interrupt = commands::handles_interrupt(&cli.command);
+    let result = runtime.block_on(async {
+        if handles_interrupt {
+            return commands::dispatch(&ctx, cli.command).await;
+        }
+        tokio::select! {
+            r = commands::dispatch(&ctx, cli.command) => r,
+            _ = tokio::signal::ctrl_c() => Err(Failure::new(Exit::Interrupted, "interrupted", "interrupted").into()),
+        }
+    });
+    // Don't wait for background tasks (a sandbox server, an idle stream) on the way out.
+    runtime.shutdown_background();
+    match result {
+        Ok(outcome) => {
+            ui::render::emit(&ui, outcome.as_ref());
+            outcome.exit().code()
+        }
+        Err(err) => {
+            let failure = Failure::from_anyhow(&err);
+            ui.error(&failure);
+            failure.exit.code()
+        }
+    }
+}
+
+/// `-v` shows progress detail, `-vv` every HTTP request (method, path, status; never a token).
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => tracing::Level::INFO,
+        2 => tracing::Level::DEBUG,
+        _ => tracing::Level::TRACE,
+    };
+    let _ = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).with_target(false).try_init();
+}

@@ -1,0 +1,1 @@
+//! What is about to ship: range, pull requests, migrations (classify + lint), CI, baseline, verdict.

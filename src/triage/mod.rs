@@ -1,0 +1,1 @@
+//! Evidence gathering and the decision tree after something breaks.

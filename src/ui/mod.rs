@@ -1,0 +1,175 @@
+//! The only code that writes to the terminal. Terminal facts are resolved once into [`Ui`].
+pub mod progress;
+pub mod render;
+pub mod sanitize;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::env::Env;
+use crate::error::Failure;
+use crate::exit::Exit;
+use console::Style;
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+
+/// Everything downstream needs to know about the terminal, decided once.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub yes: bool,
+    pub dry_run: bool,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub stdin_tty: bool,
+    /// Colour on stdout / stderr.
+    pub color_out: bool,
+    pub color_err: bool,
+}
+
+impl Ui {
+    pub fn resolve(global: &GlobalArgs, env: &Env) -> Ui {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let stdin_tty = std::io::stdin().is_terminal();
+        let color = |tty: bool| match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                if env.get("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                    false
+                } else if env.get("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+                    true
+                } else {
+                    tty && env.get("TERM").as_deref() != Some("dumb")
+                }
+            }
+        };
+        Ui {
+            json: global.json,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            yes: global.yes,
+            dry_run: global.dry_run,
+            stdout_tty,
+            stderr_tty,
+            stdin_tty,
+            color_out: color(stdout_tty) && !global.json,
+            color_err: color(stderr_tty),
+        }
+    }
+
+    /// A plain, non-interactive Ui (tests, the demo's inner commands).
+    pub fn plain() -> Ui {
+        Ui {
+            json: false,
+            quiet: false,
+            verbose: 0,
+            yes: true,
+            dry_run: false,
+            stdout_tty: false,
+            stderr_tty: false,
+            stdin_tty: false,
+            color_out: false,
+            color_err: false,
+        }
+    }
+
+    /// Spinners and live panels only where a person is watching stderr.
+    pub fn live(&self) -> bool {
+        self.stderr_tty && !self.quiet
+    }
+
+    pub fn interactive(&self) -> bool {
+        self.stdin_tty && self.stderr_tty
+    }
+
+    /// Writes the result to stdout. A closed pipe (`| head`) is not an error.
+    pub fn out(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    }
+
+    /// One JSON document on stdout.
+    pub fn out_json<T: Serialize>(&self, value: &T) {
+        let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+        self.out(&format!("{text}\n"));
+    }
+
+    /// One NDJSON line on stdout (deploy and watch events).
+    pub fn event<T: Serialize>(&self, value: &T) {
+        if let Ok(text) = serde_json::to_string(value) {
+            self.out(&format!("{text}\n"));
+        }
+    }
+
+    /// Progress and narration on stderr; silent with --quiet.
+    pub fn info(&self, text: &str) {
+        if !self.quiet {
+            eprintln_safe(text);
+        }
+    }
+
+    /// Detail shown with -v.
+    pub fn detail(&self, text: &str) {
+        if self.verbose > 0 && !self.quiet {
+            eprintln_safe(text);
+        }
+    }
+
+    pub fn warn(&self, text: &str) {
+        eprintln_safe(&format!("{} {}", self.err_style(Style::new().yellow().bold()).apply_to("warning:"), text));
+    }
+
+    /// Reports an error: JSON on stdout in --json mode, one line plus a hint on stderr otherwise.
+    pub fn error(&self, failure: &Failure) {
+        if self.json {
+            self.out_json(&serde_json::json!({ "error": failure }));
+            return;
+        }
+        let label = self.err_style(Style::new().red().bold()).apply_to("error:");
+        eprintln_safe(&format!("{label} {}", sanitize::one_line(&failure.message)));
+        if let Some(hint) = &failure.hint {
+            let label = self.err_style(Style::new().cyan()).apply_to("hint:");
+            eprintln_safe(&format!("{label} {}", sanitize::one_line(hint)));
+        }
+    }
+
+    /// Asks a yes/no question on a TTY; without one, a mutating command needs --yes.
+    pub fn confirm(&self, question: &str) -> Result<bool, Failure> {
+        if self.yes {
+            return Ok(true);
+        }
+        if self.dry_run {
+            return Ok(true);
+        }
+        if !self.interactive() || self.json {
+            return Err(Failure::new(Exit::Usage, "confirmation_required", format!("{question} needs confirmation"))
+                .with_hint("no TTY to ask on: pass --yes to confirm, or --dry-run to see what would happen"));
+        }
+        dialog(question)
+    }
+
+    pub fn out_style(&self, style: Style) -> Style {
+        style.force_styling(self.color_out)
+    }
+
+    pub fn err_style(&self, style: Style) -> Style {
+        style.force_styling(self.color_err)
+    }
+}
+
+fn dialog(question: &str) -> Result<bool, Failure> {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(Exit::Failure, "stdin", format!("reading the answer: {e}")))?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+fn eprintln_safe(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+}

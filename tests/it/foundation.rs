@@ -1,0 +1,1 @@
+//! Tests of the foundation: CLI surface, config, credentials, output, exit codes.

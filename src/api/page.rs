@@ -36,19 +36,19 @@ pub async fn heroku<T: DeserializeOwned>(
     Ok(truncate(items, want))
 }
 
-/// Follows GitHub's `Link` paging. `pick` takes the items out of one page's body (an array, or
-/// a field of an object such as `check_runs`).
-pub async fn github<T>(
+/// Follows GitHub's `Link` paging. Each page is an array, or an object whose `field` holds
+/// the array (`check_runs`).
+pub async fn github<T: DeserializeOwned>(
     core: &HttpCore,
     call: Call,
     want: Option<usize>,
-    pick: impl Fn(&Reply) -> Result<Vec<T>, ApiError>,
+    field: Option<&str>,
 ) -> Result<Vec<T>, ApiError> {
     let mut items = vec![];
     let mut call = call;
     for _ in 0..core.settings().page_cap {
         let reply = core.send(&call).await?;
-        items.extend(pick(&reply)?);
+        items.extend(page_items::<T>(&reply, field)?);
         let next = reply.header("link").and_then(|l| link_next(l).map(|(url, _)| url));
         match next {
             Some(url) if !enough(&items, want) => {
@@ -62,6 +62,14 @@ pub async fn github<T>(
     }
     capped(core, &call);
     Ok(truncate(items, want))
+}
+
+fn page_items<T: DeserializeOwned>(reply: &Reply, field: Option<&str>) -> Result<Vec<T>, ApiError> {
+    let Some(field) = field else { return reply.json() };
+    let mut body: Value = reply.json()?;
+    let list =
+        body.get_mut(field).map(Value::take).ok_or_else(|| reply.decode_error(format!("missing field `{field}`")))?;
+    serde_json::from_value(list).map_err(|e| reply.decode_error(crate::api::error_body_message(&e)))
 }
 
 /// Follows Sentry's cursor paging: resends `call` with `cursor=` while `results="true"`.

@@ -4,7 +4,7 @@
 pub mod graphql;
 pub mod types;
 
-use crate::api::http::{segment, segments, Call, HttpCore, Reply};
+use crate::api::http::{segment, segments, Call, HttpCore};
 use crate::api::secret::SecretUrl;
 use crate::api::{page, ApiError};
 pub use graphql::{GqlPull, GraphQl, PullLookup, Revert};
@@ -70,7 +70,7 @@ impl GitHub {
     pub async fn check_runs(&self, git_ref: &str) -> Result<Vec<CheckRun>, ApiError> {
         let path = self.path(&format!("commits/{}/check-runs", segments(git_ref)));
         let call = Call::get("repos/{owner}/{repo}/commits/{ref}/check-runs", path).query("per_page", PER_PAGE);
-        page::github(&self.http, call, None, |r: &Reply| Ok(r.json::<CheckRunPage>()?.check_runs)).await
+        page::github(&self.http, call, None, Some("check_runs")).await
     }
 
     /// `GET pulls/{n}`.
@@ -94,7 +94,7 @@ impl GitHub {
                 call = call.query(key, v);
             }
         }
-        page::github(&self.http, call, query.max, |r: &Reply| r.json()).await
+        page::github(&self.http, call, query.max, None).await
     }
 
     /// `GET commits/{sha}/pulls`: the merged PR that brought a commit to the default branch.
@@ -103,14 +103,14 @@ impl GitHub {
             "repos/{owner}/{repo}/commits/{commit_sha}/pulls",
             self.path(&format!("commits/{}/pulls", segment(sha))),
         );
-        page::github(&self.http, call.query("per_page", PER_PAGE), None, |r: &Reply| r.json()).await
+        page::github(&self.http, call.query("per_page", PER_PAGE), None, None).await
     }
 
     /// `GET pulls/{n}/files`, every page (GitHub stops at 3000 files).
     pub async fn pull_files(&self, number: u64) -> Result<Vec<DiffEntry>, ApiError> {
         let call =
             Call::get("repos/{owner}/{repo}/pulls/{pull_number}/files", self.path(&format!("pulls/{number}/files")));
-        page::github(&self.http, call.query("per_page", PER_PAGE), None, |r: &Reply| r.json()).await
+        page::github(&self.http, call.query("per_page", PER_PAGE), None, None).await
     }
 
     /// `GET tarball/{ref}` without following the 302: the `Location` is a short-lived signed
@@ -162,7 +162,7 @@ impl GitHub {
         if let Some(env) = environment {
             call = call.query("environment", env);
         }
-        page::github(&self.http, call, None, |r: &Reply| r.json()).await
+        page::github(&self.http, call, None, None).await
     }
 
     /// `POST deployments/{id}/statuses`. A repeated status is harmless, so it may be resent.
@@ -184,6 +184,6 @@ impl GitHub {
         let path = self.path(&format!("deployments/{id}/statuses"));
         let call =
             Call::get("repos/{owner}/{repo}/deployments/{deployment_id}/statuses", path).query("per_page", PER_PAGE);
-        page::github(&self.http, call, None, |r: &Reply| r.json()).await
+        page::github(&self.http, call, None, None).await
     }
 }

@@ -144,11 +144,6 @@ pub struct CheckRun {
     pub completed_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct CheckRunPage {
-    pub check_runs: Vec<CheckRun>,
-}
-
 /// Body of `POST repos/{o}/{r}/pulls`.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewPull {

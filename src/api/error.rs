@@ -150,7 +150,7 @@ impl Diagnose for ApiError {
                                 "check [sentry] org and project, and the Sentry URL (region or self-hosted)"
                             }
                             crate::credentials::Service::Slack => {
-                                "check the channel and that the bot was invited to it"
+                                "check the channel (its ID works best) and invite the bot to it (`/invite @bot`)"
                             }
                         },
                 )
@@ -166,12 +166,6 @@ impl Diagnose for ApiError {
                 Some("check the current state before retrying; nothing was sent twice".into())
             }
             ApiError::Unsupported { .. } => Some(service.credential_hint().to_string()),
-            ApiError::Status { error_id: Some(id), .. }
-                if service == crate::credentials::Service::Slack
-                    && matches!(id.as_str(), "not_in_channel" | "channel_not_found") =>
-            {
-                Some("invite the bot to the channel (`/invite @bot`) and use the channel ID".into())
-            }
             _ => None,
         }
     }

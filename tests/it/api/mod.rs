@@ -53,6 +53,8 @@ pub struct Clients {
     pub graphql: GraphQl,
     pub sentry: Sentry,
     pub slack: Slack,
+    /// For output streams and webhooks, which carry no service base URL.
+    #[allow(dead_code)]
     pub transport: Transport,
 }
 

@@ -3,6 +3,7 @@
 // ApiError is wide (service, status, message, ids, wait, scope) so that callers can match on
 // named fields; errors are the cold path, so its size does not matter here.
 #![allow(clippy::result_large_err)]
+mod call;
 pub mod error;
 mod error_body;
 pub mod github;

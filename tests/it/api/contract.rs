@@ -311,16 +311,26 @@ fn specs_load_when_present() {
         let spec = spec(s).unwrap_or_else(|| panic!("{s} spec in {}", dir.display()));
         assert!(spec.ops.len() > 10, "{s}: {} operations", spec.ops.len());
     }
-    let bad = check_request(
-        "heroku",
-        "GET",
-        "/apps/x/nonsense",
-        &[
-            ("user-agent".into(), "bpdeploy/0".into()),
-            ("authorization".into(), "Bearer t".into()),
-            ("accept".into(), "application/vnd.heroku+json; version=3".into()),
-        ],
-        None,
-    );
-    assert!(bad.unwrap_err().contains("matches no operation"));
+    let h = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+    let heroku = h(&[
+        ("user-agent", "bpdeploy/0"),
+        ("authorization", "Bearer t"),
+        ("accept", "application/vnd.heroku+json; version=3"),
+    ]);
+    assert!(check_request("heroku", "GET", "/apps/x/nonsense", &heroku, None)
+        .unwrap_err()
+        .contains("matches no operation"));
+    let rollback = serde_json::json!({"release": "01234567-89ab-cdef-0123-456789abcdef"});
+    assert!(check_request("heroku", "POST", "/apps/x/releases", &heroku, Some(&rollback)).is_ok());
+    assert!(check_request("heroku", "POST", "/apps/x/releases", &heroku, Some(&serde_json::json!({}))).is_err());
+    assert!(check_request("heroku", "GET", "/apps/x", &heroku[..2], None).unwrap_err().contains("accept"));
+    let github =
+        h(&[("user-agent", "bpdeploy/0"), ("authorization", "Bearer t"), ("accept", "application/vnd.github+json")]);
+    assert!(check_request("github", "GET", "/repos/o/r/pulls/1", &github, None)
+        .unwrap_err()
+        .contains("x-github-api-version"));
+    let sentry = h(&[("user-agent", "bpdeploy/0"), ("authorization", "Bearer t")]);
+    let events = check_request("sentry", "GET", "/api/0/organizations/o/events-timeseries/?query=x", &sentry, None);
+    assert!(events.unwrap_err().contains("`dataset`"));
+    assert!(check_response("heroku", "GET", "/apps/x", 200, &serde_json::json!({"name": 3})).is_err());
 }

@@ -4,7 +4,7 @@ use crate::deploy::steps::Phase as P;
 use crate::exit::Exit;
 
 fn build() -> BuildRef {
-    BuildRef { id: "b-1".into(), stream_url: Some("http://127.0.0.1/streams/b-1".into()) }
+    BuildRef { id: "b-1".into(), stream_url: crate::api::SecretUrl::parse("http://127.0.0.1/streams/b-1").ok() }
 }
 fn release() -> ReleaseRef {
     ReleaseRef { id: "r-42".into(), version: 42, stream_url: None }

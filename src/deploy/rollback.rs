@@ -2,6 +2,9 @@
 //! answer happened. Shared by `deploy --watch`'s auto-rollback, `watch --auto-rollback` and
 //! `bpdeploy rollback`. A rollback is one POST, never sent twice: a double rollback lands on the
 //! wrong release.
+use crate::api::heroku::{Heroku, Release};
+use crate::api::ApiError;
+use std::time::Duration;
 
 /// The facts of a Heroku release this module needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +46,80 @@ pub fn rollback_description(target_version: u64) -> String {
 pub fn find_rollback(releases: &[ReleaseSummary], newer_than: u64, target_version: u64) -> Option<&ReleaseSummary> {
     let wanted = rollback_description(target_version);
     releases.iter().filter(|r| r.version > newer_than && r.description == wanted).min_by_key(|r| r.version)
+}
+
+impl From<&Release> for ReleaseSummary {
+    fn from(r: &Release) -> Self {
+        ReleaseSummary {
+            id: r.id.clone(),
+            version: r.version,
+            status: r.status.clone(),
+            current: r.current,
+            eligible_for_rollback: r.eligible_for_rollback,
+            description: r.description.clone(),
+            slug_id: r.slug.as_ref().map(|s| s.id.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolledBack {
+    pub from_version: u64,
+    pub to_version: u64,
+    pub new_version: u64,
+    /// The POST got no answer and the rollback release was found afterwards.
+    pub reconciled: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RollbackError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("release v{0} is not among the app's recent releases")]
+    UnknownRelease(u64),
+    #[error("no earlier release with different code to roll back to from v{0}")]
+    NoTarget(u64),
+    #[error("the rollback request got no answer and no \"Rollback to v{0}\" release appeared; check `bpdeploy releases` before trying again")]
+    Unconfirmed(u64),
+    #[error("the rollback release v{0} {1}")]
+    ReleaseFailed(u64, String),
+}
+
+/// Rolls `bad_version` back to the previous code release: one POST, reconciled by reading the
+/// releases back when it gets no answer. Then waits for the new release to finish its release
+/// phase, polling every `poll`, so that the caller can say what production serves.
+pub async fn roll_back(
+    heroku: &Heroku,
+    app: &str,
+    bad_version: u64,
+    poll: Duration,
+) -> Result<RolledBack, RollbackError> {
+    let releases: Vec<ReleaseSummary> = heroku.releases(app, 25).await?.iter().map(ReleaseSummary::from).collect();
+    let bad = releases.iter().find(|r| r.version == bad_version).ok_or(RollbackError::UnknownRelease(bad_version))?;
+    let target = previous_code_release(&releases, bad).ok_or(RollbackError::NoTarget(bad_version))?.clone();
+    let newest = releases.iter().map(|r| r.version).max().unwrap_or(bad_version);
+    let (created, reconciled) = match heroku.rollback(app, &target.id).await {
+        Ok(r) => (r, false),
+        Err(ApiError::Ambiguous { .. }) => {
+            let after: Vec<Release> = heroku.releases(app, 10).await?;
+            let summaries: Vec<ReleaseSummary> = after.iter().map(ReleaseSummary::from).collect();
+            let found =
+                find_rollback(&summaries, newest, target.version).ok_or(RollbackError::Unconfirmed(target.version))?;
+            let release =
+                after.into_iter().find(|r| r.id == found.id).ok_or(RollbackError::Unconfirmed(target.version))?;
+            (release, true)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut status = created.status.clone();
+    while status == "pending" {
+        tokio::time::sleep(poll).await;
+        status = heroku.release(app, &created.id).await?.status;
+    }
+    if status != "succeeded" {
+        return Err(RollbackError::ReleaseFailed(created.version, status));
+    }
+    Ok(RolledBack { from_version: bad_version, to_version: target.version, new_version: created.version, reconciled })
 }
 
 #[cfg(test)]

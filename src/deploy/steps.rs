@@ -1,5 +1,6 @@
 //! The vocabulary of the deploy machine: its phases, the events the driver reports, and the
 //! actions the machine asks for. Kept apart from the transitions so both stay readable.
+use crate::api::SecretUrl;
 use crate::deploy::announce::SlackStage;
 use crate::error::Failure;
 use crate::exit::Exit;
@@ -180,18 +181,18 @@ impl LockHolder {
     }
 }
 
-/// A Heroku build. The stream URL is a capability URL: never printed or serialised.
+/// A Heroku build. The output stream URL is a capability URL: [`SecretUrl`] never prints it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildRef {
     pub id: String,
-    pub stream_url: Option<String>,
+    pub stream_url: Option<SecretUrl>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReleaseRef {
     pub id: String,
     pub version: u64,
-    pub stream_url: Option<String>,
+    pub stream_url: Option<SecretUrl>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,9 +205,21 @@ pub enum Follow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeploymentState {
+    InProgress,
     Success,
     Failure,
     Error,
+}
+
+impl DeploymentState {
+    pub fn github_state(self) -> &'static str {
+        match self {
+            DeploymentState::InProgress => "in_progress",
+            DeploymentState::Success => "success",
+            DeploymentState::Failure => "failure",
+            DeploymentState::Error => "error",
+        }
+    }
 }
 
 /// What the driver reports back.

@@ -76,7 +76,7 @@ impl World {
     pub async fn expect(&self, verb: &str, p: &str, status: u16, body: Value, times: u64) {
         Mock::given(method(verb))
             .and(path(p))
-            .respond_with(ResponseTemplate::new(status).set_body_json(body))
+            .respond_with(serve(verb, p, status, body))
             .expect(times)
             .named(format!("{verb} {p}"))
             .mount(&self.server)
@@ -95,7 +95,7 @@ impl World {
     pub fn build(&self, id: &str, status: &str, release: Option<&str>) -> Value {
         json!({
             "id": id, "status": status, "output_stream_url": self.url(&format!("streams/{id}")),
-            "source_blob": {"url": null, "version": SHA, "version_description": "master"},
+            "source_blob": {"url": "https://codeload.example/acme/shop", "version": SHA, "version_description": "master", "checksum": null},
             "release": release.map(|r| json!({"id": r})), "slug": {"id": "s42"},
             "user": {"id": "u1", "email": "alice@acme.io"},
             "created_at": "2025-01-01T10:00:00Z", "updated_at": "2025-01-01T10:04:00Z"
@@ -126,12 +126,10 @@ impl World {
 
     /// The records: deployment, its statuses, the Sentry release, Slack.
     pub async fn records(&self, statuses: u64, slack_posts: u64, slack_updates: u64) {
-        let deployment =
-            json!({"id": 7, "sha": SHA, "ref": SHA, "environment": APP, "created_at": "2025-01-01T10:00:00Z"});
-        self.expect("POST", "/github/repos/acme/shop/deployments", 201, deployment, 1).await;
-        let status = json!({"id": 1, "state": "in_progress", "created_at": "2025-01-01T10:00:00Z"});
+        self.expect("POST", "/github/repos/acme/shop/deployments", 201, gh_deployment(7), 1).await;
+        let status = gh_deployment_status(1, "in_progress");
         self.expect("POST", "/github/repos/acme/shop/deployments/7/statuses", 201, status, statuses).await;
-        self.expect("POST", "/sentry/api/0/organizations/acme/releases/", 201, json!({"version": SHA}), 1).await;
+        self.expect("POST", "/sentry/api/0/organizations/acme/releases/", 201, sentry_release(SHA), 1).await;
         let posted = json!({"ok": true, "channel": "C123", "ts": "1700000000.000100"});
         self.expect("POST", "/slack/api/chat.postMessage", 200, posted.clone(), slack_posts).await;
         self.expect("POST", "/slack/api/chat.update", 200, posted, slack_updates).await;
@@ -155,6 +153,95 @@ impl World {
             .map(|r| serde_json::from_slice(&r.body).unwrap_or(Value::Null))
             .collect()
     }
+}
+
+const PREFIXES: [(&str, &str); 4] =
+    [("heroku", "/heroku"), ("github", "/github"), ("sentry", "/sentry"), ("slack", "/slack/api")];
+
+impl World {
+    /// Every request the binary made fits the official schema of its service (shared/api-specs).
+    pub async fn assert_contract(&self) {
+        for req in self.server.received_requests().await.unwrap_or_default() {
+            let full = req.url.path().to_string() + req.url.query().map(|q| format!("?{q}")).as_deref().unwrap_or("");
+            let Some((service, rest)) = PREFIXES.iter().find_map(|(s, p)| full.strip_prefix(p).map(|r| (*s, r))) else {
+                continue; // output streams and the tarball target are capability URLs
+            };
+            let headers: Vec<(String, String)> =
+                req.headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
+            let body: Option<Value> = serde_json::from_slice(&req.body).ok();
+            crate::api::contract::check_request(service, req.method.as_str(), rest, &headers, body.as_ref())
+                .unwrap_or_else(|e| panic!("contract: {e}"));
+        }
+    }
+}
+
+/// A canned answer, checked against the response schema first.
+fn serve(verb: &str, p: &str, status: u16, body: Value) -> ResponseTemplate {
+    if let Some((service, rest)) = PREFIXES.iter().find_map(|(s, pre)| p.strip_prefix(pre).map(|r| (*s, r))) {
+        crate::api::contract::check_response(service, verb, rest, status, &body)
+            .unwrap_or_else(|e| panic!("canned answer for {verb} {p}: {e}"));
+    }
+    ResponseTemplate::new(status).set_body_json(body)
+}
+
+/// GitHub objects, complete enough for the official response schema.
+pub fn gh_user(login: &str) -> Value {
+    let base = format!("https://api.github.com/users/{login}");
+    let mut user =
+        json!({"login": login, "id": 1, "node_id": "U_1", "gravatar_id": null, "site_admin": false, "type": "User"});
+    for key in [
+        "avatar_url",
+        "events_url",
+        "followers_url",
+        "following_url",
+        "gists_url",
+        "html_url",
+        "organizations_url",
+        "received_events_url",
+        "repos_url",
+        "starred_url",
+        "subscriptions_url",
+        "url",
+    ] {
+        user[key] = json!(format!("{base}/{key}"));
+    }
+    user
+}
+
+pub fn gh_deployment(id: u64) -> Value {
+    let api = "https://api.github.com/repos/acme/shop";
+    json!({
+        "id": id, "node_id": format!("D_{id}"), "sha": SHA, "ref": SHA, "task": "deploy", "environment": APP,
+        "creator": gh_user("alice"), "payload": {}, "description": "bpdeploy: alice deploying 0123456",
+        "statuses_url": format!("{api}/deployments/{id}/statuses"), "repository_url": api,
+        "url": format!("{api}/deployments/{id}"), "created_at": "2025-01-01T10:00:00Z", "updated_at": "2025-01-01T10:00:00Z"
+    })
+}
+
+pub fn gh_deployment_status(id: u64, state: &str) -> Value {
+    let api = "https://api.github.com/repos/acme/shop";
+    json!({
+        "id": id, "node_id": format!("DS_{id}"), "state": state, "creator": gh_user("alice"), "description": "deploying",
+        "deployment_url": format!("{api}/deployments/7"), "target_url": "", "repository_url": api,
+        "url": format!("{api}/deployments/7/statuses/{id}"), "created_at": "2025-01-01T10:00:00Z", "updated_at": "2025-01-01T10:00:00Z"
+    })
+}
+
+/// Sentry's answer to a release create.
+pub fn sentry_release(version: &str) -> Value {
+    json!({
+        "id": 1, "version": version, "shortVersion": &version[..12], "status": "open",
+        "dateCreated": "2025-01-01T10:00:00Z", "dateReleased": null, "newGroups": 0, "commitCount": 1, "deployCount": 0,
+        "ref": null, "url": null, "owner": null, "lastCommit": null, "lastDeploy": null, "firstEvent": null,
+        "lastEvent": null, "authors": [], "projects": [{"id": 1, "slug": "rails", "name": "rails", "newGroups": 0,
+        "platform": "ruby", "platforms": ["ruby"], "hasHealthData": false}],
+        "data": {}, "versionInfo": {"package": null, "version": {"raw": version}, "description": version, "buildHash": null},
+        "userAgent": null, "currentProjectMeta": {}
+    })
+}
+
+pub fn sentry_deploy() -> Value {
+    json!({"id": "1", "environment": "production", "dateStarted": null, "dateFinished": "2025-01-01T10:06:00Z", "name": "v42", "url": null})
 }
 
 pub fn types(run: &Run) -> Vec<String> {

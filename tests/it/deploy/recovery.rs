@@ -111,7 +111,7 @@ async fn ctrl_c_while_building_stops_following_and_says_how_to_resume() {
         )
         .mount(&w.server)
         .await;
-    w.expect("DELETE", "/heroku/apps/shop/builds/b1", 202, json!({}), 0).await;
+    w.expect("DELETE", "/heroku/apps/shop/builds/b1", 200, w.build("b1", "failed", None), 0).await;
 
     let mut cmd = std::process::Command::new(crate::support::BIN);
     cmd.env_clear().current_dir(w.dir.path()).stdin(std::process::Stdio::null());

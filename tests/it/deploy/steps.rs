@@ -28,7 +28,7 @@ async fn deploy_goes_through_every_step_and_records_it() {
     w.get("/heroku/apps/shop/builds", json!([])).await;
     w.records(2, 2, 3).await;
     build_and_release(&w, "succeeded", MIGRATIONS_OK).await;
-    let marker = json!({"id": "d1", "environment": "production"});
+    let marker = super::fakes::sentry_deploy();
     w.expect("POST", &format!("/sentry/api/0/organizations/acme/releases/{SHA}/deploys/"), 201, marker, 1).await;
 
     let run = w.run(&["deploy", "--yes", "--json"], &[]).await;
@@ -75,6 +75,7 @@ async fn deploy_goes_through_every_step_and_records_it() {
         edits[0].ends_with("· building") && edits[1].contains("release phase of v42") && edits[2].contains(":rocket:")
     );
     assert!(!run.stdout.contains("token=secret") && !run.stderr.contains("token=secret"), "signed URL leaked");
+    w.assert_contract().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,8 +85,8 @@ async fn a_pending_build_holds_the_lock_and_nothing_is_created() {
     let mut pending = w.build("b0", "pending", None);
     pending["user"]["email"] = json!("bob@acme.io");
     w.get("/heroku/apps/shop/builds", json!([pending])).await;
-    w.expect("POST", "/heroku/apps/shop/builds", 201, json!({}), 0).await;
-    w.expect("POST", "/github/repos/acme/shop/deployments", 201, json!({}), 0).await;
+    w.expect("POST", "/heroku/apps/shop/builds", 201, w.build("b1", "pending", None), 0).await;
+    w.expect("POST", "/github/repos/acme/shop/deployments", 201, super::fakes::gh_deployment(7), 0).await;
     w.expect("POST", "/slack/api/chat.postMessage", 200, json!({"ok": true}), 0).await;
 
     let run = w.run(&["deploy", "--yes"], &[]).await;
@@ -127,10 +128,9 @@ async fn an_unanswered_build_post_is_not_sent_again_and_the_build_is_found() {
     w.get("/heroku/apps/shop/builds/b1", w.build("b1", "succeeded", Some("r42"))).await;
     w.get("/heroku/apps/shop/releases/r42", w.release(42, "succeeded", true)).await;
     w.stream("r42", MIGRATIONS_OK).await;
-    w.get(&format!("/sentry/api/0/organizations/acme/releases/{SHA}/deploys/"), json!({})).await;
     Mock::given(wiremock::matchers::method("POST"))
         .and(wiremock::matchers::path(format!("/sentry/api/0/organizations/acme/releases/{SHA}/deploys/")))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "d1", "environment": "production"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(super::fakes::sentry_deploy()))
         .mount(&w.server)
         .await;
 
@@ -203,7 +203,7 @@ async fn a_stream_that_never_starts_falls_back_to_polling_the_status() {
     w.stream("r42", MIGRATIONS_OK).await;
     Mock::given(wiremock::matchers::method("POST"))
         .and(wiremock::matchers::path(format!("/sentry/api/0/organizations/acme/releases/{SHA}/deploys/")))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "d1", "environment": "production"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(super::fakes::sentry_deploy()))
         .mount(&w.server)
         .await;
 
@@ -248,6 +248,7 @@ async fn watch_fails_on_a_new_issue_and_names_the_triage_command() {
     assert_eq!(r["status"], "failing");
     assert_eq!(r["watch"]["triage_command"], "bpdeploy triage 501");
     assert_eq!(r["next"][0], "bpdeploy triage 501");
+    w.assert_contract().await;
     let queries = w.server.received_requests().await.unwrap();
     let issues = queries.iter().find(|q| q.url.path().ends_with("/issues/")).unwrap();
     assert!(issues.url.query().unwrap().contains(&format!("firstRelease%3A{SHA}")), "{}", issues.url);

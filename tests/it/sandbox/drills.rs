@@ -169,3 +169,13 @@ async fn slow_stream_drops_mid_way_but_resumes_and_status_polling_works() {
     let rest = resumed.text().await.unwrap();
     assert!(rest.contains("Released v7"), "resuming gives the rest: {rest}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_run_writes_the_same_history() {
+    let (a, b) = (start(Scenario::ErrorSpike).await, start(Scenario::ErrorSpike).await);
+    assert_eq!(a.sb.scratch().head, b.sb.scratch().head);
+    assert_eq!(a.sb.scratch().released, b.sb.scratch().released);
+    let other = start(Scenario::BuildFails).await;
+    assert_eq!(other.sb.scratch().released, a.sb.scratch().released, "production runs the same commit in every drill");
+    assert_ne!(other.sb.scratch().head, a.sb.scratch().head, "the drill's own PR sits on top");
+}

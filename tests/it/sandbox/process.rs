@@ -66,3 +66,17 @@ fn serves_until_sigterm_and_prints_only_shell_lines() {
     assert!(out.stdout.is_empty(), "nothing more on stdout after the shell lines");
     assert!(!repo.exists(), "the temporary scratch repository is removed on stop");
 }
+
+#[test]
+fn demo_walks_the_routine_and_exits_zero_skipping_commands_not_landed() {
+    let (_dir, path) = crate::support::scratch();
+    let run = crate::support::Cmd::new(&path, &path)
+        .env("BPDEPLOY_SANDBOX_SPEED", "20")
+        .args(["--json", "demo", "--scenario", "error-spike"])
+        .run();
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let steps = run.json()["steps"].as_array().unwrap().clone();
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert_eq!(names, ["releases", "preflight", "deploy --watch", "triage", "revert"]);
+    assert!(run.stderr.contains("PR #4"), "narrates the culprit: {}", run.stderr);
+}

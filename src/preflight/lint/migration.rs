@@ -67,8 +67,11 @@ impl<'t> Migration<'t> {
                         body: item.child_by_field_name("body"),
                     });
                 }
-                "call" | "identifier" => {
-                    let name = Call::of(item).map_or_else(|| text(item, source), |c| c.method(source));
+                // `disable_ddl_transaction!`, possibly behind a modifier (`… if concurrent_supported?`):
+                // the author means the statements to run outside a transaction.
+                "call" | "identifier" | "if_modifier" | "unless_modifier" => {
+                    let statement = item.child_by_field_name("body").unwrap_or(item);
+                    let name = Call::of(statement).map_or_else(|| text(statement, source), |c| c.method(source));
                     if name == "disable_ddl_transaction!" {
                         migration.disables_ddl_transaction = true;
                     }

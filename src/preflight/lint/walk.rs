@@ -4,7 +4,7 @@
 
 use super::migration::{Direction, Migration};
 use super::syntax::{is_inert, literal_name, Arguments, Call};
-use tree_sitter::Node;
+use tree_sitter::TreeCursor;
 
 /// Where a call sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,34 +142,46 @@ pub(super) fn operations<'t>(migration: &Migration<'t>, source: &str) -> Vec<Ope
         for method in &migration.methods {
             let context = Context { direction: method.direction(), in_change: method.name == "change", ..base };
             if let Some(body) = method.body {
-                visit(body, &Frame { context, table_block: None }, source, &mut operations);
+                visit(&mut body.walk(), &Frame { context, table_block: None }, source, &mut operations);
             }
         }
     } else if let Some(program) = migration.scope {
         // No migration class (a script, a fragment): lint whatever code there is.
-        visit(program, &Frame { context: base, table_block: None }, source, &mut operations);
+        visit(&mut program.walk(), &Frame { context: base, table_block: None }, source, &mut operations);
     }
     operations
 }
 
-fn visit<'t, 's>(node: Node<'t>, frame: &Frame<'s>, source: &'s str, out: &mut Vec<Operation<'t>>) {
+/// Pre-order walk with one shared cursor: creating a cursor per node allocates, and the walk
+/// visits every node of the file.
+fn visit<'t, 's>(cursor: &mut TreeCursor<'t>, frame: &Frame<'s>, source: &'s str, out: &mut Vec<Operation<'t>>) {
+    let node = cursor.node();
     if is_inert(node.kind()) {
         return;
     }
-    let mut cursor = node.walk();
-    let Some(call) = Call::of(node) else {
-        for child in node.named_children(&mut cursor) {
-            visit(child, frame, source, out);
-        }
+    let block_frame = Call::of(node).map(|call| {
+        let operation = operation(call, frame, source);
+        let inner = call.block().map(|_| block_frame(call, &operation, frame, source));
+        out.push(operation);
+        inner
+    });
+    if !cursor.goto_first_child() {
         return;
-    };
-    let operation = operation(call, frame, source);
-    let inner = block_frame(call, &operation, frame, source);
-    out.push(operation);
-    let block = call.block();
-    for child in node.named_children(&mut cursor) {
-        visit(child, if Some(child) == block { &inner } else { frame }, source, out);
     }
+    loop {
+        if cursor.node().is_named() {
+            let in_block = cursor.field_name() == Some("block");
+            let child_frame = match &block_frame {
+                Some(Some(inner)) if in_block => inner,
+                _ => frame,
+            };
+            visit(cursor, child_frame, source, out);
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+    cursor.goto_parent();
 }
 
 fn operation<'t>(call: Call<'t>, frame: &Frame, source: &str) -> Operation<'t> {

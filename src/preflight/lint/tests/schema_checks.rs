@@ -58,6 +58,7 @@ pub(super) const CASES: &[Case] = &[
         Some("users"),
     ),
     case("execute", "execute \"UPDATE users SET admin = false\"", 1, None),
+    case("execute", "ActiveRecord::Base.connection.execute(\"VACUUM ANALYZE users\")", 1, None),
     case("execute", "execute <<~SQL\n  ALTER TABLE users ADD COLUMN x int;\nSQL", 1, None),
     case("add_index", "add_index :users, :email", 1, Some("users")),
     case("add_index", "change_table :users do |t|\n  t.index :email\nend", 2, Some("users")),

@@ -59,6 +59,8 @@ fn concurrent_index_operations_with_disable_ddl_transaction_are_safe() {
     for (_, _, code) in CONCURRENT_CASES {
         assert_quiet(code, "disable_ddl_transaction!", "concurrently");
     }
+    let conditional = "disable_ddl_transaction! if concurrent_index_creation_supported?";
+    assert_quiet("add_index :users, :email, algorithm: :concurrently", conditional, "conditional disable");
     let wide_unique = "add_index :users, [:a, :b, :c, :d], unique: true, algorithm: :concurrently";
     assert_quiet(wide_unique, "disable_ddl_transaction!", "unique wide index");
 }

@@ -93,7 +93,8 @@ fn unbatched_loop<'t>(op: &Operation<'t>, source: &str) -> Option<Node<'t>> {
         && op.call.receiver().is_some()
         && (op.call.block().is_some() || op.args.block_argument);
     let (relation, loop_node) = if iterates {
-        (&methods[1..], node)
+        // The receiver's part of the chain: `chain` lists the loop's own method first.
+        (methods.get(1..).unwrap_or_default(), node)
     } else {
         let for_loop = node.parent().filter(|p| p.kind() == "in").and_then(|p| p.parent())?;
         (&methods[..], for_loop)

@@ -4,6 +4,16 @@
 //! a string or a heredoc that mentions `remove_column` never triggers anything. Schema checks
 //! carry strong_migrations' ids; data migrations (data_migrate's `db/data`) get `data_*` ids.
 //! The lint never fails: a file it cannot read gets notes instead of risks.
+//!
+//! Check ids: remove_column, change_column, rename_column, rename_table, create_table,
+//! add_column_auto_incrementing, add_column_generated_stored, add_column_json, add_column_default,
+//! change_column_null, add_foreign_key, validate_foreign_key, add_check_constraint,
+//! validate_check_constraint, add_unique_constraint, add_exclusion_constraint, add_index,
+//! remove_index, add_index_columns, add_reference, execute, rename_enum_value, rename_schema,
+//! backfill; for data migrations data_no_down, data_irreversible, data_unbatched_loop,
+//! data_external_call. Operations in `change_table` blocks are reported under their own ids
+//! (`t.remove` as remove_column, `t.index` as add_index…). Code that runs only on rollback
+//! (`down`, `dir.down`) is not linted in schema migrations, like strong_migrations.
 
 mod advice;
 mod data;

@@ -1,1 +1,2 @@
 //! What is about to ship: range, pull requests, migrations (classify + lint), CI, baseline, verdict.
+pub mod lint;

@@ -141,7 +141,12 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> CommandResult {
                 Box::pin(dispatch(&inner, step.command));
             let report = match inner_run.await {
                 Ok(outcome) => {
-                    emit(&inner.ui, outcome.as_ref());
+                    // With --json, stdout carries only the demo's own document.
+                    if ctx.ui.json {
+                        ctx.ui.info(outcome.human(&inner.ui).trim_end());
+                    } else {
+                        emit(&inner.ui, outcome.as_ref());
+                    }
                     StepReport { step: step.name.into(), status: "ran", exit: Some(outcome.exit().code()) }
                 }
                 Err(err) => {

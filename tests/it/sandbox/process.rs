@@ -68,7 +68,7 @@ fn serves_until_sigterm_and_prints_only_shell_lines() {
 }
 
 #[test]
-fn demo_walks_the_routine_and_exits_zero_skipping_commands_not_landed() {
+fn demo_walks_the_routine_and_exits_zero() {
     let (_dir, path) = crate::support::scratch();
     let run = crate::support::Cmd::new(&path, &path)
         .env("BPDEPLOY_SANDBOX_SPEED", "20")
@@ -78,5 +78,14 @@ fn demo_walks_the_routine_and_exits_zero_skipping_commands_not_landed() {
     let steps = run.json()["steps"].as_array().unwrap().clone();
     let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
     assert_eq!(names, ["releases", "preflight", "deploy --watch", "triage", "revert"]);
+    let step = |name: &str| steps.iter().find(|s| s["step"] == name).unwrap().clone();
+    assert_eq!(step("releases")["status"], "ran");
+    assert_eq!(step("releases")["exit"], 0);
+    // error-spike: the watch after the deploy catches the new issue.
+    assert_eq!(step("deploy --watch")["status"], "ran", "{}", run.stderr);
+    assert_eq!(step("deploy --watch")["exit"], 3, "{}", run.stderr);
+    for s in &steps {
+        assert!(s["status"] == "ran" || s["status"] == "skipped", "no step errors: {s} {}", run.stderr);
+    }
     assert!(run.stderr.contains("PR #4"), "narrates the culprit: {}", run.stderr);
 }

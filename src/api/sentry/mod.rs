@@ -96,24 +96,12 @@ impl Sentry {
 
     /// Error events over time: `GET events-timeseries/?dataset=errors&yAxis=count()`.
     pub async fn error_counts(&self, q: &SeriesQuery) -> Result<Timeseries, ApiError> {
-        let mut call = Call::get("api/0/organizations/{org}/events-timeseries/", self.path("events-timeseries/"))
-            .query("dataset", "errors")
-            .query("yAxis", "count()")
-            .query("query", &q.query);
-        for p in &q.projects {
-            call = call.query("project", p);
-        }
-        if let Some(e) = &q.environment {
-            call = call.query("environment", e);
-        }
-        if let Some(p) = &q.stats_period {
-            call = call.query("statsPeriod", p);
-        }
-        for (key, at) in [("start", q.start), ("end", q.end)] {
-            if let Some(at) = at {
-                call = call.query(key, at.to_rfc3339_opts(SecondsFormat::Secs, true));
-            }
-        }
+        let mut call = window(
+            Call::get("api/0/organizations/{org}/events-timeseries/", self.path("events-timeseries/"))
+                .query("dataset", "errors")
+                .query("yAxis", "count()"),
+            q,
+        );
         if let Some(i) = q.interval_secs {
             call = call.query("interval", i);
         }
@@ -122,27 +110,35 @@ impl Sentry {
 
     /// Error events in a window as one number: `GET events/?dataset=errors&field=count()`.
     pub async fn error_total(&self, q: &SeriesQuery) -> Result<u64, ApiError> {
-        let mut call = Call::get("api/0/organizations/{org}/events/", self.path("events/"))
-            .query("dataset", "errors")
-            .query("field", "count()")
-            .query("query", &q.query);
-        for p in &q.projects {
-            call = call.query("project", p);
-        }
-        if let Some(e) = &q.environment {
-            call = call.query("environment", e);
-        }
-        if let Some(p) = &q.stats_period {
-            call = call.query("statsPeriod", p);
-        }
-        for (key, at) in [("start", q.start), ("end", q.end)] {
-            if let Some(at) = at {
-                call = call.query(key, at.to_rfc3339_opts(SecondsFormat::Secs, true));
-            }
-        }
+        let call = window(
+            Call::get("api/0/organizations/{org}/events/", self.path("events/"))
+                .query("dataset", "errors")
+                .query("field", "count()"),
+            q,
+        );
         let reply = self.http.send(&call).await?;
         let body: serde_json::Value = reply.json()?;
         let count = body.pointer("/data/0/count()").and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()));
         Ok(count.unwrap_or(0.0) as u64)
     }
+}
+
+/// The query, projects, environment and time window shared by the explore endpoints.
+fn window(mut call: Call, q: &SeriesQuery) -> Call {
+    call = call.query("query", &q.query);
+    for p in &q.projects {
+        call = call.query("project", p);
+    }
+    if let Some(e) = &q.environment {
+        call = call.query("environment", e);
+    }
+    if let Some(p) = &q.stats_period {
+        call = call.query("statsPeriod", p);
+    }
+    for (key, at) in [("start", q.start), ("end", q.end)] {
+        if let Some(at) = at {
+            call = call.query(key, at.to_rfc3339_opts(SecondsFormat::Secs, true));
+        }
+    }
+    call
 }

@@ -42,9 +42,8 @@ impl Phase {
     }
 
     pub fn finish(self, message: &str) {
-        match &self.bar {
-            Some(bar) => bar.finish_and_clear(),
-            None => {}
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear()
         }
         self.ui.info(message);
     }

@@ -57,17 +57,34 @@ fn facts_in_own_repo(git_dir: &Path, commits: &[Oid]) -> Result<Vec<CommitFacts>
 }
 
 fn facts_of(repo: &Repository, commits: &[Oid]) -> Result<Vec<CommitFacts>, git2::Error> {
-    commits.iter().map(|oid| commit_facts(repo, *oid)).collect()
+    let odb = repo.odb()?;
+    let mut trees = treediff::TreeReader::new(&odb);
+    let mut out = Vec::with_capacity(commits.len());
+    // The first parent of one commit is usually the next one in the list: parse each once.
+    let mut next = commits.first().map(|oid| repo.find_commit(*oid)).transpose()?;
+    for (i, oid) in commits.iter().enumerate() {
+        let commit = next.take().expect("parsed ahead");
+        debug_assert_eq!(commit.id(), *oid);
+        next = commits.get(i + 1).map(|oid| repo.find_commit(*oid)).transpose()?;
+        let parent_tree = match (commit.parent_count(), &next) {
+            (0, _) => None,
+            (_, Some(n)) if n.id() == commit.parent_id(0)? => Some(n.tree_id()),
+            _ => Some(repo.find_commit(commit.parent_id(0)?)?.tree_id()),
+        };
+        out.push(commit_facts(repo, &mut trees, &commit, parent_tree)?);
+    }
+    Ok(out)
 }
 
-fn commit_facts(repo: &Repository, oid: Oid) -> Result<CommitFacts, git2::Error> {
-    let commit = repo.find_commit(oid)?;
+fn commit_facts(
+    repo: &Repository,
+    trees: &mut treediff::TreeReader<'_>,
+    commit: &git2::Commit<'_>,
+    parent_tree: Option<Oid>,
+) -> Result<CommitFacts, git2::Error> {
+    let oid = commit.id();
     let parents = commit.parent_count();
-    let first_parent_tree = match parents {
-        0 => None,
-        _ => Some(repo.find_commit(commit.parent_id(0)?)?.tree_id()),
-    };
-    let files = treediff::changed_files(repo, first_parent_tree, Some(commit.tree_id()))?;
+    let files = treediff::changed_files(trees, parent_tree, Some(commit.tree_id()))?;
     let merged_author = match parents {
         0 | 1 => None,
         _ => Some(lossy(repo.find_commit(commit.parent_id(1)?)?.author().name_bytes())),

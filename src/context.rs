@@ -1,10 +1,16 @@
 //! What every command receives: the terminal facts, the environment, and on-demand access to
 //! config and credentials. Passed explicitly; there are no globals.
+use crate::api::github::{GitHub, GraphQl};
+use crate::api::heroku::Heroku;
+use crate::api::sentry::Sentry;
+use crate::api::slack::Slack;
+use crate::api::{HttpCore, HttpSettings, SecretUrl, Transport};
 use crate::cli::GlobalArgs;
 use crate::config::{Config, ConfigError};
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Service, SlackAuth};
 use crate::env::Env;
 use crate::ui::Ui;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -12,16 +18,84 @@ pub struct Context {
     pub env: Env,
     pub global: GlobalArgs,
     pub credentials: Credentials,
+    /// The one HTTP client of the process, built on first use.
+    transport: OnceLock<Transport>,
 }
 
 impl Context {
     pub fn new(global: GlobalArgs, env: Env, ui: Ui) -> Context {
-        Context { credentials: Credentials::new(env.clone()), ui, env, global }
+        Context { credentials: Credentials::new(env.clone()), ui, env, global, transport: OnceLock::new() }
     }
 
     /// Loads bpdeploy.toml with the environment and flags layered on top. Only commands that
     /// need configuration call this, so `init`, `completions` and `demo` work without one.
     pub fn config(&self) -> Result<Config, ConfigError> {
         Config::load(&self.global, &self.env)
+    }
+
+    /// The shared transport, with the `BPDEPLOY_HTTP_*` knobs read from the environment.
+    pub fn transport(&self) -> anyhow::Result<Transport> {
+        if let Some(t) = self.transport.get() {
+            return Ok(t.clone());
+        }
+        let settings = HttpSettings::from_env(&self.env)?;
+        let built = Transport::new(settings).map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))?;
+        Ok(self.transport.get_or_init(|| built).clone())
+    }
+
+    /// Heroku Platform API client (`HEROKU_API_KEY` or ~/.netrc; `BPDEPLOY_HEROKU_URL`).
+    pub fn heroku(&self) -> anyhow::Result<Heroku> {
+        let config = self.config()?;
+        let token = self.credentials.heroku()?;
+        Ok(Heroku::new(HttpCore::new(self.transport()?, Service::Heroku, config.endpoints.heroku, Some(token))))
+    }
+
+    /// GitHub REST client for `[github] repo`.
+    pub fn github(&self) -> anyhow::Result<GitHub> {
+        let config = self.config()?;
+        let (owner, name) = config.require_repo()?;
+        let token = self.credentials.github()?;
+        let http = HttpCore::new(self.transport()?, Service::GitHub, config.endpoints.github.clone(), Some(token));
+        Ok(GitHub::new(http, owner, name))
+    }
+
+    /// GitHub GraphQL client (`[github] graphql_url`, derived from the REST URL by default).
+    pub fn github_graphql(&self) -> anyhow::Result<GraphQl> {
+        let config = self.config()?;
+        let token = self.credentials.github()?;
+        Ok(GraphQl::new(HttpCore::new(
+            self.transport()?,
+            Service::GitHub,
+            config.endpoints.github_graphql,
+            Some(token),
+        )))
+    }
+
+    /// Sentry client for `[sentry] org`.
+    pub fn sentry(&self) -> anyhow::Result<Sentry> {
+        let config = self.config()?;
+        let (org, _) = config.require_sentry()?;
+        let token = self.credentials.sentry()?;
+        let http = HttpCore::new(self.transport()?, Service::Sentry, config.endpoints.sentry.clone(), Some(token));
+        Ok(Sentry::new(http, org))
+    }
+
+    /// Slack, if a bot token or a webhook is configured; None means announcements are skipped.
+    pub fn slack(&self) -> anyhow::Result<Option<Slack>> {
+        let Some(auth) = self.credentials.slack() else { return Ok(None) };
+        Ok(Some(match auth {
+            SlackAuth::Bot(token) => {
+                let config = self.config()?;
+                Slack::bot(HttpCore::new(self.transport()?, Service::Slack, config.endpoints.slack, Some(token)))
+            }
+            SlackAuth::Webhook(url) => {
+                let url = SecretUrl::parse(url.expose()).map_err(|_| ConfigError::Invalid {
+                    origin: "environment variable SLACK_WEBHOOK_URL".into(),
+                    key: "SLACK_WEBHOOK_URL".into(),
+                    message: "not a URL".into(),
+                })?;
+                Slack::webhook(self.transport()?, url)
+            }
+        }))
     }
 }

@@ -54,7 +54,7 @@ impl Failure {
             if let Some(d) = as_diagnose(cause) {
                 let mut f = Failure::from_diagnose(d);
                 // Keep the outer context ("reading releases of app x: …") in the message.
-                if !std::ptr::eq(cause, err.root_cause()) || err.chain().count() > 1 {
+                if err.chain().count() > 1 {
                     f.message = one_line(err);
                 }
                 return f;

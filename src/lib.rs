@@ -106,5 +106,12 @@ fn init_tracing(verbose: u8) {
         2 => tracing::Level::DEBUG,
         _ => tracing::Level::TRACE,
     };
-    let _ = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).with_target(false).try_init();
+    // Only bpdeploy's own events: the HTTP stack's logs carry hosts and connection details
+    // that say nothing useful to a deployer and are not scrubbed by our transport.
+    use tracing_subscriber::prelude::*;
+    let only_ours = tracing_subscriber::filter::Targets::new().with_target("bpdeploy", level);
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false))
+        .with(only_ours)
+        .try_init();
 }

@@ -31,6 +31,9 @@ pub enum ApiError {
     /// The answer did not have the expected shape.
     #[error("cannot decode {}'s answer to {endpoint}: {message}", service.name())]
     Decode { service: Service, endpoint: String, message: String },
+    /// The configured way of talking to the service cannot do this (a Slack webhook cannot edit).
+    #[error("{} cannot {what} with the configured credential", service.name())]
+    Unsupported { service: Service, what: String },
 }
 
 fn request_id_suffix(id: &Option<String>) -> String {
@@ -43,7 +46,8 @@ impl ApiError {
             ApiError::Status { service, .. }
             | ApiError::Transport { service, .. }
             | ApiError::Ambiguous { service, .. }
-            | ApiError::Decode { service, .. } => *service,
+            | ApiError::Decode { service, .. }
+            | ApiError::Unsupported { service, .. } => *service,
         }
     }
 
@@ -56,6 +60,37 @@ impl ApiError {
 
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
+    }
+
+    /// The service's machine id (`not_found`, `rate_limit`, a Slack error code).
+    pub fn error_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { error_id, .. } => error_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// True when a create may have happened: read the state back before trying again.
+    pub fn is_ambiguous(&self) -> bool {
+        matches!(self, ApiError::Ambiguous { .. })
+    }
+
+    /// The thing a 404 is about, read from the endpoint: `app my-app`, `repository o/r`, `org acme`.
+    fn subject(&self) -> Option<String> {
+        let ApiError::Status { endpoint, .. } = self else { return None };
+        let path = endpoint.split_once(' ').map(|(_, p)| p).unwrap_or(endpoint);
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        let after = |key: &str, n: usize| {
+            let i = parts.iter().position(|p| *p == key)?;
+            let named = parts.get(i + 1..i + 1 + n)?;
+            Some(percent_encoding::percent_decode_str(&named.join("/")).decode_utf8_lossy().into_owned())
+        };
+        match self.service() {
+            crate::credentials::Service::Heroku => after("apps", 1).map(|a| format!("app {a}")),
+            crate::credentials::Service::GitHub => after("repos", 2).map(|r| format!("repository {r}")),
+            crate::credentials::Service::Sentry => after("organizations", 1).map(|o| format!("org {o}")),
+            crate::credentials::Service::Slack => None,
+        }
     }
 }
 
@@ -83,6 +118,7 @@ impl Diagnose for ApiError {
             ApiError::Transport { .. } => format!("{s}_unreachable"),
             ApiError::Ambiguous { .. } => format!("{s}_outcome_unknown"),
             ApiError::Decode { .. } => format!("{s}_bad_response"),
+            ApiError::Unsupported { .. } => format!("{s}_unsupported"),
         }
     }
 
@@ -99,18 +135,26 @@ impl Diagnose for ApiError {
                 "the {} token is not allowed to do this; check its scopes and your access",
                 service.name()
             )),
-            ApiError::Status { status: 404, .. } => Some(match service {
-                crate::credentials::Service::Heroku => {
-                    "check the app name (--app, [heroku] app) and that your account can see it".into()
-                }
-                crate::credentials::Service::GitHub => {
-                    "check [github] repo and that the token can read the repository".into()
-                }
-                crate::credentials::Service::Sentry => {
-                    "check [sentry] org and project, and the Sentry URL (region or self-hosted)".into()
-                }
-                crate::credentials::Service::Slack => "check the channel and that the bot was invited to it".into(),
-            }),
+            ApiError::Status { status: 404, .. } => {
+                let named = self.subject().map(|s| format!("{s} was not found: ")).unwrap_or_default();
+                Some(
+                    named
+                        + match service {
+                            crate::credentials::Service::Heroku => {
+                                "check the app name (--app, [heroku] app) and that your account can see it"
+                            }
+                            crate::credentials::Service::GitHub => {
+                                "check [github] repo and that the token can read the repository"
+                            }
+                            crate::credentials::Service::Sentry => {
+                                "check [sentry] org and project, and the Sentry URL (region or self-hosted)"
+                            }
+                            crate::credentials::Service::Slack => {
+                                "check the channel (its ID works best) and invite the bot to it (`/invite @bot`)"
+                            }
+                        },
+                )
+            }
             ApiError::Status { status: 429, retry_after, .. } => Some(match retry_after {
                 Some(d) => format!("rate limited: wait {}s and try again", d.as_secs().max(1)),
                 None => "rate limited: wait a minute and try again".into(),
@@ -121,6 +165,7 @@ impl Diagnose for ApiError {
             ApiError::Ambiguous { .. } => {
                 Some("check the current state before retrying; nothing was sent twice".into())
             }
+            ApiError::Unsupported { .. } => Some(service.credential_hint().to_string()),
             _ => None,
         }
     }

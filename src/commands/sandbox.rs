@@ -1,8 +1,132 @@
-//! `bpdeploy sandbox`.
+//! `bpdeploy sandbox`: serve the local fake of Heroku, GitHub, Sentry and Slack in the
+//! foreground. Once ready, stdout carries only shell lines (`export …`, then `cd …`) so that
+//! `bpdeploy sandbox > env.sh &` followed by `. ./env.sh` points a shell at it. With `--json`
+//! the same facts come as one NDJSON `ready` event, and a `result` event when it stops.
+//! Logs go to stderr; Ctrl-C or SIGTERM stops it and exits 0.
 use crate::cli::SandboxArgs;
-use crate::commands::{not_implemented, CommandResult};
+use crate::commands::CommandResult;
 use crate::context::Context;
+use crate::error::Failure;
+use crate::exit::Exit;
+use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::ui::render::Outcome;
+use crate::ui::Ui;
+use serde_json::json;
 
-pub async fn run(_ctx: &Context, _args: &SandboxArgs) -> CommandResult {
-    Err(not_implemented("sandbox").into())
+pub struct SandboxStopped {
+    scenario: &'static str,
+    base_url: String,
+}
+
+impl Outcome for SandboxStopped {
+    fn to_json(&self) -> serde_json::Value {
+        json!({"stopped": true, "scenario": self.scenario, "base_url": self.base_url})
+    }
+    /// Nothing: stdout holds only the shell lines printed at start.
+    fn human(&self, _ui: &Ui) -> String {
+        String::new()
+    }
+    fn is_event_stream(&self) -> bool {
+        true
+    }
+}
+
+/// `BPDEPLOY_SANDBOX_SPEED`: a positive multiplier of drill time (default 1).
+pub fn speed(ctx: &Context) -> Result<f64, Failure> {
+    match ctx.env.get("BPDEPLOY_SANDBOX_SPEED") {
+        None => Ok(1.0),
+        Some(v) => v.trim().parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0).ok_or_else(|| {
+            Failure::usage(format!("BPDEPLOY_SANDBOX_SPEED={v:?} is not a positive number"))
+                .with_hint("e.g. BPDEPLOY_SANDBOX_SPEED=10 runs drills ten times faster")
+        }),
+    }
+}
+
+/// Single-quotes a value for POSIX shells when it holds anything beyond safe characters.
+pub fn shell_quote(value: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
+    if !value.is_empty() && value.chars().all(safe) {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
+}
+
+/// The lines a shell sources to use the sandbox.
+pub fn shell_lines(sandbox: &Sandbox) -> String {
+    let mut out = String::new();
+    for (k, v) in sandbox.env_pairs() {
+        out.push_str(&format!("export {k}={}\n", shell_quote(&v)));
+    }
+    out.push_str(&format!("cd {}\n", shell_quote(&sandbox.repo_dir().display().to_string())));
+    out
+}
+
+pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
+    let repo_dir = args.repo_dir.as_ref().map(|d| if d.is_absolute() { d.clone() } else { ctx.env.cwd.join(d) });
+    // Listen for SIGTERM before announcing readiness, so an early stop is never a kill.
+    let stop = StopSignal::install();
+    let opts = SandboxOptions { scenario: args.scenario, port: args.port, repo_dir, speed: speed(ctx)? };
+    let sandbox =
+        Sandbox::start(opts).await.map_err(|e| Failure::new(Exit::Failure, "sandbox_failed", e.to_string()))?;
+    if ctx.ui.json {
+        let env: serde_json::Map<String, serde_json::Value> =
+            sandbox.env_pairs().into_iter().map(|(k, v)| (k, v.into())).collect();
+        ctx.ui.event(&json!({
+            "type": "ready", "scenario": args.scenario.name(), "base_url": sandbox.base_url(),
+            "repo_dir": sandbox.repo_dir(), "env": env,
+        }));
+    } else {
+        ctx.ui.out(&shell_lines(&sandbox));
+    }
+    ctx.ui.info(&format!(
+        "sandbox ready at {} (scenario {}); scratch repository {}\nstop it with Ctrl-C",
+        sandbox.base_url(),
+        args.scenario.name(),
+        sandbox.repo_dir().display()
+    ));
+    stop.wait().await;
+    ctx.ui.info("sandbox stopping");
+    let stopped = SandboxStopped { scenario: args.scenario.name(), base_url: sandbox.base_url().to_string() };
+    sandbox.shutdown().await;
+    Ok(Box::new(stopped))
+}
+
+/// Ctrl-C or SIGTERM: both mean "stop cleanly".
+struct StopSignal {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignal {
+    fn install() -> StopSignal {
+        StopSignal {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
+        }
+    }
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        if let Some(term) = self.term.as_mut() {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn quotes_only_what_a_shell_would_split() {
+        assert_eq!(shell_quote("http://127.0.0.1:5/heroku/"), "http://127.0.0.1:5/heroku/");
+        assert_eq!(shell_quote("/tmp/a b"), "'/tmp/a b'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+    }
 }

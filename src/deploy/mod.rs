@@ -1,1 +1,22 @@
-//! The deploy: a pure phase/event/action state machine and the async driver that performs it.
+//! The deploy: a pure phase/event/action state machine (machine.rs, steps.rs), the pure
+//! judgements around it (watch verdict, migrations, ETA, lock, rollback target, Slack texts),
+//! the NDJSON events and the outcome. The async driver performs the machine's actions.
+pub mod announce;
+pub mod build_progress;
+mod conclude;
+pub mod driver;
+mod driver_follow;
+pub mod events;
+pub mod follow;
+pub mod lock;
+pub mod machine;
+pub mod migrations;
+pub mod observe;
+pub mod outcome;
+pub mod plan;
+pub mod preflight_step;
+pub mod records;
+pub mod reporter;
+pub mod rollback;
+pub mod steps;
+pub mod watch;

@@ -36,14 +36,19 @@ pub struct Verdict {
     pub reasons: Vec<Reason>,
 }
 
+/// Lint findings that only make a rollback harder: a caution through `reversible`, not a stop.
+const ROLLBACK_ONLY: [&str; 2] = ["data_no_down", "data_irreversible"];
+
 /// Judges a report whose verdict is not yet filled in.
 pub fn judge(p: &Preflight) -> Verdict {
     let mut reasons = Vec::new();
-    let mut say =
-        |level: Level, code: &str, message: String| reasons.push(Reason { level, code: code.into(), message });
+    let say = |reasons: &mut Vec<Reason>, level: Level, code: &str, message: String| {
+        reasons.push(Reason { level, code: code.into(), message })
+    };
 
     if p.range.commits == 0 {
         say(
+            &mut reasons,
             Level::Go,
             "nothing_to_deploy",
             format!("{} already contains everything in {}", p.range.from_ref, p.range.to_ref),
@@ -51,29 +56,47 @@ pub fn judge(p: &Preflight) -> Verdict {
     }
     if let Some(ci) = &p.ci {
         match ci.state {
-            CiLevel::Failure => say(Level::Stop, "ci_failing", format!("CI is failing on {}", short(&ci.sha))),
-            CiLevel::Pending => say(Level::Caution, "ci_pending", format!("CI has not finished on {}", short(&ci.sha))),
-            CiLevel::None => say(Level::Caution, "ci_missing", format!("no CI result on {}", short(&ci.sha))),
+            CiLevel::Failure => {
+                say(&mut reasons, Level::Stop, "ci_failing", format!("CI is failing on {}", short(&ci.sha)))
+            }
+            CiLevel::Pending => {
+                say(&mut reasons, Level::Caution, "ci_pending", format!("CI has not finished on {}", short(&ci.sha)))
+            }
+            CiLevel::None => {
+                say(&mut reasons, Level::Caution, "ci_missing", format!("no CI result on {}", short(&ci.sha)))
+            }
             CiLevel::Success => {}
         }
     }
     if let Some(prod) = &p.production {
         for w in &prod.in_progress {
             let who = w.user.as_deref().map(|u| format!(" by {u}")).unwrap_or_default();
-            say(Level::Stop, "deploy_in_progress", format!("a {} is in progress on {}{who}", w.kind, prod.app));
+            say(
+                &mut reasons,
+                Level::Stop,
+                "deploy_in_progress",
+                format!("a {} is in progress on {}{who}", w.kind, prod.app),
+            );
         }
     }
     for m in &p.migrations {
         let running = m.is_new();
-        if running && !m.risks.is_empty() {
-            let checks: Vec<&str> = m.risks.iter().map(|r| r.check.as_str()).collect();
-            say(Level::Stop, "migration_risk", format!("{}: {}", m.path, checks.join(", ")));
+        let blocking: Vec<&str> =
+            m.risks.iter().map(|r| r.check.as_str()).filter(|c| !ROLLBACK_ONLY.contains(c)).collect();
+        let before = reasons.len();
+        if running && !blocking.is_empty() {
+            say(&mut reasons, Level::Stop, "migration_risk", format!("{}: {}", m.path, blocking.join(", ")));
         }
         if running && m.run_order.is_none() {
-            say(Level::Caution, "migration_not_run", format!("{}: the release command does not run it", m.path));
+            say(
+                &mut reasons,
+                Level::Caution,
+                "migration_not_run",
+                format!("{}: the release command does not run it", m.path),
+            );
         }
         if running && m.reversible == Some(false) {
-            say(Level::Caution, "migration_irreversible", format!("{}: cannot be rolled back", m.path));
+            say(&mut reasons, Level::Caution, "migration_irreversible", format!("{}: cannot be rolled back", m.path));
         }
         let code = match m.change {
             Change::Modified => Some("migration_modified"),
@@ -82,14 +105,20 @@ pub fn judge(p: &Preflight) -> Verdict {
             Change::Added => None,
         };
         if let Some(code) = code {
-            say(Level::Caution, code, format!("{}: {}", m.path, m.notes.first().map(String::as_str).unwrap_or("")));
+            say(
+                &mut reasons,
+                Level::Caution,
+                code,
+                format!("{}: {}", m.path, m.notes.first().map(String::as_str).unwrap_or("")),
+            );
         }
-        if running && !m.notes.is_empty() && m.change == Change::Added {
-            say(Level::Caution, "migration_notes", format!("{}: {}", m.path, m.notes.join("; ")));
+        // The lint's notes (parse trouble, a missing down) matter when nothing else was said.
+        if running && reasons.len() == before && !m.notes.is_empty() {
+            say(&mut reasons, Level::Caution, "migration_notes", format!("{}: {}", m.path, m.notes.join("; ")));
         }
     }
     for w in &p.warnings {
-        say(Level::Caution, &w.code, w.message.clone());
+        say(&mut reasons, Level::Caution, &w.code, w.message.clone());
     }
     let level = reasons.iter().map(|r| r.level).max().unwrap_or(Level::Go);
     Verdict { level, reasons }

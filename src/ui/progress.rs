@@ -43,7 +43,7 @@ impl Phase {
 
     pub fn finish(self, message: &str) {
         if let Some(bar) = &self.bar {
-            bar.finish_and_clear()
+            bar.finish_and_clear();
         }
         self.ui.info(message);
     }

@@ -1,31 +1,137 @@
-//! Placeholder for the static safety lint of migrations (issue 5, branch `lint`): the lead takes
-//! the real module at merge. Same signatures; it finds nothing, so the rest of preflight can be
-//! built and tested without it.
+//! Static safety lint of Rails migrations for PostgreSQL (Heroku's database).
+//!
+//! The source is parsed with tree-sitter-ruby and only the syntax tree is inspected: a comment,
+//! a string or a heredoc that mentions `remove_column` never triggers anything. Schema checks
+//! carry strong_migrations' ids; data migrations (data_migrate's `db/data`) get `data_*` ids.
+//! The lint never fails: a file it cannot read gets notes instead of risks.
+//!
+//! Check ids: remove_column, change_column, rename_column, rename_table, create_table,
+//! add_column_auto_incrementing, add_column_generated_stored, add_column_json, add_column_default,
+//! change_column_null, add_foreign_key, validate_foreign_key, add_check_constraint,
+//! validate_check_constraint, add_unique_constraint, add_exclusion_constraint, add_index,
+//! remove_index, add_index_columns, add_reference, execute, rename_enum_value, rename_schema,
+//! backfill; for data migrations data_no_down, data_irreversible, data_unbatched_loop,
+//! data_external_call. Operations in `change_table` blocks are reported under their own ids
+//! (`t.remove` as remove_column, `t.index` as add_index…). Code that runs only on rollback
+//! (`down`, `dir.down`) is not linted in schema migrations, like strong_migrations.
+
+mod advice;
+mod data;
+mod migration;
+mod rails;
+mod reversibility;
+mod schema;
+mod syntax;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use advice::Hazard;
+use migration::Migration;
+use reversibility::MigrationKind;
+use tree_sitter::Node;
+
+/// One dangerous statement in a migration.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Risk {
+    /// strong_migrations' check id (`add_index`, `remove_column`, …) or `data_*`.
     pub check: String,
+    /// 1-based line of the statement.
     pub line: usize,
+    /// The statement's first line, trimmed and shortened.
     pub statement: String,
+    /// Why it is dangerous: which lock, which rewrite, which errors in running code.
     pub message: String,
+    /// The safe way, in a line or two.
     pub recipe: String,
 }
 
+/// What the lint found in one migration file.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct MigrationLint {
     pub class_name: Option<String>,
+    /// `Some(false)` irreversible, `Some(true)` clearly reversible, `None` unknown.
     pub reversible: Option<bool>,
+    /// Ordered by line.
     pub risks: Vec<Risk>,
+    /// Warnings for people ("no down method", parse errors).
     pub notes: Vec<String>,
 }
 
-fn nothing_found() -> MigrationLint {
-    MigrationLint { class_name: None, reversible: None, risks: Vec::new(), notes: Vec::new() }
+/// Lints a schema migration (`db/migrate`).
+pub fn lint_schema_migration(source: &str) -> MigrationLint {
+    lint(source, MigrationKind::Schema)
 }
 
-pub fn lint_schema_migration(_source: &str) -> MigrationLint {
-    nothing_found()
+/// Lints a data migration (`db/data`, the data_migrate gem).
+pub fn lint_data_migration(source: &str) -> MigrationLint {
+    lint(source, MigrationKind::Data)
 }
 
-pub fn lint_data_migration(_source: &str) -> MigrationLint {
-    nothing_found()
+fn lint(source: &str, kind: MigrationKind) -> MigrationLint {
+    let Some(tree) = syntax::parse(source) else {
+        return MigrationLint {
+            class_name: None,
+            reversible: None,
+            risks: Vec::new(),
+            notes: vec!["the Ruby parser could not be loaded: this migration was not linted".to_string()],
+        };
+    };
+    let root = tree.root_node();
+    let migration = Migration::read(root, source);
+    let operations = walk::operations(&migration, source);
+    let mut notes = structure_notes(root, &migration);
+    let rollback = reversibility::assess(&migration, &operations, source, kind);
+    notes.extend(rollback.notes.iter().cloned());
+    let mut risks = match kind {
+        MigrationKind::Schema => schema::lint(&migration, &operations, source),
+        MigrationKind::Data => data::lint(&operations, &rollback, source),
+    };
+    risks.sort_by_key(|r| r.line);
+    MigrationLint { class_name: migration.class_name, reversible: rollback.reversible, risks, notes }
+}
+
+/// Warnings about the file itself: parse errors, no migration class.
+fn structure_notes(root: Node, migration: &Migration) -> Vec<String> {
+    let mut notes = Vec::new();
+    if root.has_error() {
+        let line = first_error(root).map_or(1, syntax::line);
+        notes.push(format!("Ruby syntax error near line {line}: findings may be incomplete"));
+    }
+    if !migration.found_class() {
+        notes.push("no migration class found".to_string());
+    }
+    notes
+}
+
+fn first_error(node: Node) -> Option<Node> {
+    if node.is_error() || node.is_missing() {
+        return Some(node);
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()).collect();
+    children.into_iter().find_map(first_error)
+}
+
+/// Collects findings in statement order, building each risk's text from its hazard.
+struct Findings<'s> {
+    source: &'s str,
+    risks: Vec<Risk>,
+}
+
+impl<'s> Findings<'s> {
+    fn new(source: &'s str) -> Self {
+        Findings { source, risks: Vec::new() }
+    }
+
+    fn report(&mut self, hazard: Hazard, node: Node) {
+        self.risks.push(Risk {
+            check: hazard.check().to_string(),
+            line: syntax::line(node),
+            statement: syntax::statement(node, self.source),
+            message: hazard.message().to_string(),
+            recipe: hazard.recipe().to_string(),
+        });
+    }
 }

@@ -108,6 +108,7 @@ pub const OLD_THING: &str = "db/migrate/20240103000000_old_thing.rb";
 pub const ADD_NAME_OLD: &str = "db/migrate/20240102000000_add_name_to_users.rb";
 pub const ADD_NAME_NEW: &str = "db/migrate/20240301000000_add_name_to_users.rb";
 pub const BACKFILL: &str = "db/data/20240302000000_backfill_names.rb";
+pub const RISKY: &str = "db/migrate/20240401000000_index_emails.rb";
 pub const HOTFIX_INDEX: &str = "db/migrate/20240105000000_hotfix_index.rb";
 
 fn migration(class: &str, body: &str) -> String {

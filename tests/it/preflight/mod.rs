@@ -90,7 +90,9 @@ fn offline_json_reports_the_range_prs_direct_pushes_and_migrations() {
     assert_eq!(report["verdict"]["level"], "caution");
     let codes: Vec<&str> =
         report["verdict"]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
-    for code in ["migration_modified", "migration_deleted", "migration_renamed"] {
+    let data = migration(&report, BACKFILL);
+    assert_eq!(data["reversible"], false, "the lint reads the source: no down method");
+    for code in ["migration_modified", "migration_deleted", "migration_renamed", "migration_irreversible"] {
         assert!(codes.contains(&code), "{code} in {codes:?}");
     }
 }
@@ -171,4 +173,32 @@ fn human_output_has_every_section_and_plain_tables_off_a_terminal() {
     assert!(run.stdout.contains("  #1\tBob\t2\t1\tCreate invoices\n"), "{}", run.stdout);
     assert!(run.stdout.contains("CAUTION"));
     assert!(!run.stdout.contains('\u{1b}'), "no colour off a terminal");
+}
+
+#[test]
+fn strict_exits_3_when_a_risky_migration_will_run() {
+    let (_tmp, dir) = scratch();
+    let mut f = Fixture::init(&dir);
+    let r = release(&mut f);
+    f.checkout(r.pr3_squash).write(
+        RISKY,
+        "class IndexEmails < ActiveRecord::Migration[7.1]\n  def change\n    # add_index in a comment is fine\n    add_index :users, :email\n  end\nend\n",
+    );
+    let tip = f.commit("Frank", "Index emails (#4)", &[r.pr3_squash]);
+    f.set_ref("refs/remotes/origin/master", tip);
+
+    let run = preflight(&dir, &["--json", "--strict"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report["verdict"]["level"], "stop");
+    let risks = &migration(&report, RISKY)["risks"];
+    assert_eq!(risks.as_array().unwrap().len(), 1, "{risks}");
+    assert_eq!((&risks[0]["check"], &risks[0]["line"]), (&json!("add_index"), &json!(4)));
+    let reason =
+        report["verdict"]["reasons"].as_array().unwrap().iter().find(|r| r["code"] == "migration_risk").cloned();
+    assert_eq!(reason.unwrap()["level"], "stop");
+
+    let lenient = preflight(&dir, &["--json"]);
+    assert_eq!(lenient.code, 0, "without --strict a stop is reported, not an exit code");
+    assert_eq!(lenient.json()["verdict"]["level"], "stop");
 }

@@ -1,0 +1,322 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[bpdeploy] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'bpdeploy'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'bpdeploy'= {
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand preflight 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
+            cand deploy 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
+            cand watch 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
+            cand revert 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
+            cand rollback 'Roll the Heroku app back to an earlier release (code and config; never the database)'
+            cand triage 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
+            cand releases 'The Heroku Activity view: recent releases, their commits and status'
+            cand init 'Write a commented bpdeploy.toml, detecting what it can from this repository'
+            cand sandbox 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on'
+            cand demo 'Walk the whole deploy routine against the built-in sandbox, narrated'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff) to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bpdeploy;preflight'= {
+            cand --from 'Start of the range (default: the commit of the app''s current Heroku release; offline: the local ref `heroku/<branch>` or `production` if present)'
+            cand --to 'End of the range (default: origin/<branch>)'
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --offline 'Git only: no API calls and no credentials'
+            cand --fetch 'Run `git fetch origin <branch>` first, with your own git credentials'
+            cand --strict 'Exit 3 when the verdict is stop'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;deploy'= {
+            cand --branch 'Branch to deploy (default: [github] branch)'
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --watch 'Watch the release after it goes live (see `bpdeploy watch`)'
+            cand --force 'Deploy despite a stop verdict or a deploy lock'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;watch'= {
+            cand --release 'Release to watch: vN, N or a release id (default: the current release)'
+            cand --build 'Follow a build (and the release it creates) before watching'
+            cand --duration 'How long to watch, e.g. 7m, 90s (default: [watch] duration)'
+            cand --interval 'How often to look, e.g. 15s (default: [watch] interval)'
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --auto-rollback 'On a failing verdict, roll back to the previous code release'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;revert'= {
+            cand --sentry 'The Sentry issue that motivated the revert, linked in the PR body'
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --merge 'Merge the revert PR once it is open'
+            cand --deploy 'Deploy after merging (implies --merge)'
+            cand --watch 'Watch the deploy (implies --deploy)'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;rollback'= {
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --watch 'Watch the app after the rollback'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;triage'= {
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;releases'= {
+            cand -n 'How many releases to show'
+            cand --number 'How many releases to show'
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;init'= {
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --force 'Overwrite an existing bpdeploy.toml'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;sandbox'= {
+            cand --scenario 'The drill to set up'
+            cand --port 'Port on 127.0.0.1 (default: any free port)'
+            cand --repo-dir 'Where to create the scratch repository (default: a new temporary directory)'
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;demo'= {
+            cand --scenario 'The drill to walk through'
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;completions'= {
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;man'= {
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;help'= {
+            cand preflight 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
+            cand deploy 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
+            cand watch 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
+            cand revert 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
+            cand rollback 'Roll the Heroku app back to an earlier release (code and config; never the database)'
+            cand triage 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
+            cand releases 'The Heroku Activity view: recent releases, their commits and status'
+            cand init 'Write a commented bpdeploy.toml, detecting what it can from this repository'
+            cand sandbox 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on'
+            cand demo 'Walk the whole deploy routine against the built-in sandbox, narrated'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff) to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bpdeploy;help;preflight'= {
+        }
+        &'bpdeploy;help;deploy'= {
+        }
+        &'bpdeploy;help;watch'= {
+        }
+        &'bpdeploy;help;revert'= {
+        }
+        &'bpdeploy;help;rollback'= {
+        }
+        &'bpdeploy;help;triage'= {
+        }
+        &'bpdeploy;help;releases'= {
+        }
+        &'bpdeploy;help;init'= {
+        }
+        &'bpdeploy;help;sandbox'= {
+        }
+        &'bpdeploy;help;demo'= {
+        }
+        &'bpdeploy;help;completions'= {
+        }
+        &'bpdeploy;help;man'= {
+        }
+        &'bpdeploy;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

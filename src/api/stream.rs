@@ -1,0 +1,180 @@
+//! Output streams: the build log and the release-phase log behind an `output_stream_url`.
+//!
+//! The URL is a capability (no token), so it is fetched without Authorization and never shown.
+//! A stream may answer 404 or an empty body before the work starts: it is retried a few times.
+//! It ends at end-of-body. When it goes silent past the idle timeout, or the connection drops,
+//! the stream reports [`StreamEvent::Dropped`] and the caller falls back to polling the object's
+//! status (`GET build` / `GET release`) — the stream is a view, never the source of truth.
+use crate::api::http::Transport;
+use crate::api::retry::HttpSettings;
+use crate::api::secret::SecretUrl;
+use bytes::Bytes;
+use futures_util::stream::BoxStream;
+use futures_util::StreamExt;
+use std::collections::VecDeque;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamEvent {
+    /// One line of output, without its line ending (SSE `data:` framing removed).
+    Line(String),
+    /// The body ended normally: the work is over; read its status.
+    Ended,
+    /// Never started, went silent, or the connection broke: poll the status instead.
+    Dropped { reason: String },
+}
+
+/// A line-by-line reader of one output stream. Call [`OutputStream::next`] until it returns None.
+pub struct OutputStream {
+    client: reqwest::Client,
+    url: SecretUrl,
+    settings: HttpSettings,
+    body: Option<BoxStream<'static, reqwest::Result<Bytes>>>,
+    /// Server-sent events (`text/event-stream`) rather than plain text.
+    sse: bool,
+    partial: Vec<u8>,
+    queue: VecDeque<StreamEvent>,
+    starts: u32,
+    received: bool,
+    finished: bool,
+}
+
+impl std::fmt::Debug for OutputStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OutputStream({:?}, started: {})", self.url, self.body.is_some())
+    }
+}
+
+impl OutputStream {
+    pub fn new(transport: &Transport, url: SecretUrl) -> OutputStream {
+        OutputStream {
+            client: transport.client().clone(),
+            url,
+            settings: transport.settings.clone(),
+            body: None,
+            sse: false,
+            partial: vec![],
+            queue: VecDeque::new(),
+            starts: 0,
+            received: false,
+            finished: false,
+        }
+    }
+
+    /// The next line, then exactly one `Ended` or `Dropped`, then None.
+    pub async fn next(&mut self) -> Option<StreamEvent> {
+        loop {
+            if let Some(event) = self.queue.pop_front() {
+                return Some(event);
+            }
+            if self.finished {
+                return None;
+            }
+            if self.body.is_none() {
+                if let Err(reason) = self.open().await {
+                    self.finish(StreamEvent::Dropped { reason });
+                }
+                continue;
+            }
+            let idle = self.settings.stream_idle;
+            let chunk = tokio::time::timeout(idle, self.body.as_mut()?.next()).await;
+            match chunk {
+                Err(_) => {
+                    self.flush_partial();
+                    let reason = format!("no output for {} ms", idle.as_millis());
+                    self.finish(StreamEvent::Dropped { reason });
+                }
+                Ok(Some(Ok(bytes))) => {
+                    self.received |= !bytes.is_empty();
+                    self.push_bytes(&bytes);
+                }
+                Ok(Some(Err(e))) => {
+                    self.flush_partial();
+                    let reason = format!("the connection dropped ({})", e.without_url());
+                    self.finish(StreamEvent::Dropped { reason });
+                }
+                Ok(None) if !self.received && self.starts < self.settings.stream_start_tries => {
+                    // An empty body before the work starts: try again shortly.
+                    self.body = None;
+                    tokio::time::sleep(self.settings.poll).await;
+                }
+                Ok(None) => {
+                    self.flush_partial();
+                    self.finish(StreamEvent::Ended);
+                }
+            }
+        }
+    }
+
+    /// Reads everything into lines plus the final event (tests, short streams).
+    pub async fn collect(mut self) -> (Vec<String>, StreamEvent) {
+        let mut lines = vec![];
+        while let Some(event) = self.next().await {
+            match event {
+                StreamEvent::Line(l) => lines.push(l),
+                end => return (lines, end),
+            }
+        }
+        (lines, StreamEvent::Ended)
+    }
+
+    async fn open(&mut self) -> Result<(), String> {
+        loop {
+            self.starts += 1;
+            let request = self.client.get(self.url.expose().clone()).send();
+            let last_try = self.starts >= self.settings.stream_start_tries;
+            let status = match tokio::time::timeout(self.settings.stream_idle, request).await {
+                Ok(Ok(resp)) if resp.status().is_success() => {
+                    let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    self.sse = kind.starts_with("text/event-stream");
+                    tracing::debug!(host = self.url.host(), tries = self.starts, "output stream open");
+                    self.body = Some(resp.bytes_stream().boxed());
+                    return Ok(());
+                }
+                Ok(Ok(resp)) => format!("answered {}", resp.status().as_u16()),
+                Ok(Err(e)) => format!("failed ({})", e.without_url()),
+                Err(_) => format!("no answer within {} ms", self.settings.stream_idle.as_millis()),
+            };
+            tracing::debug!(host = self.url.host(), tries = self.starts, status = %status, "output stream not ready");
+            if last_try {
+                return Err(format!("the output stream did not start: it {status} after {} tries", self.starts));
+            }
+            tokio::time::sleep(self.settings.poll).await;
+        }
+    }
+
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        self.partial.extend_from_slice(bytes);
+        while let Some(pos) = self.partial.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=pos).collect();
+            self.push_line(&line[..line.len() - 1]);
+        }
+    }
+
+    fn flush_partial(&mut self) {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.push_line(&line);
+        }
+    }
+
+    fn push_line(&mut self, raw: &[u8]) {
+        let text = String::from_utf8_lossy(raw);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        let line = if self.sse {
+            // SSE: only `data:` lines carry output; ids, event names, comments and blanks don't.
+            match text.strip_prefix("data:") {
+                Some(data) => data.strip_prefix(' ').unwrap_or(data).to_string(),
+                None => return,
+            }
+        } else {
+            text.to_string()
+        };
+        self.queue.push_back(StreamEvent::Line(line));
+    }
+
+    fn finish(&mut self, event: StreamEvent) {
+        self.body = None;
+        self.finished = true;
+        self.queue.push_back(event);
+    }
+}

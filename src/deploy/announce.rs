@@ -1,0 +1,192 @@
+//! The Slack messages of a deploy. One message, edited in place as the phases pass, with the PR
+//! list in its thread and the verdict as the last reply. A webhook cannot edit, so with a webhook
+//! only the stages people act on are posted, each as a new message.
+use serde::Serialize;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlackStage {
+    Announced,
+    Building,
+    ReleasePhase,
+    Live,
+    Watching,
+    Healthy,
+    BuildFailed,
+    ReleaseFailed,
+    Failing,
+    RollingBack,
+    RolledBack,
+    /// Ctrl-C: bpdeploy stopped following; remote work continues.
+    Unfollowed,
+    Errored,
+}
+
+impl SlackStage {
+    pub const ALL: [SlackStage; 13] = [
+        SlackStage::Announced,
+        SlackStage::Building,
+        SlackStage::ReleasePhase,
+        SlackStage::Live,
+        SlackStage::Watching,
+        SlackStage::Healthy,
+        SlackStage::BuildFailed,
+        SlackStage::ReleaseFailed,
+        SlackStage::Failing,
+        SlackStage::RollingBack,
+        SlackStage::RolledBack,
+        SlackStage::Unfollowed,
+        SlackStage::Errored,
+    ];
+
+    /// With a webhook every update is a new message: skip the intermediate ones.
+    pub fn posts_with_webhook(self) -> bool {
+        !matches!(self, SlackStage::Building | SlackStage::ReleasePhase | SlackStage::Watching)
+    }
+
+    /// Stages that end the deploy get a thread reply with the verdict.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            SlackStage::Healthy
+                | SlackStage::BuildFailed
+                | SlackStage::ReleaseFailed
+                | SlackStage::Failing
+                | SlackStage::RolledBack
+                | SlackStage::Errored
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PullRequestLine {
+    pub number: u64,
+    pub title: String,
+    pub author: Option<String>,
+    pub url: Option<String>,
+}
+
+/// What the announcement says about the deploy; fixed once the sha is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Announcement {
+    pub who: String,
+    pub sha: String,
+    pub app: String,
+    pub pull_requests: Vec<PullRequestLine>,
+    pub migrations: usize,
+}
+
+/// Facts learnt along the way that the later texts mention.
+#[derive(Debug, Clone, Default)]
+pub struct StageFacts {
+    pub release_version: Option<u64>,
+    /// The release production keeps serving when this one fails.
+    pub previous_version: Option<u64>,
+    pub watch_for: Option<Duration>,
+    pub reason: Option<String>,
+    pub rolled_back_to: Option<u64>,
+}
+
+impl Announcement {
+    pub fn short_sha(&self) -> &str {
+        &self.sha[..self.sha.len().min(7)]
+    }
+
+    fn summary(&self) -> String {
+        let prs = plural(self.pull_requests.len(), "PR", "PRs");
+        let migrations = plural(self.migrations, "migration", "migrations");
+        format!("{} to {}: {prs}, {migrations}", self.short_sha(), escape(&self.app))
+    }
+
+    /// The text of the one deploy message at a given stage.
+    pub fn headline(&self, stage: SlackStage, facts: &StageFacts) -> String {
+        let who = escape(&self.who);
+        let deploying = format!("{who} is deploying {}", self.summary());
+        let deployed = format!("{who} deployed {}", self.summary());
+        let v = |n: Option<u64>| n.map(|n| format!("v{n}")).unwrap_or_else(|| "the new release".into());
+        let release = v(facts.release_version);
+        let previous = facts.previous_version.map(|n| format!("v{n}")).unwrap_or_else(|| "the previous release".into());
+        let reason = facts.reason.as_deref().map(|r| format!(": {}", escape(r))).unwrap_or_default();
+        match stage {
+            SlackStage::Announced => format!(":construction: {deploying}"),
+            SlackStage::Building => format!(":construction: {deploying} · building"),
+            SlackStage::ReleasePhase => format!(":construction: {deploying} · release phase of {release} running"),
+            SlackStage::Live => {
+                format!(":rocket: {deployed} · live as {release}; traffic moves over the next 3–7 minutes")
+            }
+            SlackStage::Watching => {
+                let span = facts.watch_for.map(crate::config::duration::format).unwrap_or_else(|| "a while".into());
+                format!(":eyes: {deployed} · live as {release}, watching errors for {span}")
+            }
+            SlackStage::Healthy => format!(":white_check_mark: {deployed} · {release} is healthy"),
+            SlackStage::BuildFailed => {
+                format!(":x: {deploying} · the build failed; nothing changed in production")
+            }
+            SlackStage::ReleaseFailed => {
+                format!(":x: {deploying} · the release phase of {release} failed; production still runs {previous}")
+            }
+            SlackStage::Failing => format!(":rotating_light: {deployed} · {release} is failing{reason}"),
+            SlackStage::RollingBack => format!(":rewind: {deployed} · {release} is failing, rolling back{reason}"),
+            SlackStage::RolledBack => {
+                let to = v(facts.rolled_back_to);
+                format!(":rewind: {deployed} · {release} was rolled back to {to}; schema migrations stay applied")
+            }
+            SlackStage::Unfollowed => {
+                format!(":pause_button: {deploying} · bpdeploy stopped following; Heroku carries on")
+            }
+            SlackStage::Errored => format!(":warning: {deploying} · bpdeploy stopped on an error{reason}"),
+        }
+    }
+
+    /// The thread under the message: one line per PR.
+    pub fn pull_request_thread(&self) -> String {
+        if self.pull_requests.is_empty() {
+            return "No pull requests in this deploy (direct pushes only).".into();
+        }
+        let mut out = String::from("Shipping:\n");
+        for pr in &self.pull_requests {
+            let title = escape(&crate::ui::sanitize::one_line(&pr.title));
+            let number = match &pr.url {
+                Some(url) => format!("<{url}|#{}>", pr.number),
+                None => format!("#{}", pr.number),
+            };
+            let by = pr.author.as_deref().map(|a| format!(" ({})", escape(a))).unwrap_or_default();
+            out.push_str(&format!("• {number} {title}{by}\n"));
+        }
+        out.trim_end().to_string()
+    }
+
+    /// The last reply in the thread, for stages that end the deploy.
+    pub fn verdict_reply(&self, stage: SlackStage, facts: &StageFacts) -> Option<String> {
+        if !stage.is_final() {
+            return None;
+        }
+        let reason = facts.reason.as_deref().map(|r| format!(" {}", escape(r))).unwrap_or_default();
+        Some(match stage {
+            SlackStage::Healthy => format!("Verdict: healthy.{reason}"),
+            SlackStage::Failing => format!("Verdict: failing.{reason}"),
+            SlackStage::RolledBack => format!("Verdict: failing, rolled back.{reason}"),
+            SlackStage::BuildFailed => {
+                "The build failed: nothing changed in production; the database was not touched.".to_string()
+            }
+            SlackStage::ReleaseFailed => {
+                format!("The release phase failed; production serves the previous release.{reason}")
+            }
+            _ => format!("bpdeploy stopped on an error.{reason}"),
+        })
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Slack's mrkdwn reserves these three; everything else goes through as typed.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+#[path = "announce_tests.rs"]
+mod tests;

@@ -1,0 +1,61 @@
+//! Turning what the driver learnt into the outcome: every ending says what production serves.
+use crate::deploy::announce::PullRequestLine;
+use crate::deploy::driver::Driver;
+use crate::deploy::machine::{Ending, Phase};
+use crate::deploy::migrations::ReleaseFailure;
+use crate::deploy::outcome::{BuildFailure, DeployOutcome, RollbackSummary};
+
+impl Driver {
+    pub fn outcome(&self) -> DeployOutcome {
+        let facts = &self.machine.facts;
+        let ending = match self.machine.phase {
+            Phase::Done(e) => e,
+            // Never reached by `run`; a driver asked early reports an error rather than success.
+            _ => Ending::Error,
+        };
+        let mut o = DeployOutcome::new(ending, &self.setup.app);
+        o.sha = facts.sha.clone();
+        o.build_id = facts.build.as_ref().map(|b| b.id.clone());
+        o.release = facts.release.as_ref().map(|r| r.version).or(self.stage.release_version);
+        o.previous_release = self.previous.as_ref().map(|r| r.version);
+        o.preflight = facts.preflight;
+        o.lock = facts.lock.clone();
+        o.error = facts.error.clone();
+        if facts.release.is_some() {
+            o.migrations = Some(self.migrations.report());
+        }
+        if ending == Ending::BuildFailed {
+            let build_id = o.build_id.clone().unwrap_or_default();
+            o.build_failure = Some(BuildFailure { build_id, output_tail: self.build_tail.lines() });
+        }
+        if ending == Ending::ReleaseFailed {
+            o.release_failure = Some(ReleaseFailure::new(
+                o.release.unwrap_or_default(),
+                o.previous_release,
+                &self.setup.app,
+                self.migrations.report(),
+                self.release_tail.lines(),
+            ));
+        }
+        o.watch = self.watch_report.clone();
+        if let Some(r) = &self.rollback {
+            o.rollback = Some(RollbackSummary {
+                from_version: r.from_version,
+                to_version: r.to_version,
+                new_version: r.new_version,
+                removed_pull_requests: self.shipped_pull_requests(),
+            });
+        }
+        if let Some(message) = &facts.rollback_error {
+            o.next.push(format!("the automatic rollback failed ({message}): run `bpdeploy rollback`"));
+        }
+        if ending == Ending::Interrupted {
+            o.resume = self.machine.resume_hint();
+        }
+        o.conclude()
+    }
+
+    fn shipped_pull_requests(&self) -> Vec<PullRequestLine> {
+        self.preflight.as_ref().map(|p| p.pull_requests.clone()).unwrap_or_default()
+    }
+}

@@ -1,0 +1,186 @@
+//! The driver's long-running tasks: following the build and the release phase (stream, then the
+//! status; or the status alone once a stream dropped), and the watch.
+use crate::api::heroku::Release;
+use crate::deploy::driver::Driver;
+use crate::deploy::events::{DeployEvent, OutputSource};
+use crate::deploy::follow;
+use crate::deploy::machine::{BuildRef, Event, Follow, ReleaseRef};
+use crate::deploy::observe::{self, WatchPlan};
+use crate::deploy::watch::{Thresholds, Verdict};
+use crate::error::Failure;
+use crate::exit::Exit;
+
+impl Driver {
+    pub(crate) async fn follow_build(&mut self, build: &BuildRef, via: Follow) -> Event {
+        let app = self.setup.app.clone();
+        let heroku = self.services.heroku.clone();
+        if let (Follow::Stream, Some(url)) = (via, &build.stream_url) {
+            self.reporter.follow("building", self.eta);
+            let transport = self.services.transport.clone();
+            let (reporter, tail) = (&mut self.reporter, &mut self.build_tail);
+            let read = follow::read_stream(&transport, url, |line| {
+                tail.push(line);
+                reporter.output(OutputSource::Build, line, tail);
+            })
+            .await;
+            self.reporter.finish_spinner();
+            if let Err(reason) = read {
+                self.reporter
+                    .warn(&format!("the build output stream dropped ({reason}); polling the build status instead"));
+                return Event::StreamDropped;
+            }
+            return match heroku.build(&app, &build.id).await {
+                Ok(b) => match follow::build_event(&b) {
+                    Some(event) => self.build_finished(build, event),
+                    None => {
+                        self.reporter.warn("the build output ended before the build did; polling its status");
+                        Event::StreamDropped
+                    }
+                },
+                Err(e) => follow::failed("reading the build status", e),
+            };
+        }
+        self.reporter.follow("building (polling the status)", self.eta);
+        let event = follow::poll_build(&heroku, &app, &build.id, self.setup.poll).await;
+        self.reporter.finish_spinner();
+        self.build_finished(build, event)
+    }
+
+    fn build_finished(&mut self, build: &BuildRef, event: Event) -> Event {
+        let status = match &event {
+            Event::BuildSucceeded { .. } => "succeeded",
+            Event::BuildFailed => "failed",
+            _ => return event,
+        };
+        self.reporter.event(DeployEvent::Build { id: build.id.clone(), status: status.into(), reconciled: false });
+        event
+    }
+
+    pub(crate) async fn follow_release(&mut self, release: &ReleaseRef, via: Follow) -> Event {
+        let app = self.setup.app.clone();
+        let heroku = self.services.heroku.clone();
+        self.stage.release_version = Some(release.version);
+        if let (Follow::Stream, Some(url)) = (via, &release.stream_url) {
+            self.reporter.follow("release phase", None);
+            let transport = self.services.transport.clone();
+            let (reporter, tail, migrations) = (&mut self.reporter, &mut self.release_tail, &mut self.migrations);
+            let read = follow::read_stream(&transport, url, |line| {
+                tail.push(line);
+                if let Some(m) = migrations.observe(line) {
+                    reporter.event(DeployEvent::Migration(m));
+                }
+                reporter.output(OutputSource::Release, line, tail);
+            })
+            .await;
+            self.reporter.finish_spinner();
+            if let Err(reason) = read {
+                self.reporter.warn(&format!("the release phase stream dropped ({reason}); polling the release status"));
+                return Event::StreamDropped;
+            }
+            return match heroku.release(&app, &release.id).await {
+                Ok(r) => match follow::release_event(&r) {
+                    Some(event) => self.release_finished(release, event),
+                    None => {
+                        self.reporter.warn("the release phase output ended before the release did; polling its status");
+                        Event::StreamDropped
+                    }
+                },
+                Err(e) => follow::failed("reading the release status", e),
+            };
+        }
+        self.reporter.follow("release phase (polling the status)", None);
+        let event = follow::poll_release(&heroku, &app, &release.id, self.setup.poll).await;
+        self.reporter.finish_spinner();
+        self.release_finished(release, event)
+    }
+
+    fn release_finished(&mut self, release: &ReleaseRef, event: Event) -> Event {
+        let status = match &event {
+            Event::ReleaseSucceeded => "succeeded",
+            Event::ReleaseFailed => "failed",
+            _ => return event,
+        };
+        self.reporter.event(DeployEvent::Release { version: release.version, status: status.into() });
+        event
+    }
+
+    /// The commit a release runs: the deploy's own sha, else the slug's, else the description's.
+    async fn commit_of(&self, release: &Release) -> Option<String> {
+        if let Some(sha) = &self.machine.facts.sha {
+            return Some(sha.clone());
+        }
+        if let Some(slug) = &release.slug {
+            if let Ok(Some(commit)) = self.services.heroku.slug(&self.setup.app, &slug.id).await.map(|s| s.commit) {
+                return Some(commit);
+            }
+        }
+        release.described_commit().map(str::to_string)
+    }
+
+    pub(crate) async fn watch(&mut self, release_id: &str) -> Event {
+        let refuse =
+            |m: &str, hint: &str| Event::Failed(Failure::new(Exit::Failure, "watch_impossible", m).with_hint(hint));
+        let Some(sentry) = self.services.sentry.clone() else {
+            return refuse("watching needs Sentry", "set [sentry] org and project, and SENTRY_AUTH_TOKEN");
+        };
+        let project = match self.setup.config.require_sentry() {
+            Ok((_, p)) => p.to_string(),
+            Err(e) => return Event::Failed(Failure::from_anyhow(&e.into())),
+        };
+        let heroku = self.services.heroku.clone();
+        let release = match heroku.release(&self.setup.app, release_id).await {
+            Ok(r) => r,
+            Err(e) => return follow::failed("reading the release to watch", e),
+        };
+        self.stage.release_version = Some(release.version);
+        let Some(sha) = self.commit_of(&release).await else {
+            return refuse(
+                &format!("cannot tell which commit v{} runs, so not its Sentry release", release.version),
+                "deploy with bpdeploy (it records the commit), or check the release's slug",
+            );
+        };
+        if let Some(a) = self.services.announcer.as_mut() {
+            a.text.sha = sha.clone();
+        }
+        let plan = WatchPlan {
+            app: self.setup.app.clone(),
+            sentry_release: self.setup.config.release_name(&sha),
+            project,
+            environment: self.setup.config.sentry.environment.clone(),
+            thresholds: Thresholds::from(&self.setup.config.watch),
+            duration: self.setup.watch_duration,
+            interval: self.setup.watch_interval,
+            release,
+        };
+        let saved = self
+            .setup
+            .state_dir
+            .as_deref()
+            .and_then(|d| observe::saved_baseline(d, &plan.app, plan.release.created_at));
+        let baseline = match saved {
+            Some(b) => Some(b),
+            None => match observe::measured_baseline(&sentry, &plan).await {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    self.reporter.warn(&format!("no baseline (the error rate will not be compared): {e}"));
+                    None
+                }
+            },
+        };
+        self.reporter.line(&format!(
+            "watching v{} for {} (every {})",
+            plan.release.version,
+            crate::config::duration::format(plan.duration),
+            crate::config::duration::format(plan.interval)
+        ));
+        match observe::run(&heroku, &sentry, &plan, baseline.as_ref(), &mut self.reporter).await {
+            Ok(report) => {
+                let event =
+                    Event::Verdict { healthy: report.verdict == Verdict::Healthy, still_current: report.still_current };
+                self.watch_report = Some(report);
+                event
+            }
+            Err(e) => follow::failed("watching the release", e),
+        }
+    }
+}

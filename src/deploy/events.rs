@@ -1,0 +1,160 @@
+//! The NDJSON events of `deploy` and `watch` (`--json`): one object per line, `{"type": …}`, the
+//! last one `{"type":"result", …}` (the outcome). Without `--json` the same events become the
+//! progress lines on stderr. The names are a contract for scripts (README).
+use crate::deploy::migrations::MigrationLine;
+use crate::deploy::steps::{LockHolder, PreflightLevel};
+use crate::deploy::watch::{Snapshot, WatchReport};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputSource {
+    Build,
+    Release,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeployEvent {
+    /// The machine entered a phase.
+    Phase {
+        phase: &'static str,
+    },
+    Preflight {
+        verdict: PreflightLevel,
+        reasons: Vec<String>,
+    },
+    Lock {
+        held: bool,
+        holder: Option<LockHolder>,
+        forced: bool,
+    },
+    Source {
+        branch: String,
+        sha: String,
+    },
+    /// A build was created (or found again after an unanswered POST: `reconciled`).
+    Build {
+        id: String,
+        status: String,
+        reconciled: bool,
+    },
+    /// One line of build or release-phase output, scrubbed of control characters.
+    Output {
+        source: OutputSource,
+        line: String,
+    },
+    Migration(MigrationLine),
+    Release {
+        version: u64,
+        status: String,
+    },
+    Live {
+        version: u64,
+    },
+    /// One look during the watch.
+    Watch(Snapshot),
+    Verdict(WatchReport),
+    Rollback {
+        from_version: u64,
+        to_version: u64,
+        new_version: Option<u64>,
+        reconciled: bool,
+    },
+    Warning {
+        message: String,
+    },
+    Interrupted {
+        resume: Option<String>,
+    },
+}
+
+impl DeployEvent {
+    /// The progress line for people (stderr), or None for events shown another way (output
+    /// lines go to the progress bar; the verdict is part of the result).
+    pub fn human_line(&self) -> Option<String> {
+        use crate::ui::sanitize::one_line;
+        Some(match self {
+            DeployEvent::Phase { .. } | DeployEvent::Output { .. } | DeployEvent::Verdict(_) => return None,
+            DeployEvent::Watch(_) | DeployEvent::Warning { .. } => return None,
+            DeployEvent::Preflight { verdict, reasons } => {
+                let level = match verdict {
+                    PreflightLevel::Go => "go",
+                    PreflightLevel::Caution => "caution",
+                    PreflightLevel::Stop => "stop",
+                };
+                match reasons.is_empty() {
+                    true => format!("preflight: {level}"),
+                    false => format!("preflight: {level} ({})", one_line(&reasons.join("; "))),
+                }
+            }
+            DeployEvent::Lock { held: false, .. } => "lock: free".into(),
+            DeployEvent::Lock { holder, forced, .. } => {
+                let who = holder.as_ref().map(LockHolder::describe).unwrap_or_default();
+                format!("lock: held by {}{}", one_line(&who), if *forced { " (overridden with --force)" } else { "" })
+            }
+            DeployEvent::Source { branch, sha } => {
+                format!("deploying {} ({})", &sha[..sha.len().min(7)], one_line(branch))
+            }
+            DeployEvent::Build { id, reconciled: true, .. } => {
+                format!("build {id}: found on Heroku after an unanswered request (not sent again)")
+            }
+            DeployEvent::Build { id, status, .. } => format!("build {id}: {status}"),
+            DeployEvent::Migration(m) => {
+                let state = match m.state {
+                    crate::deploy::migrations::MigrationState::Migrating => "migrating",
+                    crate::deploy::migrations::MigrationState::Migrated => "migrated",
+                };
+                format!("migration {} {}: {state}", m.version, m.name)
+            }
+            DeployEvent::Release { version, status } => format!("release v{version}: {status}"),
+            DeployEvent::Live { version } => {
+                format!("v{version} is live: traffic moves to the new release over the next 3–7 minutes")
+            }
+            DeployEvent::Rollback { to_version, new_version, .. } => match new_version {
+                Some(v) => format!("rolled back to v{to_version} (new release v{v})"),
+                None => format!("rolling back to v{to_version}"),
+            },
+            DeployEvent::Interrupted { resume } => match resume {
+                Some(r) => format!("stopped following; nothing remote was cancelled. Resume with: {r}"),
+                None => "stopped; nothing was started remotely".into(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::migrations::MigrationState;
+
+    #[test]
+    fn events_are_tagged_with_their_type() {
+        let json = |e: &DeployEvent| serde_json::to_value(e).unwrap();
+        assert_eq!(
+            json(&DeployEvent::Phase { phase: "building" }),
+            serde_json::json!({"type":"phase","phase":"building"})
+        );
+        let m =
+            MigrationLine { version: "20250101000001".into(), name: "AddX".into(), state: MigrationState::Migrated };
+        assert_eq!(
+            json(&DeployEvent::Migration(m)),
+            serde_json::json!({"type":"migration","version":"20250101000001","name":"AddX","state":"migrated"})
+        );
+        let out = DeployEvent::Output { source: OutputSource::Release, line: "x".into() };
+        assert_eq!(json(&out)["source"], "release");
+        let lock = DeployEvent::Lock { held: false, holder: None, forced: false };
+        assert_eq!(json(&lock)["type"], "lock");
+    }
+
+    #[test]
+    fn human_lines_name_what_happened() {
+        let e = DeployEvent::Build { id: "b1".into(), status: "pending".into(), reconciled: true };
+        assert!(e.human_line().unwrap().contains("not sent again"));
+        let e = DeployEvent::Interrupted { resume: Some("bpdeploy watch --build b1".into()) };
+        assert!(e.human_line().unwrap().ends_with("Resume with: bpdeploy watch --build b1"));
+        let e = DeployEvent::Source { branch: "master".into(), sha: "0123456789".into() };
+        assert_eq!(e.human_line().unwrap(), "deploying 0123456 (master)");
+        assert_eq!(DeployEvent::Phase { phase: "x" }.human_line(), None);
+    }
+}

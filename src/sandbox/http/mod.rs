@@ -1,0 +1,199 @@
+//! One listener, one prefix per service. Each service module matches real paths on decoded
+//! segments (GitHub refs and Sentry versions may hold `/` or need decoding) and answers with
+//! the service's own headers, status codes and error bodies.
+mod codeload;
+mod github;
+mod github_git;
+pub mod github_json;
+mod github_pulls;
+mod graphql;
+mod heroku;
+mod paging;
+mod sentry;
+mod sentry_stats;
+pub mod slack;
+mod streams;
+
+use crate::sandbox::Shared;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+pub use github_json::merged;
+use serde_json::Value;
+pub use slack::SLACK_CHANNEL_ID;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+pub type SharedState = Arc<Shared>;
+
+/// A request, decoded once: method, path segments after the service prefix, query pairs.
+pub struct Req {
+    pub method: Method,
+    pub segs: Vec<String>,
+    pub query: Vec<(String, String)>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// The path as received, for Link headers and logs.
+    pub path: String,
+}
+
+impl Req {
+    fn new(method: Method, uri: &Uri, prefix: &str, headers: HeaderMap, body: Bytes) -> Req {
+        let path = uri.path().to_string();
+        let rest = path.strip_prefix(prefix).unwrap_or(&path);
+        let segs = rest
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+            .collect();
+        let query = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect();
+        Req { method, segs, query, headers, body, path }
+    }
+
+    pub fn seg_strs(&self) -> Vec<&str> {
+        self.segs.iter().map(String::as_str).collect()
+    }
+
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    pub fn params(&self, key: &str) -> Vec<&str> {
+        self.query.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn bearer(&self) -> Option<&str> {
+        self.header("authorization").and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+    }
+
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+pub fn json(status: StatusCode, value: Value) -> Response {
+    (status, [("content-type", "application/json; charset=utf-8")], value.to_string()).into_response()
+}
+
+pub fn set_header(resp: &mut Response, name: &'static str, value: impl AsRef<str>) {
+    if let Ok(v) = HeaderValue::from_str(value.as_ref()) {
+        resp.headers_mut().insert(name, v);
+    }
+}
+
+pub fn router(shared: SharedState) -> Router {
+    Router::new()
+        .route("/heroku/{*rest}", any(heroku_entry))
+        .route("/github/{*rest}", any(github_entry))
+        .route("/sentry/{*rest}", any(sentry_entry))
+        .route("/slack/api/{*rest}", any(slack_entry))
+        .route("/streams/{*rest}", get(streams::serve))
+        .route("/codeload/{*rest}", get(codeload::serve))
+        .route("/_sandbox/slack", get(slack_record))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "no such sandbox path\n") })
+        .with_state(shared)
+}
+
+/// The flaky-api drill: every other API call fails. Creating calls get a 429 (not processed,
+/// safe to retry); reads alternate between 502 and 429, both with a short Retry-After.
+fn flaky(s: &Shared, method: &Method) -> Option<(StatusCode, u64)> {
+    if !s.drill.flaky {
+        return None;
+    }
+    let n = s.calls.fetch_add(1, Ordering::SeqCst);
+    if n % 2 == 0 {
+        return None;
+    }
+    let creates = matches!(*method, Method::POST | Method::PATCH);
+    let status = if creates || (n / 2) % 2 == 0 { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::BAD_GATEWAY };
+    Some((status, s.clock.retry_after_secs()))
+}
+
+fn log(req: &Req, resp: &Response) {
+    tracing::info!("sandbox {} {} -> {}", req.method, req.path, resp.status().as_u16());
+}
+
+async fn heroku_entry(
+    State(s): State<SharedState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req = Req::new(method, &uri, "/heroku/", headers, body);
+    let mut resp = match flaky(&s, &req.method) {
+        Some((status, after)) => heroku::flaky(status, after),
+        None => heroku::handle(&s, &req).await,
+    };
+    heroku::headers(&s, &mut resp);
+    log(&req, &resp);
+    resp
+}
+
+async fn github_entry(
+    State(s): State<SharedState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req = Req::new(method, &uri, "/github/", headers, body);
+    let mut resp = match flaky(&s, &req.method) {
+        Some((status, after)) => github::flaky(status, after),
+        None if req.segs.len() == 1 && req.segs[0] == "graphql" => graphql::handle(&s, &req),
+        None => github::handle(&s, &req),
+    };
+    github::headers(&s, &req, &mut resp);
+    log(&req, &resp);
+    resp
+}
+
+async fn sentry_entry(
+    State(s): State<SharedState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req = Req::new(method, &uri, "/sentry/", headers, body);
+    let mut resp = match flaky(&s, &req.method) {
+        Some((status, after)) => sentry::flaky(status, after),
+        None => sentry::handle(&s, &req),
+    };
+    sentry::headers(&mut resp);
+    log(&req, &resp);
+    resp
+}
+
+async fn slack_entry(
+    State(s): State<SharedState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req = Req::new(method, &uri, "/slack/api/", headers, body);
+    let resp = match flaky(&s, &req.method) {
+        Some((_, after)) => slack::rate_limited(after),
+        None => slack::handle(&s, &req),
+    };
+    log(&req, &resp);
+    resp
+}
+
+/// Everything posted to Slack, for tests and for people following a drill.
+async fn slack_record(State(s): State<SharedState>) -> Response {
+    let record = s.slack_record();
+    json(StatusCode::OK, serde_json::to_value(record).unwrap_or_default())
+}
+
+pub fn empty(status: StatusCode) -> Response {
+    (status, Body::empty()).into_response()
+}

@@ -1,0 +1,129 @@
+//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add.
+//! Every answer is HTTP 200 with `ok`; errors are `{"ok":false,"error":"…"}` as Slack sends them.
+use super::{json, set_header, Req};
+use crate::sandbox::world::slack::SlackMessage;
+use crate::sandbox::Shared;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+/// The sandbox workspace has one channel, #deploys.
+pub const SLACK_CHANNEL_ID: &str = "C0DEPLOYS1";
+
+fn fail(error: &str) -> Response {
+    json(StatusCode::OK, json!({"ok": false, "error": error}))
+}
+
+pub fn rate_limited(retry_after: u64) -> Response {
+    let mut resp = json(StatusCode::TOO_MANY_REQUESTS, json!({"ok": false, "error": "ratelimited"}));
+    set_header(&mut resp, "retry-after", retry_after.to_string());
+    resp
+}
+
+/// JSON bodies (what bpdeploy sends) or form bodies (what curl users send).
+fn arguments(req: &Req) -> Option<Value> {
+    if let Some(v) = req.json() {
+        return Some(v);
+    }
+    let pairs: serde_json::Map<String, Value> =
+        url::form_urlencoded::parse(&req.body).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+    (!pairs.is_empty()).then_some(Value::Object(pairs))
+}
+
+fn channel_id(name: &str) -> Option<&'static str> {
+    matches!(name, SLACK_CHANNEL_ID | "#deploys" | "deploys").then_some(SLACK_CHANNEL_ID)
+}
+
+pub fn handle(s: &Shared, req: &Req) -> Response {
+    let Some(token) = req.bearer() else { return fail("not_authed") };
+    if token != s.tokens.slack {
+        return fail("invalid_auth");
+    }
+    let method = req.segs.first().map(String::as_str).unwrap_or_default();
+    let args = arguments(req).unwrap_or_else(|| json!({}));
+    let text = args.get("text").and_then(Value::as_str).map(str::to_string);
+    let blocks = args.get("blocks").cloned().filter(|b| !b.is_null());
+    let channel = args.get("channel").and_then(Value::as_str).unwrap_or_default();
+    let now = s.clock.now().timestamp();
+    let mut w = s.world();
+    match method {
+        "auth.test" => {
+            json(StatusCode::OK, json!({"ok": true, "team": "acme", "user": "bpdeploy", "bot_id": "B0SANDBOX1"}))
+        }
+        "chat.postMessage" => {
+            let Some(channel) = channel_id(channel) else { return fail("channel_not_found") };
+            if text.as_deref().unwrap_or("").is_empty() && blocks.is_none() {
+                return fail("no_text");
+            }
+            let thread_ts = args.get("thread_ts").and_then(Value::as_str).map(str::to_string);
+            if let Some(parent) = &thread_ts {
+                if w.slack.find_mut(channel, parent).is_none() {
+                    return fail("thread_not_found");
+                }
+            }
+            let ts = w.slack.fresh_ts(now);
+            let text = text.unwrap_or_default();
+            let message = SlackMessage {
+                channel: channel.into(),
+                ts: ts.clone(),
+                thread_ts: thread_ts.clone(),
+                text: text.clone(),
+                blocks: blocks.clone(),
+                history: vec![text.clone()],
+                reactions: Vec::new(),
+            };
+            w.slack.messages.push(message);
+            let mut body = json!({"ok": true, "channel": channel, "ts": ts,
+                "message": {"type": "message", "subtype": "bot_message", "text": text, "ts": ts, "bot_id": "B0SANDBOX1", "blocks": blocks}});
+            if let Some(t) = thread_ts {
+                body["message"]["thread_ts"] = Value::String(t);
+            }
+            json(StatusCode::OK, body)
+        }
+        "chat.update" => {
+            let Some(channel) = channel_id(channel) else { return fail("channel_not_found") };
+            let ts = args.get("ts").and_then(Value::as_str).unwrap_or_default().to_string();
+            let Some(m) = w.slack.find_mut(channel, &ts) else { return fail("message_not_found") };
+            if text.is_none() && blocks.is_none() {
+                return fail("no_text");
+            }
+            if let Some(t) = &text {
+                m.text = t.clone();
+            }
+            // Slack keeps the old blocks only when neither text nor blocks are sent.
+            m.blocks = blocks.clone();
+            m.history.push(m.text.clone());
+            let body = json!({"ok": true, "channel": channel, "ts": ts, "text": m.text,
+                "message": {"type": "message", "text": m.text, "blocks": m.blocks, "edited": {"user": "B0SANDBOX1", "ts": format!("{now}.000000")}}});
+            json(StatusCode::OK, body)
+        }
+        "reactions.add" => {
+            let Some(channel) = channel_id(channel) else { return fail("channel_not_found") };
+            let ts = args.get("timestamp").and_then(Value::as_str).unwrap_or_default().to_string();
+            let Some(name) = args.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) else {
+                return fail("invalid_name");
+            };
+            let Some(m) = w.slack.find_mut(channel, &ts) else { return fail("message_not_found") };
+            let name = name.trim_matches(':').to_string();
+            if m.reactions.contains(&name) {
+                return fail("already_reacted");
+            }
+            m.reactions.push(name);
+            json(StatusCode::OK, json!({"ok": true}))
+        }
+        "conversations.replies" => {
+            let Some(channel) = channel_id(req.param("channel").or(Some(channel)).unwrap_or_default()) else {
+                return fail("channel_not_found");
+            };
+            let ts = req.param("ts").or_else(|| args.get("ts").and_then(Value::as_str)).unwrap_or_default().to_string();
+            let Some(parent) = w.slack.find_mut(channel, &ts).map(|m| m.clone()) else {
+                return fail("thread_not_found");
+            };
+            let mut messages = vec![parent];
+            messages.extend(w.slack.thread(&ts).into_iter().cloned());
+            let messages: Vec<Value> = messages.iter().map(|m| json!({"type": "message", "text": m.text, "ts": m.ts, "thread_ts": m.thread_ts.clone().unwrap_or_else(|| m.ts.clone())})).collect();
+            json(StatusCode::OK, json!({"ok": true, "messages": messages, "has_more": false}))
+        }
+        _ => fail("unknown_method"),
+    }
+}

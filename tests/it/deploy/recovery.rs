@@ -1,0 +1,137 @@
+//! Recovery paths against wiremock: `watch --auto-rollback` with an unanswered rollback POST, and
+//! Ctrl-C during a deploy.
+use super::fakes::{result, World, SHA};
+use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
+
+/// Heroku's release list, which gains the rollback release once the POST has arrived.
+struct Releases {
+    posted: Arc<AtomicBool>,
+    before: serde_json::Value,
+    after: serde_json::Value,
+}
+
+impl Respond for Releases {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let body = if self.posted.load(Ordering::SeqCst) { &self.after } else { &self.before };
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+}
+
+/// A rollback POST that is received and never answered in time.
+struct SlowRollback {
+    posted: Arc<AtomicBool>,
+    created: serde_json::Value,
+}
+
+impl Respond for SlowRollback {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.posted.store(true, Ordering::SeqCst);
+        ResponseTemplate::new(201).set_body_json(&self.created).set_delay(Duration::from_secs(3))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_rollback_is_sent_once_and_reconciled_when_unanswered() {
+    let w = World::new().await;
+    let v41 = w.release(41, "succeeded", false);
+    let v42 = w.release(42, "succeeded", true);
+    let mut v43 = w.release(43, "succeeded", true);
+    v43["description"] = json!("Rollback to v41");
+    v43["slug"] = json!({"id": "s41"});
+    let mut v42_old = v42.clone();
+    v42_old["current"] = json!(false);
+    let posted = Arc::new(AtomicBool::new(false));
+    let releases = Releases { posted: posted.clone(), before: json!([v42, v41]), after: json!([v43, v42_old, v41]) };
+    Mock::given(method("GET")).and(path("/heroku/apps/shop/releases")).respond_with(releases).mount(&w.server).await;
+    Mock::given(method("POST"))
+        .and(path("/heroku/apps/shop/releases"))
+        .respond_with(SlowRollback { posted, created: v43.clone() })
+        .expect(1)
+        .mount(&w.server)
+        .await;
+    w.get("/heroku/apps/shop/releases/42", v42.clone()).await;
+    w.get("/heroku/apps/shop/releases/r42", v42).await;
+    w.get("/heroku/apps/shop/releases/r43", v43).await;
+    w.get("/heroku/apps/shop/slugs/s42", json!({"id": "s42", "commit": SHA})).await;
+    w.get("/heroku/apps/shop/dynos", json!([])).await;
+    w.get("/sentry/api/0/organizations/acme/events/", json!({"data": [{"count()": 0}]})).await;
+    let posted = json!({"ok": true, "channel": "C123", "ts": "1700000000.000100"});
+    Mock::given(method("POST"))
+        .and(path("/slack/api/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(posted.clone()))
+        .mount(&w.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/slack/api/chat.update"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(posted))
+        .mount(&w.server)
+        .await;
+    let issue = json!({"id": "501", "shortId": "RAILS-9", "title": "NoMethodError", "count": "12", "userCount": 4});
+    w.get("/sentry/api/0/organizations/acme/issues/", json!([issue])).await;
+
+    let run = w
+        .run(&["watch", "--release", "v42", "--auto-rollback", "--json"], &[("BPDEPLOY_HTTP_TIMEOUT_MS", "300")])
+        .await;
+    assert_eq!(run.code, 3, "a rolled-back release still failed:\n{}\n{}", run.stdout, run.stderr);
+    let r = result(&run);
+    assert_eq!(r["status"], "rolled_back");
+    assert_eq!((r["rollback"]["to_version"].as_u64(), r["rollback"]["new_version"].as_u64()), (Some(41), Some(43)));
+    let event = run.events().into_iter().find(|e| e["type"] == "rollback").unwrap();
+    assert_eq!(event["reconciled"], true);
+    assert!(r["production"].as_str().unwrap().contains("schema migrations of v42 stay applied"));
+    assert_eq!(w.requests_to("POST", "/heroku/apps/shop/releases").await, [json!({"release": "r41"})]);
+    let posts = w.requests_to("POST", "/slack/api/chat.postMessage").await;
+    let edits = w.requests_to("POST", "/slack/api/chat.update").await;
+    assert!(
+        posts[0]["text"].as_str().unwrap().contains("0123456 to shop")
+            && posts[0]["text"].as_str().unwrap().contains("rolling back")
+    );
+    assert!(edits[0]["text"].as_str().unwrap().contains("was rolled back to v41"), "{edits:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_building_stops_following_and_says_how_to_resume() {
+    let w = World::new().await;
+    w.production_and_free_lock().await;
+    w.get("/heroku/apps/shop/builds", json!([])).await;
+    w.records(1, 2, 2).await;
+    w.tarball().await;
+    w.expect("POST", "/heroku/apps/shop/builds", 201, w.build("b1", "pending", None), 1).await;
+    // The build goes on for longer than the test: its output never ends.
+    Mock::given(path("/streams/b1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("-----> Compiling assets\n", "text/plain")
+                .set_delay(Duration::from_secs(30)),
+        )
+        .mount(&w.server)
+        .await;
+    w.expect("DELETE", "/heroku/apps/shop/builds/b1", 200, w.build("b1", "failed", None), 0).await;
+
+    let mut cmd = std::process::Command::new(crate::support::BIN);
+    cmd.env_clear().current_dir(w.dir.path()).stdin(std::process::Stdio::null());
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    for (k, v) in w.env() {
+        cmd.env(k, v);
+    }
+    let child = cmd.args(["deploy", "--yes", "--json"]).spawn().unwrap();
+    // Wait (on a condition, not a clock) until bpdeploy follows the build stream.
+    while !w.server.received_requests().await.unwrap().iter().any(|r| r.url.path() == "/streams/b1") {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["status"], "interrupted");
+    assert_eq!(last["resume"], "bpdeploy watch --build b1");
+    let edits = w.requests_to("POST", "/slack/api/chat.update").await;
+    assert!(edits.last().unwrap()["text"].as_str().unwrap().contains("stopped following"));
+}

@@ -22,14 +22,17 @@ pub async fn run(ctx: &Context, args: &PreflightArgs) -> anyhow::Result<Prefligh
         let facts = read_git_blocking(req).await?;
         return Ok(assemble(facts, OnlineFacts::offline()));
     }
-    let _ = &mut req;
-    Err(crate::error::Failure::new(
-        crate::exit::Exit::Failure,
-        "online_unavailable",
-        "online preflight needs the API clients",
-    )
-    .with_hint("run `bpdeploy preflight --offline`")
-    .into())
+    let online = super::services::Gatherer::new(ctx, &config)?;
+    let phase = Phase::start(&ctx.ui, "Asking Heroku and GitHub what production runs");
+    let before = online.before_git(&config.github.branch).await?;
+    req.range.production_commit = before.production.commit.clone();
+    req.range.github_head = before.github_head.clone();
+    phase.set_message("Reading the range from git");
+    let facts = read_git_blocking(req).await?;
+    phase.set_message("Checking CI, pull requests and Sentry");
+    let services = online.after_git(&config, &facts, before).await?;
+    phase.finish("Preflight gathered");
+    Ok(assemble(facts, services))
 }
 
 /// The repository request a config and the flags describe.

@@ -14,6 +14,7 @@ pub mod ownership;
 pub mod pulls;
 pub mod range;
 pub mod release_phase;
+pub mod services;
 pub mod treediff;
 pub mod verdict;
 

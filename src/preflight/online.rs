@@ -106,3 +106,17 @@ impl OnlineFacts {
         OnlineFacts { offline: true, ..OnlineFacts::default() }
     }
 }
+
+/// Saves the baseline as `<state_dir>/baselines/<app>/<release>.json`, where `watch` finds it.
+pub fn save_baseline(state_dir: &std::path::Path, baseline: &Baseline) -> std::io::Result<std::path::PathBuf> {
+    let safe = |s: &str| {
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect::<String>()
+    };
+    let dir = state_dir.join("baselines").join(safe(&baseline.app));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{}.json", safe(&baseline.release)));
+    let mut saved = baseline.clone();
+    saved.saved_to = Some(path.display().to_string());
+    std::fs::write(&path, serde_json::to_vec_pretty(&saved).map_err(std::io::Error::other)?)?;
+    Ok(path)
+}

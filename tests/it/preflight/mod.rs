@@ -1,5 +1,6 @@
 //! Tests of the preflight area: the real binary over git2-built fixture repositories.
 mod fixture;
+mod online;
 
 use crate::support::{scratch, Cmd};
 use fixture::*;

@@ -1,6 +1,9 @@
-//! Everything git2: local repository access only (no network, no OpenSSL).
+//! Everything git2: local repository access only (no network, no OpenSSL). The one network
+//! operation, `git fetch`, runs the system git so that the user's own credentials apply.
 use crate::error::Diagnose;
 use crate::exit::Exit;
+use git2::{Oid, Repository};
+use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -8,6 +11,8 @@ pub enum GitError {
     NotARepository { path: String },
     #[error("unknown revision {rev:?}")]
     UnknownRevision { rev: String, hint: String },
+    #[error("`git fetch origin {branch}` failed: {message}")]
+    Fetch { branch: String, message: String },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
@@ -20,6 +25,7 @@ impl Diagnose for GitError {
         match self {
             GitError::NotARepository { .. } => "not_a_repository",
             GitError::UnknownRevision { .. } => "unknown_revision",
+            GitError::Fetch { .. } => "git_fetch_failed",
             GitError::Git(_) => "git_error",
         }
         .into()
@@ -30,12 +36,89 @@ impl Diagnose for GitError {
                 Some("run bpdeploy inside your app's repository, or pass --config".into())
             }
             GitError::UnknownRevision { hint, .. } => Some(hint.clone()),
+            GitError::Fetch { .. } => Some("check `git remote -v` and that your git credentials work".into()),
             GitError::Git(_) => None,
         }
     }
 }
 
 /// Opens the repository containing `path`.
-pub fn open(path: &std::path::Path) -> Result<git2::Repository, GitError> {
-    git2::Repository::discover(path).map_err(|_| GitError::NotARepository { path: path.display().to_string() })
+pub fn open(path: &Path) -> Result<Repository, GitError> {
+    trust_local_objects();
+    Repository::discover(path).map_err(|_| GitError::NotARepository { path: path.display().to_string() })
+}
+
+/// Every object we read comes from the user's own repository, so re-hashing each one on read
+/// (libgit2's default) buys nothing and doubles the cost of walking thousands of trees.
+pub fn trust_local_objects() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+/// The commit a revision names, or `None` when the revision does not exist.
+pub fn try_resolve(repo: &Repository, rev: &str) -> Option<Oid> {
+    repo.revparse_single(rev).ok()?.peel_to_commit().ok().map(|c| c.id())
+}
+
+/// The commit a revision names, or an error whose hint says how to get it.
+pub fn resolve(repo: &Repository, rev: &str, hint: &str) -> Result<Oid, GitError> {
+    try_resolve(repo, rev).ok_or_else(|| GitError::UnknownRevision { rev: rev.to_string(), hint: hint.to_string() })
+}
+
+/// `ancestor` is `commit` or one of its ancestors.
+pub fn is_ancestor(repo: &Repository, ancestor: Oid, commit: Oid) -> Result<bool, GitError> {
+    Ok(ancestor == commit || repo.graph_descendant_of(commit, ancestor)?)
+}
+
+/// Commits reachable from `to` and not from `from`, as `git rev-list --count from..to` counts them.
+pub fn count_range(repo: &Repository, from: Oid, to: Oid) -> Result<usize, GitError> {
+    let mut walk = repo.revwalk()?;
+    walk.push(to)?;
+    walk.hide(from)?;
+    let mut n = 0;
+    for oid in walk {
+        oid?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// `git rev-list --first-parent from..to`, newest first.
+pub fn first_parent_range(repo: &Repository, from: Oid, to: Oid) -> Result<Vec<Oid>, GitError> {
+    let mut walk = repo.revwalk()?;
+    walk.simplify_first_parent()?;
+    walk.push(to)?;
+    walk.hide(from)?;
+    Ok(walk.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The content of `path` in `commit`'s tree, if it is a file there.
+pub fn file_at(repo: &Repository, commit: Oid, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let entry = match tree.get_path(Path::new(path)) {
+        Ok(e) => e,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    match entry.to_object(repo)?.into_blob() {
+        Ok(blob) => Ok(Some(blob.content().to_vec())),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Runs the system `git fetch origin <branch>` in `workdir`, so the user's own credentials,
+/// SSH agent and credential helpers apply. stderr is kept for the error message.
+pub fn fetch_origin(workdir: &Path, branch: &str) -> Result<(), GitError> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(workdir)
+        .args(["fetch", "--quiet", "origin", branch])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| GitError::Fetch { branch: branch.to_string(), message: e.to_string() })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let message = String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("").trim().to_string();
+    Err(GitError::Fetch { branch: branch.to_string(), message })
 }

@@ -1,0 +1,166 @@
+//! The human form of a [`Preflight`] report, in sections. Tables are tab-separated when stdout
+//! is not a terminal; every text that came from a commit or a service goes through `sanitize`.
+use super::online::CiLevel;
+use super::{Level, Preflight};
+use crate::ui::render::table;
+use crate::ui::sanitize::one_line;
+use crate::ui::Ui;
+use console::Style;
+use std::fmt::Write;
+
+pub fn render(p: &Preflight, ui: &Ui) -> String {
+    let mut out = String::new();
+    let heading = |out: &mut String, title: &str| {
+        let _ = writeln!(out, "{}", ui.out_style(Style::new().bold()).apply_to(title));
+    };
+    heading(&mut out, "Range");
+    let r = &p.range;
+    let _ = writeln!(out, "  from {} ({})\n  to   {} ({})", short(&r.from), r.from_ref, short(&r.to), r.to_ref);
+    let _ = writeln!(out, "  {} commits, {} on the first-parent line", r.commits, r.first_parent_commits);
+    for w in &p.warnings {
+        let _ =
+            writeln!(out, "  {} {}", ui.out_style(Style::new().yellow()).apply_to("warning:"), one_line(&w.message));
+    }
+
+    heading(&mut out, &format!("\nPull requests ({})", p.pull_requests.len()));
+    let rows: Vec<Vec<String>> = p
+        .pull_requests
+        .iter()
+        .map(|pr| {
+            vec![
+                format!("#{}", pr.number),
+                pr.author.clone().unwrap_or_else(|| pr.git_author.clone()),
+                pr.files.len().to_string(),
+                pr.migrations.len().to_string(),
+                pr.title.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.push_str(&indent(&table(ui, &["PR", "AUTHOR", "FILES", "MIGRATIONS", "TITLE"], &rows)));
+    if !p.direct_commits.is_empty() {
+        let _ = writeln!(out, "  direct pushes ({}):", p.direct_commits.len());
+        let rows: Vec<Vec<String>> =
+            p.direct_commits.iter().map(|c| vec![short(&c.sha).into(), c.author.clone(), c.subject.clone()]).collect();
+        out.push_str(&indent(&table(ui, &["SHA", "AUTHOR", "SUBJECT"], &rows)));
+    }
+
+    heading(&mut out, "\nOwnership");
+    let rows: Vec<Vec<String>> = p
+        .ownership
+        .iter()
+        .map(|a| {
+            let people: Vec<String> = a.people.iter().map(|o| format!("{} ({})", o.name, o.files)).collect();
+            vec![a.area.clone(), a.files.to_string(), people.join(", ")]
+        })
+        .collect();
+    out.push_str(&indent(&table(ui, &["AREA", "FILES", "WHO (FILES)"], &rows)));
+
+    heading(&mut out, &format!("\nMigrations ({})", p.migrations.len()));
+    migrations(&mut out, p, ui);
+
+    heading(&mut out, "\nCI");
+    online_sections(&mut out, p, ui);
+
+    heading(&mut out, "\nVerdict");
+    let style = match p.verdict.level {
+        Level::Go => Style::new().green().bold(),
+        Level::Caution => Style::new().yellow().bold(),
+        Level::Stop => Style::new().red().bold(),
+    };
+    let _ = writeln!(out, "  {}", ui.out_style(style).apply_to(p.verdict.level.as_str().to_uppercase()));
+    for reason in &p.verdict.reasons {
+        let _ = writeln!(out, "  - {} ({}): {}", reason.level.as_str(), reason.code, one_line(&reason.message));
+    }
+    out
+}
+
+fn migrations(out: &mut String, p: &Preflight, ui: &Ui) {
+    let command =
+        p.release_command.as_deref().map(one_line).unwrap_or_else(|| "none (no Procfile release: line)".into());
+    let _ = writeln!(out, "  release command: {command}");
+    let rows: Vec<Vec<String>> = p
+        .migrations
+        .iter()
+        .map(|m| {
+            vec![
+                m.run_order.map(|n| n.to_string()).unwrap_or_else(|| "-".into()),
+                serde_plain(&m.change),
+                serde_plain(&m.kind),
+                m.path.clone(),
+                m.pull_request.map(|n| format!("#{n}")).unwrap_or_else(|| "-".into()),
+                m.risks.len().to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&indent(&table(ui, &["RUN", "CHANGE", "KIND", "PATH", "PR", "RISKS"], &rows)));
+    let red = ui.out_style(Style::new().red());
+    for m in &p.migrations {
+        for r in &m.risks {
+            let _ = writeln!(out, "  {}:{} {} {}", m.path, r.line, red.apply_to(&r.check), one_line(&r.message));
+            let _ = writeln!(out, "      safe: {}", one_line(&r.recipe));
+        }
+        for n in &m.notes {
+            let _ = writeln!(out, "  {}: {}", m.path, one_line(n));
+        }
+    }
+}
+
+fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
+    let unknown = if p.offline { "  not checked (offline)" } else { "  unknown" };
+    match &p.ci {
+        Some(ci) => {
+            let _ = writeln!(out, "  {} on {}", serde_plain(&ci.state), short(&ci.sha));
+            for c in ci.checks.iter().filter(|c| c.state != CiLevel::Success) {
+                let url = c.url.as_deref().map(|u| format!(" {}", one_line(u))).unwrap_or_default();
+                let _ = writeln!(out, "  {}\t{}{url}", serde_plain(&c.state), one_line(&c.name));
+            }
+        }
+        None => out.push_str(&format!("{unknown}\n")),
+    }
+    out.push_str(&format!("{}\n", ui.out_style(Style::new().bold()).apply_to("\nProduction now")));
+    match &p.production {
+        Some(prod) => {
+            let commit = prod.commit.as_deref().map(short).unwrap_or("?");
+            let who = prod.user.as_deref().map(one_line).unwrap_or_else(|| "?".into());
+            let _ = writeln!(out, "  {} v{} at {commit} by {who}", one_line(&prod.app), prod.release_version);
+            if let Some(h) = prod.hours_since_deploy {
+                let _ = writeln!(out, "  last deploy {h:.1} hours ago");
+            }
+            for w in &prod.in_progress {
+                let _ = writeln!(out, "  in progress: {} {}", w.kind, one_line(&w.id));
+            }
+        }
+        None => out.push_str(&format!("{unknown}\n")),
+    }
+    out.push_str(&format!("{}\n", ui.out_style(Style::new().bold()).apply_to("\nSentry baseline")));
+    match &p.sentry_baseline {
+        Some(b) => {
+            let rate = b.error_events_last_hour.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
+            let _ = writeln!(
+                out,
+                "  {} unresolved issues in 24h, {rate} error events in the last hour",
+                b.unresolved_issues
+            );
+            let rows: Vec<Vec<String>> = b
+                .top_issues
+                .iter()
+                .map(|i| vec![i.short_id.clone().unwrap_or_else(|| i.id.clone()), i.count.to_string(), i.title.clone()])
+                .collect();
+            out.push_str(&indent(&table(ui, &["ISSUE", "EVENTS", "TITLE"], &rows)));
+        }
+        None => out.push_str(&format!("{unknown}\n")),
+    }
+}
+
+/// A unit enum's serde name (`added`, `schema`, `failure`).
+fn serde_plain<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(7)]
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}

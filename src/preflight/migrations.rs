@@ -1,0 +1,266 @@
+//! Migrations the range changes: which files under the configured schema and data globs were
+//! added, modified, deleted or renamed between production and the new tip, and what each is.
+use super::lint::{self, Risk};
+use crate::config::MigrationGlobs;
+use git2::{Delta, DiffOptions, Oid, Repository};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Schema,
+    Data,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Migration {
+    /// Relative to the repository root; for a deletion, the path production has.
+    pub path: String,
+    /// The old path of a renamed migration.
+    pub previous_path: Option<String>,
+    pub kind: Kind,
+    pub change: Change,
+    /// The timestamp prefix of the file name (what `schema_migrations` records).
+    pub version: Option<String>,
+    pub class_name: Option<String>,
+    pub pull_request: Option<u64>,
+    /// The first-parent commit that brought this change.
+    pub commit: Option<String>,
+    /// 1-based position in which the release command runs it; null when it will not run there.
+    pub run_order: Option<usize>,
+    pub reversible: Option<bool>,
+    pub risks: Vec<Risk>,
+    pub notes: Vec<String>,
+}
+
+impl Migration {
+    /// Rails runs a migration whose version is not yet in `schema_migrations`: an added file,
+    /// or a renamed one whose version changed. An edited or renamed-in-place one never re-runs.
+    pub fn is_new(&self) -> bool {
+        match self.change {
+            Change::Added => true,
+            Change::Renamed => self.previous_path.as_deref().and_then(version_of).as_deref() != self.version.as_deref(),
+            Change::Modified | Change::Deleted => false,
+        }
+    }
+}
+
+/// The kind of migration a path is, by the configured globs.
+pub fn kind_of(globs: &MigrationGlobs, path: &str) -> Option<Kind> {
+    if globs.schema.iter().any(|g| glob_match(g.as_bytes(), path.as_bytes())) {
+        Some(Kind::Schema)
+    } else if globs.data.iter().any(|g| glob_match(g.as_bytes(), path.as_bytes())) {
+        Some(Kind::Data)
+    } else {
+        None
+    }
+}
+
+/// `*` and `?` stay within a directory, `**` crosses directories; everything else is literal.
+pub fn glob_match(pattern: &[u8], path: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => path.is_empty(),
+        Some((b'*', rest)) if rest.first() == Some(&b'*') => {
+            let rest = rest[1..].strip_prefix(b"/").unwrap_or(&rest[1..]);
+            (0..=path.len()).any(|i| glob_match(rest, &path[i..]))
+        }
+        Some((b'*', rest)) => {
+            let limit = path.iter().position(|&c| c == b'/').unwrap_or(path.len());
+            (0..=limit).any(|i| glob_match(rest, &path[i..]))
+        }
+        Some((b'?', rest)) => path.first().is_some_and(|&c| c != b'/') && glob_match(rest, &path[1..]),
+        Some((c, rest)) => path.first() == Some(c) && glob_match(rest, &path[1..]),
+    }
+}
+
+/// `db/migrate/20240105120000_add_index.rb` -> `20240105120000`.
+pub fn version_of(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next()?;
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && name[digits..].starts_with('_')).then(|| name[..digits].to_string())
+}
+
+/// Rails' file-name convention: `20240105120000_add_index_to_users.rb` -> `AddIndexToUsers`.
+pub fn class_name_from_path(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next()?.strip_suffix(".rb")?;
+    let name = match version_of(path) {
+        Some(v) => &name[v.len() + 1..],
+        None => name,
+    };
+    let camel: String = name
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect();
+    (!camel.is_empty()).then_some(camel)
+}
+
+/// One migration file that differs between `from` and `to`, before it is read and linted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeChange {
+    pub path: String,
+    pub previous_path: Option<String>,
+    pub kind: Kind,
+    pub change: Change,
+}
+
+/// The migration files that differ between two commits, limited to the migration directories
+/// so that it stays cheap on any range. Renames are paired here rather than by content
+/// similarity: migrations share so much boilerplate that two unrelated short ones look alike.
+/// A deleted and an added migration are one renamed migration when their contents are equal or
+/// their names match apart from the version (`…_add_name_to_users.rb`).
+pub fn range_changes(
+    repo: &Repository,
+    from: Oid,
+    to: Oid,
+    globs: &MigrationGlobs,
+) -> Result<Vec<RangeChange>, git2::Error> {
+    let mut opts = DiffOptions::new();
+    let dirs: Vec<String> = globs.schema.iter().chain(&globs.data).map(|g| literal_dir(g)).collect();
+    // A glob rooted at the top (`*.rb`) leaves nothing to narrow the diff by.
+    if dirs.iter().all(|d| !d.is_empty()) {
+        for dir in dirs {
+            opts.pathspec(dir);
+        }
+    }
+    let old = repo.find_commit(from)?.tree()?;
+    let new = repo.find_commit(to)?.tree()?;
+    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
+    let mut out = Vec::new();
+    let mut deleted: Vec<(String, Kind, Oid)> = Vec::new();
+    let mut added: Vec<(String, Kind, Oid)> = Vec::new();
+    for delta in diff.deltas() {
+        let path_of = |f: &git2::DiffFile<'_>| f.path().map(|p| p.to_string_lossy().replace('\\', "/"));
+        let (old_file, new_file) = (delta.old_file(), delta.new_file());
+        let (file, change) = match delta.status() {
+            Delta::Added => (new_file, Change::Added),
+            Delta::Deleted => (old_file, Change::Deleted),
+            Delta::Modified | Delta::Typechange => (new_file, Change::Modified),
+            _ => continue,
+        };
+        let Some(path) = path_of(&file) else { continue };
+        let Some(kind) = kind_of(globs, &path) else { continue };
+        match change {
+            Change::Added => added.push((path, kind, file.id())),
+            Change::Deleted => deleted.push((path, kind, file.id())),
+            _ => out.push(RangeChange { path, previous_path: None, kind, change }),
+        }
+    }
+    for (path, kind, id) in added {
+        let twin = deleted.iter().position(|(old, _, old_id)| *old_id == id || same_name(old, &path));
+        let (previous_path, change) = match twin {
+            Some(i) => (Some(deleted.remove(i).0), Change::Renamed),
+            None => (None, Change::Added),
+        };
+        out.push(RangeChange { path, previous_path, kind, change });
+    }
+    out.extend(deleted.into_iter().map(|(path, kind, _)| RangeChange {
+        path,
+        previous_path: None,
+        kind,
+        change: Change::Deleted,
+    }));
+    out.sort_by(|a, b| version_of(&a.path).cmp(&version_of(&b.path)).then_with(|| a.path.cmp(&b.path)));
+    Ok(out)
+}
+
+/// The file names without their version prefixes are the same.
+fn same_name(a: &str, b: &str) -> bool {
+    let bare = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        let v = version_of(p).map(|v| v.len() + 1).unwrap_or(0);
+        name[v..].to_string()
+    };
+    bare(a) == bare(b)
+}
+
+/// The directory part of a glob before its first wildcard: `db/migrate/*.rb` -> `db/migrate`.
+fn literal_dir(glob: &str) -> String {
+    let wild = glob.find(['*', '?', '[']).unwrap_or(glob.len());
+    glob[..wild].rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
+}
+
+/// Reads and lints one changed migration at `to`.
+pub fn describe(repo: &Repository, to: Oid, change: RangeChange) -> Result<Migration, crate::git::GitError> {
+    let findings = match change.change {
+        Change::Deleted => None,
+        _ => crate::git::file_at(repo, to, &change.path)?.map(|bytes| {
+            let source = String::from_utf8_lossy(&bytes);
+            match change.kind {
+                Kind::Schema => lint::lint_schema_migration(&source),
+                Kind::Data => lint::lint_data_migration(&source),
+            }
+        }),
+    };
+    let (class_name, reversible, risks, mut notes) = match findings {
+        Some(l) => (l.class_name, l.reversible, l.risks, l.notes),
+        None => (None, None, Vec::new(), Vec::new()),
+    };
+    let mut m = Migration {
+        class_name: class_name.or_else(|| class_name_from_path(&change.path)),
+        version: version_of(&change.path),
+        path: change.path,
+        previous_path: change.previous_path,
+        kind: change.kind,
+        change: change.change,
+        pull_request: None,
+        commit: None,
+        run_order: None,
+        reversible,
+        risks,
+        notes: Vec::new(),
+    };
+    m.notes = change_notes(&m);
+    m.notes.append(&mut notes);
+    Ok(m)
+}
+
+/// What the change means for the database, said once per migration.
+fn change_notes(m: &Migration) -> Vec<String> {
+    let note = match (m.change, m.is_new()) {
+        (Change::Modified, _) => "edited after it was merged: databases that already ran it will not run it again",
+        (Change::Deleted, _) => "deleted: production's schema_migrations still lists it; its down can no longer run",
+        (Change::Renamed, true) => "renamed to a new version: it will run again as a new migration",
+        (Change::Renamed, false) => "renamed without a new version: it will not run again",
+        (Change::Added, _) => return Vec::new(),
+    };
+    vec![note.to_string()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_stay_in_their_directory_unless_doubled() {
+        assert!(glob_match(b"db/migrate/*.rb", b"db/migrate/20240101000000_a.rb"));
+        assert!(!glob_match(b"db/migrate/*.rb", b"db/migrate/old/20240101000000_a.rb"));
+        assert!(glob_match(b"db/**/*.rb", b"db/migrate/old/1_a.rb"));
+        assert!(glob_match(b"db/**/*.rb", b"db/1_a.rb"));
+        assert!(!glob_match(b"db/migrate/*.rb", b"db/migrate/README"));
+        assert!(glob_match(b"db/data/?_x.rb", b"db/data/1_x.rb"));
+    }
+
+    #[test]
+    fn version_and_class_name_come_from_the_file_name() {
+        let p = "db/migrate/20240105120000_add_index_to_users.rb";
+        assert_eq!(version_of(p).as_deref(), Some("20240105120000"));
+        assert_eq!(class_name_from_path(p).as_deref(), Some("AddIndexToUsers"));
+        assert_eq!(version_of("db/migrate/add_things.rb"), None);
+        assert_eq!(class_name_from_path("db/migrate/add_things.rb").as_deref(), Some("AddThings"));
+        assert_eq!(literal_dir("db/migrate/*.rb"), "db/migrate");
+        assert_eq!(literal_dir("*.rb"), "");
+    }
+}

@@ -1,0 +1,101 @@
+//! Who changed which part of the code in this range, so that a problem after the deploy
+//! reaches the person who knows that code. An area is a file's top two directory levels.
+use super::pulls::{DirectCommit, PullRequest};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The area of files directly at the repository root.
+pub const ROOT_AREA: &str = "(root)";
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AreaOwners {
+    pub area: String,
+    /// Files changed in this area over the range (a file counted once per PR or direct commit).
+    pub files: usize,
+    /// Most files changed first.
+    pub people: Vec<Owner>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Owner {
+    /// GitHub login when known, else the git author name.
+    pub name: String,
+    pub files: usize,
+    pub pull_requests: Vec<u64>,
+    pub direct_commits: Vec<String>,
+}
+
+/// `app/models/user.rb` -> `app/models`; `config/routes.rb` -> `config`; `Gemfile` -> `(root)`.
+pub fn area_of(path: &str) -> String {
+    let dirs: Vec<&str> = path.split('/').collect();
+    match dirs.len() {
+        0 | 1 => ROOT_AREA.to_string(),
+        n => dirs[..(n - 1).min(2)].join("/"),
+    }
+}
+
+pub fn areas_of(files: &[String]) -> Vec<String> {
+    let mut areas: Vec<String> = files.iter().map(|f| area_of(f)).collect();
+    areas.sort();
+    areas.dedup();
+    areas
+}
+
+/// The ownership table: areas with the most changed files first.
+pub fn table(prs: &[PullRequest], direct: &[DirectCommit]) -> Vec<AreaOwners> {
+    let mut areas: BTreeMap<String, BTreeMap<String, Owner>> = BTreeMap::new();
+    for pr in prs {
+        let name = pr.author.as_deref().unwrap_or(&pr.git_author);
+        for file in &pr.files {
+            let o = owner(&mut areas, area_of(file), name);
+            o.files += 1;
+            if o.pull_requests.last() != Some(&pr.number) {
+                o.pull_requests.push(pr.number);
+            }
+        }
+    }
+    for c in direct {
+        for file in &c.files {
+            let o = owner(&mut areas, area_of(file), &c.author);
+            o.files += 1;
+            if o.direct_commits.last() != Some(&c.sha) {
+                o.direct_commits.push(c.sha.clone());
+            }
+        }
+    }
+    let mut rows: Vec<AreaOwners> = areas
+        .into_iter()
+        .map(|(area, people)| {
+            let mut people: Vec<Owner> = people.into_values().collect();
+            people.sort_by(|a, b| b.files.cmp(&a.files).then_with(|| a.name.cmp(&b.name)));
+            for p in &mut people {
+                p.pull_requests.sort_unstable();
+            }
+            AreaOwners { files: people.iter().map(|p| p.files).sum(), area, people }
+        })
+        .collect();
+    rows.sort_by(|a, b| b.files.cmp(&a.files).then_with(|| a.area.cmp(&b.area)));
+    rows
+}
+
+fn owner<'a>(areas: &'a mut BTreeMap<String, BTreeMap<String, Owner>>, area: String, name: &str) -> &'a mut Owner {
+    areas.entry(area).or_default().entry(name.to_string()).or_insert_with(|| Owner {
+        name: name.to_string(),
+        files: 0,
+        pull_requests: Vec::new(),
+        direct_commits: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_area_is_the_top_two_directory_levels() {
+        assert_eq!(area_of("app/models/concerns/billing.rb"), "app/models");
+        assert_eq!(area_of("app/models/user.rb"), "app/models");
+        assert_eq!(area_of("config/routes.rb"), "config");
+        assert_eq!(area_of("Gemfile"), ROOT_AREA);
+    }
+}

@@ -6,6 +6,7 @@
 //! call the real clients made is checked against the official schemas ([`Drill::assert_contract`]).
 mod deploy;
 mod drills;
+mod lock;
 mod process;
 mod watch;
 
@@ -29,7 +30,11 @@ pub struct Drill {
 
 impl Drill {
     pub async fn start(scenario: Scenario) -> Drill {
-        let opts = SandboxOptions { speed: SPEED, record_exchanges: true, ..SandboxOptions::new(scenario) };
+        Drill::start_at(scenario, SPEED).await
+    }
+
+    pub async fn start_at(scenario: Scenario, speed: f64) -> Drill {
+        let opts = SandboxOptions { speed, record_exchanges: true, ..SandboxOptions::new(scenario) };
         let sb = Sandbox::start(opts).await.expect("sandbox starts");
         Drill { sb, home: tempfile::tempdir().unwrap() }
     }
@@ -66,11 +71,21 @@ impl Drill {
 
     /// GETs a Sentry path (relative to its base) straight from the sandbox, not through bpdeploy.
     pub async fn sentry(&self, path: &str) -> Value {
-        let base = self.sb.env_pairs().into_iter().find(|(k, _)| k == "BPDEPLOY_SENTRY_URL").unwrap().1;
+        self.probe("BPDEPLOY_SENTRY_URL", &self.sb.tokens().sentry, path).await
+    }
+
+    /// GETs a Heroku path straight from the sandbox.
+    pub async fn heroku(&self, path: &str) -> Value {
+        self.probe("BPDEPLOY_HEROKU_URL", &self.sb.tokens().heroku, path).await
+    }
+
+    async fn probe(&self, base_env: &str, token: &str, path: &str) -> Value {
+        let base = self.sb.env_pairs().into_iter().find(|(k, _)| k == base_env).unwrap().1;
         let resp = reqwest::Client::new()
             .get(format!("{base}{path}"))
             .header("user-agent", PROBE)
-            .bearer_auth(&self.sb.tokens().sentry)
+            .header("accept", "application/vnd.heroku+json; version=3")
+            .bearer_auth(token)
             .send()
             .await
             .unwrap();

@@ -73,6 +73,10 @@ async fn auto_rollback_creates_one_rollback_release_and_the_spike_stops() {
     assert_eq!(rollbacks.len(), 1, "exactly one rollback: {releases:#?}");
     assert_eq!(rollbacks[0]["description"], "Rollback to v6");
     assert_eq!((rollbacks[0]["version"].as_u64(), rollbacks[0]["current"].as_bool()), (Some(8), Some(true)));
+    let slack: Vec<String> = d.sb.slack_record().messages.iter().flat_map(|m| m.history.clone()).collect();
+    assert!(slack.iter().any(|t| t.contains("v7 is failing, rolling back")), "announced: {slack:#?}");
+    assert!(slack.iter().any(|t| t.contains("v7 was rolled back to v6")), "announced: {slack:#?}");
+    assert!(slack.iter().any(|t| t.starts_with("Verdict: failing, rolled back")), "announced: {slack:#?}");
     let posts = d.sb.exchanges().into_iter().filter(|x| x.method == "POST" && x.path == "/apps/storefront/releases");
     assert_eq!(posts.count(), 1, "the rollback POST is sent once");
 

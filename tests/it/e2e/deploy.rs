@@ -124,6 +124,16 @@ async fn slow_stream_completes_by_polling_after_the_streams_drop() {
     d.assert_contract();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_prints_the_calls_and_makes_none() {
+    let d = Drill::start(Scenario::Happy).await;
+    let run = d.run(&["--json", "--dry-run", "deploy", "--yes", "--watch"]).await;
+    assert_eq!(run.code, 0, "{}", context(&run));
+    assert!(run.stdout.contains("apps/storefront/builds"), "the plan names the build POST: {}", context(&run));
+    assert!(d.sb.exchanges().is_empty(), "no call reached the sandbox: {:#?}", d.sb.exchanges());
+    assert!(d.sb.slack_record().messages.is_empty());
+}
+
 /// Issue 6's announcement: ":construction: <who> is deploying <sha> to <app>: N PRs, M migrations"
 /// with the PR list in its thread.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

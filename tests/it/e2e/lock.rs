@@ -70,3 +70,28 @@ async fn a_second_deploy_is_refused_and_ctrl_c_leaves_the_first_build_running() 
     assert!(status == "pending" || status == "succeeded", "the build carries on: {status}");
     d.assert_contract();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_deploy_resumes_with_the_command_it_printed() {
+    let d = Drill::start(Scenario::Happy).await;
+    let mut first = d.cmd().args(["--json", "deploy", "--yes"]).spawn();
+    until_a_build_is_created(&d, &mut first).await;
+    let killed = Command::new("kill").args(["-INT", &first.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let first = tokio::task::spawn_blocking(move || finish(first)).await.unwrap();
+    assert_eq!(first.code, 130, "{}", context(&first));
+    // `bpdeploy watch --build ID` while building, `--release vN` if the build already finished.
+    let resume = result(&first)["resume"].as_str().unwrap_or_else(|| panic!("{}", context(&first))).to_string();
+    let args: Vec<&str> = resume.strip_prefix("bpdeploy ").expect("a bpdeploy command").split(' ').collect();
+    assert_eq!(args[0], "watch", "{resume}");
+
+    let mut full = vec!["--json"];
+    full.extend(&args);
+    full.extend(["--duration", "300ms", "--interval", "100ms"]);
+    let resumed = d.run(&full).await;
+    assert_eq!(resumed.code, 0, "{resume}: {}", context(&resumed));
+    let r = result(&resumed);
+    assert_eq!((r["status"].as_str(), r["release"].as_u64()), (Some("healthy"), Some(7)), "{r}");
+    assert_eq!(builds_created(&d), 1, "resuming follows the same build");
+    d.assert_contract();
+}

@@ -94,6 +94,12 @@ async fn look(
         .issues(&query)
         .await?
         .into_iter()
+        // `firstRelease:<sha>` also matches issues from an earlier life of the same commit: a
+        // rollback release (or a redeploy) reuses the Sentry release of code that already ran,
+        // and that code's old issues are not new. Only issues first seen once this release
+        // existed count (found by the e2e rollback drill: watching "Rollback to v6" failed on
+        // v6's days-old issues).
+        .filter(|i| i.first_seen.map_or(true, |seen| seen >= plan.release.created_at))
         .map(|i| NewIssue {
             id: i.id,
             short_id: Some(i.short_id),

@@ -13,6 +13,7 @@ use crate::cli::Scenario;
 use clock::Clock;
 use drill::Drill;
 use git2::Repository;
+use http::record::Exchange;
 use scratch::{LocalConfig, ScratchRepo};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -31,11 +32,14 @@ pub struct SandboxOptions {
     pub repo_dir: Option<PathBuf>,
     /// Drill time divisor (`BPDEPLOY_SANDBOX_SPEED`): 10 runs a drill ten times faster.
     pub speed: f64,
+    /// Keep every API request and answer for [`Sandbox::exchanges`] (contract tests); off for
+    /// people, whose sandbox may run for hours.
+    pub record_exchanges: bool,
 }
 
 impl SandboxOptions {
     pub fn new(scenario: Scenario) -> SandboxOptions {
-        SandboxOptions { scenario, port: 0, repo_dir: None, speed: 1.0 }
+        SandboxOptions { scenario, port: 0, repo_dir: None, speed: 1.0, record_exchanges: false }
     }
 }
 
@@ -84,6 +88,8 @@ pub struct Shared {
     pub calls: AtomicU64,
     pub calls_heroku: AtomicU64,
     codeload_key: u64,
+    /// The exchange log, when asked for.
+    exchanges: Option<Mutex<Vec<Exchange>>>,
 }
 
 impl Shared {
@@ -176,6 +182,7 @@ impl Sandbox {
             calls: AtomicU64::new(0),
             calls_heroku: AtomicU64::new(0),
             codeload_key: fastrand::u64(..),
+            exchanges: opts.record_exchanges.then(|| Mutex::new(Vec::new())),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(shared.clone());
@@ -232,6 +239,13 @@ impl Sandbox {
 
     pub fn slack_record(&self) -> SlackRecord {
         self.shared.slack_record()
+    }
+
+    /// Every API call answered so far, oldest first; empty unless started with
+    /// `record_exchanges` (for tests that check the conversation against the official schemas).
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        let log = self.shared.exchanges.as_ref();
+        log.map(|l| l.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()).unwrap_or_default()
     }
 
     /// The pull request a drill's error comes from, when the drill has one (the demo names it).

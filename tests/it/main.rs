@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link step on 2 cores). Areas are modules.
 mod api;
 mod deploy;
+mod e2e;
 mod foundation;
 mod preflight;
 mod sandbox;

@@ -61,6 +61,10 @@ impl Cmd {
         self.cmd.args(args);
         self
     }
+    /// Starts it with stdout and stderr piped, for tests that signal it or race it.
+    pub fn spawn(mut self) -> std::process::Child {
+        self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start bpdeploy")
+    }
     pub fn run(mut self) -> Run {
         let out = self.cmd.output().expect("run bpdeploy");
         Run {

@@ -9,6 +9,7 @@ mod github_pulls;
 mod graphql;
 mod heroku;
 mod paging;
+pub mod record;
 mod sentry;
 mod sentry_stats;
 pub mod slack;
@@ -38,6 +39,8 @@ pub struct Req {
     pub body: Bytes,
     /// The path as received, for Link headers and logs.
     pub path: String,
+    /// The query as received (undecoded), for the exchange log.
+    raw_query: Option<String>,
 }
 
 impl Req {
@@ -50,7 +53,15 @@ impl Req {
             .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
             .collect();
         let query = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect();
-        Req { method, segs, query, headers, body, path }
+        Req { method, segs, query, headers, body, path, raw_query: uri.query().map(str::to_string) }
+    }
+
+    /// The path and query as received.
+    pub fn uri_path_and_query(&self) -> String {
+        match &self.raw_query {
+            Some(q) => format!("{}?{q}", self.path),
+            None => self.path.clone(),
+        }
     }
 
     pub fn seg_strs(&self) -> Vec<&str> {
@@ -116,8 +127,17 @@ fn flaky(s: &Shared, method: &Method) -> Option<(StatusCode, u64)> {
     Some((status, s.clock.retry_after_secs()))
 }
 
-fn log(req: &Req, resp: &Response) {
+/// Logs the call and, when the sandbox keeps an exchange log, records it.
+async fn log(s: &Shared, service: &'static str, req: &Req, resp: Response) -> Response {
     tracing::info!("sandbox {} {} -> {}", req.method, req.path, resp.status().as_u16());
+    match &s.exchanges {
+        Some(log) => {
+            let (exchange, resp) = record::exchange(service, req, resp).await;
+            log.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(exchange);
+            resp
+        }
+        None => resp,
+    }
 }
 
 async fn heroku_entry(
@@ -133,8 +153,7 @@ async fn heroku_entry(
         None => heroku::handle(&s, &req).await,
     };
     heroku::headers(&s, &mut resp);
-    log(&req, &resp);
-    resp
+    log(&s, "heroku", &req, resp).await
 }
 
 async fn github_entry(
@@ -151,8 +170,7 @@ async fn github_entry(
         None => github::handle(&s, &req),
     };
     github::headers(&s, &req, &mut resp);
-    log(&req, &resp);
-    resp
+    log(&s, "github", &req, resp).await
 }
 
 async fn sentry_entry(
@@ -168,8 +186,7 @@ async fn sentry_entry(
         None => sentry::handle(&s, &req),
     };
     sentry::headers(&mut resp);
-    log(&req, &resp);
-    resp
+    log(&s, "sentry", &req, resp).await
 }
 
 async fn slack_entry(
@@ -184,8 +201,7 @@ async fn slack_entry(
         Some((_, after)) => slack::rate_limited(after),
         None => slack::handle(&s, &req),
     };
-    log(&req, &resp);
-    resp
+    log(&s, "slack", &req, resp).await
 }
 
 /// Everything posted to Slack, for tests and for people following a drill.

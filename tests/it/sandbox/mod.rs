@@ -21,8 +21,9 @@ pub struct Fx {
 }
 
 pub async fn start(scenario: Scenario) -> Fx {
-    let sb =
-        Sandbox::start(SandboxOptions { speed: SPEED, ..SandboxOptions::new(scenario) }).await.expect("sandbox starts");
+    let sb = Sandbox::start(SandboxOptions { speed: SPEED, record_exchanges: true, ..SandboxOptions::new(scenario) })
+        .await
+        .expect("sandbox starts");
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     Fx { sb, http }
 }

@@ -1,0 +1,59 @@
+//! The exchange log: every API request the sandbox answered and what it answered, kept only when
+//! [`SandboxOptions::record_exchanges`](crate::sandbox::SandboxOptions) asks for it (contract
+//! tests replay it through the official schemas). Output streams and the tarball target are not
+//! API calls and are not recorded.
+use super::Req;
+use axum::body::Body;
+use axum::response::Response;
+use serde_json::Value;
+
+/// One API call as the sandbox saw it.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// `heroku`, `github`, `sentry` or `slack`.
+    pub service: &'static str,
+    pub method: String,
+    /// Relative to the service's base, starting with `/`, query included (`/apps/x/releases?…`).
+    pub path: String,
+    /// Request headers; `authorization` is kept only as `Bearer ***` so nothing can leak from a log.
+    pub headers: Vec<(String, String)>,
+    pub request: Option<Value>,
+    pub status: u16,
+    pub response: Option<Value>,
+}
+
+/// Answers are JSON documents of a few kilobytes; anything larger is not an API answer.
+const BODY_LIMIT: usize = 4 << 20;
+
+/// Buffers the answer, records the pair, and hands back an equivalent response.
+pub async fn exchange(service: &'static str, req: &Req, resp: Response) -> (Exchange, Response) {
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
+    let uri = req.uri_path_and_query();
+    let prefix_len = match service {
+        "slack" => "/slack/api".len(),
+        _ => service.len() + 1,
+    };
+    let headers = req
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            let value = match k.as_str() {
+                "authorization" if v.as_bytes().starts_with(b"Bearer ") => "Bearer ***".to_string(),
+                "authorization" => "***".to_string(),
+                _ => v.to_str().unwrap_or_default().to_string(),
+            };
+            (k.to_string(), value)
+        })
+        .collect();
+    let record = Exchange {
+        service,
+        method: req.method.to_string(),
+        path: uri.get(prefix_len..).unwrap_or_default().to_string(),
+        headers,
+        request: req.json(),
+        status: parts.status.as_u16(),
+        response: serde_json::from_slice(&bytes).ok(),
+    };
+    (record, Response::from_parts(parts, Body::from(bytes)))
+}

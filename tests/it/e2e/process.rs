@@ -1,0 +1,107 @@
+//! Issue 4's two-terminal drill: `bpdeploy sandbox` in one process, a shell that sources its
+//! lines and runs `bpdeploy releases --json` in another, then SIGTERM and a clean exit.
+use crate::support::BIN;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A command with nothing inherited but PATH, and this HOME.
+fn clean(program: &str, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("HOME", home).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Reads stdout up to and including the `cd` line; the reader stays open for the rest.
+fn shell_lines(child: &mut Child) -> (Vec<String>, BufReader<std::process::ChildStdout>) {
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "stdout closed before the cd line: {lines:?}");
+        lines.push(line.trim_end().to_string());
+        if line.starts_with("cd ") {
+            return (lines, stdout);
+        }
+    }
+}
+
+/// Kills the sandbox if the test panics before stopping it: no stray processes.
+struct Reap(Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+#[test]
+fn a_second_process_sources_the_exports_and_lists_releases() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("sandbox.log");
+    let mut sandbox = Reap(
+        clean(BIN, home.path())
+            .args(["sandbox", "--scenario", "happy", "--port", "0"])
+            .env("BPDEPLOY_SANDBOX_SPEED", "20")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let (lines, mut rest) = shell_lines(&mut sandbox.0);
+    let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
+    let (cd, exports) = lines.split_last().unwrap();
+    assert!(exports.iter().all(|l| l.starts_with("export ")), "only export lines, then cd: {lines:?}");
+    let names: Vec<&str> =
+        exports.iter().filter_map(|l| l.strip_prefix("export ")?.split_once('=')).map(|p| p.0).collect();
+    for name in ["BPDEPLOY_HEROKU_URL", "HEROKU_API_KEY", "GITHUB_TOKEN", "SENTRY_AUTH_TOKEN", "SLACK_BOT_TOKEN"] {
+        assert!(names.contains(&name), "{name} exported: {names:?}");
+    }
+    let repo = PathBuf::from(cd.strip_prefix("cd ").unwrap().trim_matches('\''));
+    assert!(repo.join("bpdeploy.toml").is_file(), "the scratch repository holds bpdeploy.toml");
+
+    // The second terminal: source the lines exactly as printed, then run the real command.
+    let env_sh = home.path().join("env.sh");
+    std::fs::write(&env_sh, lines.join("\n") + "\n").unwrap();
+    let out = clean("sh", home.path())
+        .args(["-c", &format!(". '{}' && exec '{BIN}' --json releases", env_sh.display())])
+        .current_dir(home.path())
+        .output()
+        .unwrap();
+    let releases: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "releases --json is one document ({e}): {}\nsandbox log:\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            log_text()
+        )
+    });
+    // The commits are short shas of commits that really are in the scratch repository (checked
+    // before the stop, which removes it).
+    let scratch = git2::Repository::open(&repo).unwrap();
+    let releases = releases.as_array().cloned().unwrap_or_default();
+    let commits: Vec<String> = releases.iter().map(|r| r["commit"].as_str().unwrap_or_default().to_string()).collect();
+    let real =
+        commits.iter().all(|c| c.len() == 7 && scratch.revparse_single(c).is_ok_and(|o| o.peel_to_commit().is_ok()));
+    drop(scratch);
+
+    let killed = Command::new("kill").args(["-TERM", &sandbox.0.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = sandbox.0.wait().unwrap();
+
+    assert!(out.status.success(), "releases: {}\nsandbox log:\n{}", String::from_utf8_lossy(&out.stderr), log_text());
+    let versions: Vec<u64> = releases.iter().map(|r| r["version"].as_u64().unwrap()).collect();
+    assert_eq!(versions, [6, 5, 4, 3, 2, 1], "newest first");
+    let current: Vec<u64> =
+        releases.iter().filter(|r| r["current"] == true).map(|r| r["version"].as_u64().unwrap()).collect();
+    assert_eq!(current, [6], "the current marker is on v6 alone");
+    assert!(real, "every release's commit is a short sha of a scratch-repository commit: {commits:?}");
+
+    assert_eq!(status.code(), Some(0), "SIGTERM stops the sandbox cleanly:\n{}", log_text());
+    assert!(!repo.exists(), "the temporary scratch repository is removed on stop");
+    let mut more = String::new();
+    std::io::Read::read_to_string(&mut rest, &mut more).unwrap();
+    assert!(more.is_empty(), "nothing on stdout after the shell lines: {more:?}");
+}

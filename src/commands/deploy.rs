@@ -75,6 +75,7 @@ pub(crate) fn setup(
     interval: Option<Duration>,
 ) -> anyhow::Result<Setup> {
     Ok(Setup {
+        context: ctx.clone(),
         watch_duration: duration.unwrap_or(config.watch.duration),
         watch_interval: interval.unwrap_or(config.watch.interval),
         poll: ctx.transport()?.settings.poll,

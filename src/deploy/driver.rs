@@ -6,6 +6,7 @@ use crate::api::heroku::{Heroku, Release};
 use crate::api::sentry::Sentry;
 use crate::api::Transport;
 use crate::config::Config;
+use crate::context::Context;
 use crate::deploy::announce::{SlackStage, StageFacts};
 use crate::deploy::build_progress::{Eta, OutputTail, PastBuild};
 use crate::deploy::events::DeployEvent;
@@ -36,6 +37,8 @@ pub struct Services {
 
 /// What the run was asked to do.
 pub struct Setup {
+    /// The command's context, for the steps that reuse whole commands (preflight).
+    pub context: Context,
     pub config: Config,
     pub app: String,
     pub branch: String,
@@ -215,7 +218,7 @@ impl Driver {
     }
 
     async fn preflight(&mut self) -> Event {
-        match preflight_step::run(&self.services.heroku, &self.setup.app).await {
+        match preflight_step::run(&self.setup, &self.services.heroku, self.machine.options.force).await {
             Ok(facts) => {
                 let level = facts.level;
                 self.reporter.event(DeployEvent::Preflight { verdict: level, reasons: facts.reasons.clone() });

@@ -41,12 +41,8 @@ pub fn parse_line(line: &str) -> Option<MigrationLine> {
     Some(MigrationLine { version: version.to_string(), name: name.to_string(), state })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MigrationKind {
-    Schema,
-    Data,
-}
+/// Schema (`db/migrate`) or data (`db/data`), as preflight classified it.
+pub use crate::preflight::migrations::Kind as MigrationKind;
 
 /// A migration this deploy brings, in the order the release command will run them (preflight).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,9 +1,13 @@
-//! The deploy's first step: what preflight says about the range. This is the one place that
-//! knows the preflight library, so it can be swapped as that library grows.
+//! The deploy's first step: preflight, online, over what this deploy ships (production's commit
+//! to `origin/<branch>`). This is the one place that maps the preflight report to what the deploy
+//! needs: the verdict, the PR list for Slack, and the migrations the release phase should run.
 use crate::api::heroku::{Heroku, Release};
+use crate::cli::PreflightArgs;
 use crate::deploy::announce::PullRequestLine;
+use crate::deploy::driver::Setup;
 use crate::deploy::migrations::ExpectedMigration;
 use crate::deploy::steps::PreflightLevel;
+use crate::preflight::Preflight;
 
 /// What the deploy needs from preflight.
 #[derive(Debug, Clone)]
@@ -18,22 +22,79 @@ pub struct PreflightFacts {
     pub production_sha: Option<String>,
 }
 
-/// Until the preflight library is in this build, the step reads only what production runs now
-/// and lets the deploy go on; the lock check still refuses a concurrent deploy.
-pub async fn run(heroku: &Heroku, app: &str) -> anyhow::Result<PreflightFacts> {
-    let production = heroku.current_release(app).await?;
-    let mut production_sha = production.as_ref().and_then(|r| r.described_commit().map(str::to_string));
-    if let Some(slug) = production.as_ref().and_then(|r| r.slug.as_ref()) {
+/// Runs preflight. With `--force`, a preflight that cannot run (no local clone, a shallow CI
+/// checkout) is a caution rather than the end of the deploy; without it, the error stands.
+pub async fn run(setup: &Setup, heroku: &Heroku, force: bool) -> anyhow::Result<PreflightFacts> {
+    let args = PreflightArgs { to: Some(format!("origin/{}", setup.branch)), ..PreflightArgs::default() };
+    let report = match crate::preflight::run(&setup.context, &args).await {
+        Ok(report) => Some(report),
+        Err(e) if force => {
+            setup.context.ui.warn(&format!("preflight could not run, going on because of --force: {e:#}"));
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let production = heroku.current_release(&setup.app).await?;
+    let mut facts = match &report {
+        Some(r) => from_report(r),
+        None => PreflightFacts {
+            level: PreflightLevel::Caution,
+            reasons: vec!["preflight could not run".into()],
+            pull_requests: vec![],
+            migrations: vec![],
+            production: None,
+            production_sha: None,
+        },
+    };
+    facts.production_sha = report.as_ref().and_then(|r| r.production.as_ref()).and_then(|p| p.commit.clone());
+    if facts.production_sha.is_none() {
+        facts.production_sha = production_commit(heroku, &setup.app, production.as_ref()).await;
+    }
+    facts.production = production;
+    Ok(facts)
+}
+
+fn from_report(report: &Preflight) -> PreflightFacts {
+    let pull_requests = report
+        .pull_requests
+        .iter()
+        .map(|pr| PullRequestLine {
+            number: pr.number,
+            title: pr.title.clone().unwrap_or_default(),
+            author: pr.author.clone().or_else(|| Some(pr.git_author.clone())),
+            url: pr.url.clone(),
+        })
+        .collect();
+    let mut will_run: Vec<_> = report.migrations.iter().filter(|m| m.run_order.is_some()).collect();
+    will_run.sort_by_key(|m| m.run_order);
+    let migrations = will_run
+        .into_iter()
+        .filter_map(|m| {
+            Some(ExpectedMigration { version: m.version.clone()?, name: m.class_name.clone(), kind: m.kind })
+        })
+        .collect();
+    // A deploy in progress is the lock check's to report (exit 5, naming who and since when),
+    // not a preflight stop (exit 3).
+    let reasons: Vec<_> = report.verdict.reasons.iter().filter(|r| r.code != "deploy_in_progress").collect();
+    PreflightFacts {
+        level: reasons.iter().map(|r| r.level).max().unwrap_or(PreflightLevel::Go),
+        reasons: reasons.iter().map(|r| format!("{}: {}", r.code, r.message)).collect(),
+        pull_requests,
+        migrations,
+        production: None,
+        production_sha: None,
+    }
+}
+
+/// The commit production runs: its slug's commit, else the "Deploy <sha>" description.
+async fn production_commit(heroku: &Heroku, app: &str, release: Option<&Release>) -> Option<String> {
+    let release = release?;
+    if let Some(slug) = release.slug.as_ref() {
         if let Ok(s) = heroku.slug(app, &slug.id).await {
-            production_sha = s.commit.or(production_sha);
+            if s.commit.is_some() {
+                return s.commit;
+            }
         }
     }
-    Ok(PreflightFacts {
-        level: PreflightLevel::Go,
-        reasons: vec![],
-        pull_requests: vec![],
-        migrations: vec![],
-        production,
-        production_sha,
-    })
+    release.described_commit().map(str::to_string)
 }

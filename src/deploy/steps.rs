@@ -158,13 +158,8 @@ impl Phase {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PreflightLevel {
-    Go,
-    Caution,
-    Stop,
-}
+/// Preflight's verdict level, as the machine sees it.
+pub use crate::preflight::Level as PreflightLevel;
 
 /// Who holds the deploy lock and since when (RFC 3339).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

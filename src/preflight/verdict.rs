@@ -84,8 +84,12 @@ pub fn judge(p: &Preflight) -> Verdict {
         let blocking: Vec<&str> =
             m.risks.iter().map(|r| r.check.as_str()).filter(|c| !ROLLBACK_ONLY.contains(c)).collect();
         let before = reasons.len();
+        // A caution, not a stop: how long a lock or a rewrite lasts depends on the table's size
+        // and traffic, which preflight cannot see. The findings and recipes are in the report;
+        // the deployer decides. Stop is kept for facts that make a deploy wrong whatever the
+        // tables: failing CI, a deploy in progress.
         if running && !blocking.is_empty() {
-            say(&mut reasons, Level::Stop, "migration_risk", format!("{}: {}", m.path, blocking.join(", ")));
+            say(&mut reasons, Level::Caution, "migration_risk", format!("{}: {}", m.path, blocking.join(", ")));
         }
         if running && m.run_order.is_none() {
             say(
@@ -201,7 +205,7 @@ mod tests {
         let mut p = report();
         p.migrations.push(added(vec![risk], Some(1)));
         let v = judge(&p);
-        assert_eq!(v.level, Level::Stop);
+        assert_eq!(v.level, Level::Caution);
         assert_eq!(codes(&v), ["migration_risk"]);
         assert!(v.reasons[0].message.contains("add_index"));
     }

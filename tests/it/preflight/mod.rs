@@ -177,7 +177,7 @@ fn human_output_has_every_section_and_plain_tables_off_a_terminal() {
 }
 
 #[test]
-fn strict_exits_3_when_a_risky_migration_will_run() {
+fn a_risky_migration_is_a_caution_with_its_finding_and_line() {
     let (_tmp, dir) = scratch();
     let mut f = Fixture::init(&dir);
     let r = release(&mut f);
@@ -188,18 +188,15 @@ fn strict_exits_3_when_a_risky_migration_will_run() {
     let tip = f.commit("Frank", "Index emails (#4)", &[r.pr3_squash]);
     f.set_ref("refs/remotes/origin/master", tip);
 
+    // A lint finding is a caution (its cost depends on the table), so --strict still exits 0.
     let run = preflight(&dir, &["--json", "--strict"]);
-    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let report = run.json();
-    assert_eq!(report["verdict"]["level"], "stop");
+    assert_eq!(report["verdict"]["level"], "caution");
     let risks = &migration(&report, RISKY)["risks"];
     assert_eq!(risks.as_array().unwrap().len(), 1, "{risks}");
     assert_eq!((&risks[0]["check"], &risks[0]["line"]), (&json!("add_index"), &json!(4)));
     let reason =
         report["verdict"]["reasons"].as_array().unwrap().iter().find(|r| r["code"] == "migration_risk").cloned();
-    assert_eq!(reason.unwrap()["level"], "stop");
-
-    let lenient = preflight(&dir, &["--json"]);
-    assert_eq!(lenient.code, 0, "without --strict a stop is reported, not an exit code");
-    assert_eq!(lenient.json()["verdict"]["level"], "stop");
+    assert_eq!(reason.unwrap()["level"], "caution");
 }

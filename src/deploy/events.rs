@@ -83,10 +83,12 @@ impl DeployEvent {
                     PreflightLevel::Caution => "caution",
                     PreflightLevel::Stop => "stop",
                 };
-                match reasons.is_empty() {
-                    true => format!("preflight: {level}"),
-                    false => format!("preflight: {level} ({})", one_line(&reasons.join("; "))),
+                // One reason a line: this is the summary the deployer reads before confirming.
+                let mut text = format!("preflight: {level}");
+                for r in reasons {
+                    text.push_str(&format!("\n  - {}", one_line(r)));
                 }
+                text
             }
             DeployEvent::Lock { held: false, .. } => "lock: free".into(),
             DeployEvent::Lock { holder, forced, .. } => {

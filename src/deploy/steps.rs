@@ -130,9 +130,9 @@ impl Phase {
         }
     }
 
-    /// From the build POST on, remote work may be running that Ctrl-C must not cancel.
-    pub fn build_may_exist(self) -> bool {
-        !matches!(
+    /// The phases before the build POST: nothing remote is running yet.
+    fn before_build(self) -> bool {
+        matches!(
             self,
             Phase::Preflight
                 | Phase::LockCheck
@@ -143,18 +143,14 @@ impl Phase {
         )
     }
 
+    /// From the build POST on, remote work may be running that Ctrl-C must not cancel.
+    pub fn build_may_exist(self) -> bool {
+        !self.before_build()
+    }
+
     /// Whether a Slack message may exist to edit.
     pub fn announced(self) -> bool {
-        !matches!(
-            self,
-            Phase::Preflight
-                | Phase::LockCheck
-                | Phase::ResolveSource
-                | Phase::Confirm
-                | Phase::Record
-                | Phase::Announce
-                | Phase::Done(_)
-        )
+        !self.before_build() && !matches!(self, Phase::Done(_))
     }
 }
 

@@ -4,7 +4,7 @@ use super::github_git::{merge, Refusal};
 use super::github_json::{self as shape, Urls};
 use super::paging::github_page;
 use super::{json, set_header, Req};
-use crate::sandbox::world::github::PullRequest;
+use crate::sandbox::world::github::{Branches, PullRequest};
 use crate::sandbox::Shared;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -129,23 +129,8 @@ fn create(s: &Shared, req: &Req, u: &Urls, repo: &Repository) -> Response {
             json!({"message": "Validation Failed", "errors": [{"resource": "PullRequest", "code": "custom", "message": format!("A pull request already exists for acme:{head}.")}], "status": "422"}),
         );
     }
-    let pr = PullRequest {
-        number: w.github.next_number(),
-        title,
-        body: text("body").unwrap_or_default(),
-        author: "you".into(),
-        head_ref: head,
-        head_sha: head_sha.to_string(),
-        base_ref: base,
-        base_sha: base_sha.to_string(),
-        merge_sha: None,
-        open: true,
-        labels: Vec::new(),
-        created_at: now,
-        updated_at: now,
-        merged_at: None,
-        closed_at: None,
-    };
+    let branches = Branches { head: (head, head_sha.to_string()), base: (base, base_sha.to_string()) };
+    let pr = PullRequest::opened(w.github.next_number(), title, text("body").unwrap_or_default(), branches, now);
     w.github.prs.push(pr.clone());
     drop(w);
     let mut resp = json(StatusCode::CREATED, shape::pull_request(u, &pr, &files(u, repo, &pr)));

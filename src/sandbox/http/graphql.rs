@@ -6,7 +6,7 @@ use super::github_git::{revert_branch, Refusal};
 use super::json;
 use super::Req;
 use crate::sandbox::scratch::{BRANCH, NAME, OWNER};
-use crate::sandbox::world::github::PullRequest;
+use crate::sandbox::world::github::{Branches, PullRequest};
 use crate::sandbox::Shared;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -149,23 +149,13 @@ fn revert(s: &Shared, variables: &Value) -> Response {
         .unwrap_or_default();
     let text = |k: &str| input.get(k).and_then(Value::as_str).map(str::to_string);
     let mut w = s.world();
-    let revert_pr = PullRequest {
-        number: w.github.next_number(),
-        title: text("title").unwrap_or_else(|| format!("Revert \"{}\"", pr.title)),
-        body: text("body").unwrap_or_else(|| format!("Reverts {OWNER}/{NAME}#{}", pr.number)),
-        author: "you".into(),
-        head_ref: branch.clone(),
-        head_sha: head.to_string(),
-        base_ref: BRANCH.into(),
-        base_sha,
-        merge_sha: None,
-        open: true,
-        labels: Vec::new(),
-        created_at: now,
-        updated_at: now,
-        merged_at: None,
-        closed_at: None,
-    };
+    let revert_pr = PullRequest::opened(
+        w.github.next_number(),
+        text("title").unwrap_or_else(|| format!("Revert \"{}\"", pr.title)),
+        text("body").unwrap_or_else(|| format!("Reverts {OWNER}/{NAME}#{}", pr.number)),
+        Branches { head: (branch.clone(), head.to_string()), base: (BRANCH.into(), base_sha) },
+        now,
+    );
     w.github.prs.push(revert_pr.clone());
     json(
         StatusCode::OK,

@@ -21,7 +21,34 @@ pub struct PullRequest {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+/// The branches of a pull request being opened: (ref, sha) of its head and of its base.
+pub struct Branches {
+    pub head: (String, String),
+    pub base: (String, String),
+}
+
 impl PullRequest {
+    /// A pull request the sandbox's user ("you") opens now, through REST or a revert.
+    pub fn opened(number: u64, title: String, body: String, branches: Branches, now: DateTime<Utc>) -> PullRequest {
+        PullRequest {
+            number,
+            title,
+            body,
+            author: "you".into(),
+            head_ref: branches.head.0,
+            head_sha: branches.head.1,
+            base_ref: branches.base.0,
+            base_sha: branches.base.1,
+            merge_sha: None,
+            open: true,
+            labels: Vec::new(),
+            created_at: now,
+            updated_at: now,
+            merged_at: None,
+            closed_at: None,
+        }
+    }
+
     pub fn node_id(&self) -> String {
         format!("PR_kwDOSandbox{:04}", self.number)
     }

@@ -56,12 +56,19 @@ pub(crate) fn services(ctx: &Context, config: &Config, app: &str, needs_github: 
         },
         Err(_) => None,
     };
+    let text = Announcement { who: who(ctx), app: app.to_string(), ..Announcement::default() };
     let announcer = match (ctx.slack()?, &config.slack_channel) {
-        (Some(slack), Some(channel)) => {
-            let text = Announcement { who: who(ctx), app: app.to_string(), ..Announcement::default() };
-            Some(Announcer::new(slack, channel.clone(), text))
+        (Some(slack), Some(channel)) => Some(Announcer::new(slack, channel.clone(), text)),
+        // A webhook posts to the channel it was made for.
+        (Some(slack), None) if !slack.can_edit() => Some(Announcer::new(slack, String::new(), text)),
+        (Some(_), None) => {
+            ctx.ui.warn("Slack: no [slack] channel configured; announcements are skipped");
+            None
         }
-        _ => None,
+        (None, _) => {
+            ctx.ui.warn("Slack: no SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL; announcements are skipped");
+            None
+        }
     };
     Ok(Services { heroku: ctx.heroku()?, github, sentry, announcer, transport: ctx.transport()? })
 }

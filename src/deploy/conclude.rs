@@ -43,7 +43,10 @@ impl Driver {
                 from_version: r.from_version,
                 to_version: r.to_version,
                 new_version: r.new_version,
-                removed_pull_requests: self.shipped_pull_requests(),
+                removed_pull_requests: self
+                    .removed_pull_requests
+                    .clone()
+                    .unwrap_or_else(|| self.shipped_pull_requests()),
             });
         }
         if let Some(message) = &facts.rollback_error {
@@ -55,6 +58,7 @@ impl Driver {
         o.conclude()
     }
 
+    /// What this run's preflight said it ships: what a rollback right after it removes.
     fn shipped_pull_requests(&self) -> Vec<PullRequestLine> {
         self.preflight.as_ref().map(|p| p.pull_requests.clone()).unwrap_or_default()
     }

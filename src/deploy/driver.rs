@@ -7,7 +7,7 @@ use crate::api::sentry::Sentry;
 use crate::api::Transport;
 use crate::config::Config;
 use crate::context::Context;
-use crate::deploy::announce::{SlackStage, StageFacts};
+use crate::deploy::announce::{PullRequestLine, SlackStage, StageFacts};
 use crate::deploy::build_progress::{Eta, OutputTail, PastBuild};
 use crate::deploy::events::DeployEvent;
 use crate::deploy::follow;
@@ -66,6 +66,10 @@ pub struct Driver {
     pub(crate) stage: StageFacts,
     pub(crate) watch_report: Option<WatchReport>,
     pub(crate) rollback: Option<RolledBack>,
+    /// The PRs the rollback took out of production, when no preflight of this run said.
+    pub(crate) removed_pull_requests: Option<Vec<PullRequestLine>>,
+    /// The commit the watched release runs (`watch` without a deploy has no sha of its own).
+    pub(crate) watched_commit: Option<String>,
     pub(crate) reconciled_build: bool,
 }
 
@@ -86,6 +90,8 @@ impl Driver {
             stage: StageFacts::default(),
             watch_report: None,
             rollback: None,
+            removed_pull_requests: None,
+            watched_commit: None,
             reconciled_build: false,
         }
     }
@@ -187,6 +193,9 @@ impl Driver {
                             reconciled: done.reconciled,
                         });
                         self.stage.rolled_back_to = Some(done.to_version);
+                        if self.preflight.is_none() {
+                            self.removed_pull_requests = Some(self.removed_by(&done).await);
+                        }
                         let version = done.new_version;
                         self.rollback = Some(done);
                         Event::RolledBack { version }

@@ -6,6 +6,7 @@ use crate::deploy::events::{DeployEvent, OutputSource};
 use crate::deploy::follow;
 use crate::deploy::machine::{BuildRef, Event, Follow, ReleaseRef};
 use crate::deploy::observe::{self, WatchPlan};
+use crate::deploy::preflight_step::release_commit;
 use crate::deploy::watch::{Thresholds, Verdict};
 use crate::error::Failure;
 use crate::exit::Exit;
@@ -106,15 +107,10 @@ impl Driver {
 
     /// The commit a release runs: the deploy's own sha, else the slug's, else the description's.
     async fn commit_of(&self, release: &Release) -> Option<String> {
-        if let Some(sha) = &self.machine.facts.sha {
-            return Some(sha.clone());
+        match &self.machine.facts.sha {
+            Some(sha) => Some(sha.clone()),
+            None => release_commit(&self.services.heroku, &self.setup.app, release).await,
         }
-        if let Some(slug) = &release.slug {
-            if let Ok(Some(commit)) = self.services.heroku.slug(&self.setup.app, &slug.id).await.map(|s| s.commit) {
-                return Some(commit);
-            }
-        }
-        release.described_commit().map(str::to_string)
     }
 
     pub(crate) async fn watch(&mut self, release_id: &str) -> Event {
@@ -142,6 +138,7 @@ impl Driver {
         if let Some(a) = self.services.announcer.as_mut() {
             a.text.sha = sha.clone();
         }
+        self.watched_commit = Some(sha.clone());
         let plan = WatchPlan {
             app: self.setup.app.clone(),
             sentry_release: self.setup.config.release_name(&sha),

@@ -16,6 +16,7 @@ pub mod outcome;
 pub mod plan;
 pub mod preflight_step;
 pub mod records;
+pub mod removed;
 pub mod reporter;
 pub mod rollback;
 pub mod steps;

@@ -47,15 +47,17 @@ pub async fn run(setup: &Setup, heroku: &Heroku, force: bool) -> anyhow::Result<
         },
     };
     facts.production_sha = report.as_ref().and_then(|r| r.production.as_ref()).and_then(|p| p.commit.clone());
-    if facts.production_sha.is_none() {
-        facts.production_sha = production_commit(heroku, &setup.app, production.as_ref()).await;
+    if let (None, Some(release)) = (&facts.production_sha, production.as_ref()) {
+        facts.production_sha = release_commit(heroku, &setup.app, release).await;
     }
     facts.production = production;
     Ok(facts)
 }
 
-fn from_report(report: &Preflight) -> PreflightFacts {
-    let pull_requests = report
+/// The report's PRs as the announcement and the outcome list them; offline (no GitHub login),
+/// the git author stands in.
+pub fn pull_request_lines(report: &Preflight) -> Vec<PullRequestLine> {
+    report
         .pull_requests
         .iter()
         .map(|pr| PullRequestLine {
@@ -64,7 +66,11 @@ fn from_report(report: &Preflight) -> PreflightFacts {
             author: pr.author.clone().or_else(|| Some(pr.git_author.clone())),
             url: pr.url.clone(),
         })
-        .collect();
+        .collect()
+}
+
+fn from_report(report: &Preflight) -> PreflightFacts {
+    let pull_requests = pull_request_lines(report);
     let mut will_run: Vec<_> = report.migrations.iter().filter(|m| m.run_order.is_some()).collect();
     will_run.sort_by_key(|m| m.run_order);
     let migrations = will_run
@@ -86,9 +92,8 @@ fn from_report(report: &Preflight) -> PreflightFacts {
     }
 }
 
-/// The commit production runs: its slug's commit, else the "Deploy <sha>" description.
-async fn production_commit(heroku: &Heroku, app: &str, release: Option<&Release>) -> Option<String> {
-    let release = release?;
+/// The commit a release runs: its slug's commit, else the "Deploy <sha>" description.
+pub(crate) async fn release_commit(heroku: &Heroku, app: &str, release: &Release) -> Option<String> {
     if let Some(slug) = release.slug.as_ref() {
         if let Ok(s) = heroku.slug(app, &slug.id).await {
             if s.commit.is_some() {

@@ -67,6 +67,8 @@ pub struct RolledBack {
     pub from_version: u64,
     pub to_version: u64,
     pub new_version: u64,
+    /// Heroku's id of the release rolled back to (`to_version`), to find the commit it runs.
+    pub to_release_id: String,
     /// The POST got no answer and the rollback release was found afterwards.
     pub reconciled: bool,
 }
@@ -119,7 +121,13 @@ pub async fn roll_back(
     if status != "succeeded" {
         return Err(RollbackError::ReleaseFailed(created.version, status));
     }
-    Ok(RolledBack { from_version: bad_version, to_version: target.version, new_version: created.version, reconciled })
+    Ok(RolledBack {
+        from_version: bad_version,
+        to_version: target.version,
+        new_version: created.version,
+        to_release_id: target.id,
+        reconciled,
+    })
 }
 
 #[cfg(test)]

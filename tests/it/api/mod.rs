@@ -7,8 +7,8 @@
 //! error, Debug output or log may contain it.
 pub mod contract;
 mod endpoints;
-mod fixtures;
-mod fixtures_github;
+pub mod fixtures;
+pub mod fixtures_github;
 mod harness;
 mod paging;
 mod releases;

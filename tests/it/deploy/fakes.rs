@@ -1,17 +1,23 @@
 //! A wiremock stand-in for the four services on one server, laid out like the sandbox
-//! (`/heroku/`, `/github/`, `/sentry/`, `/slack/api/`, `/streams/`), and canned objects.
+//! (`/heroku/`, `/github/`, `/sentry/`, `/slack/api/`, `/streams/`), running bpdeploy in the
+//! git2-built repository of `history`. Canned answers are in `canned`.
 use crate::support::{Cmd, Run};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-pub const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
-pub const OLD_SHA: &str = "1111111111111111111111111111111111111111";
 pub const APP: &str = "shop";
 
 pub struct World {
     pub server: MockServer,
+    /// The working directory (a git repository, see `history`), HOME and the state directory.
     pub dir: tempfile::TempDir,
+    /// The commit production runs before the deploy (v41).
+    pub old: String,
+    /// PR #1's merge commit (GitHub's `mergeCommit` of #1).
+    pub pr1_merge: String,
+    /// The tip of `origin/master`: the commit the deploy ships (v42).
+    pub sha: String,
 }
 
 impl World {
@@ -24,7 +30,8 @@ impl World {
              [watch]\nduration = \"400ms\"\ninterval = \"40ms\"\nmin_events = 5\n"
         );
         std::fs::write(dir.path().join("bpdeploy.toml"), config).unwrap();
-        World { server, dir }
+        let shipped = super::history::create(dir.path());
+        World { server, dir, old: shipped.old, pr1_merge: shipped.pr1_merge, sha: shipped.tip }
     }
 
     pub fn url(&self, rest: &str) -> String {
@@ -95,41 +102,40 @@ impl World {
     pub fn build(&self, id: &str, status: &str, release: Option<&str>) -> Value {
         json!({
             "id": id, "status": status, "output_stream_url": self.url(&format!("streams/{id}")),
-            "source_blob": {"url": "https://codeload.example/acme/shop", "version": SHA, "version_description": "master", "checksum": null},
+            "source_blob": {"url": "https://codeload.example/acme/shop", "version": self.sha, "version_description": "master", "checksum": null},
             "release": release.map(|r| json!({"id": r})), "slug": {"id": "s42"},
             "user": {"id": "u1", "email": "alice@acme.io"},
             "created_at": "2025-01-01T10:00:00Z", "updated_at": "2025-01-01T10:04:00Z"
         })
     }
 
+    /// Heroku's release `version`, on slug `s<version>`; v41 runs `old`, later ones the tip.
     pub fn release(&self, version: u64, status: &str, current: bool) -> Value {
-        json!({
-            "id": format!("r{version}"), "version": version, "status": status, "current": current,
-            "eligible_for_rollback": true, "description": format!("Deploy {}", &if version == 41 { OLD_SHA } else { SHA }[..7]),
+        let commit = if version == 41 { &self.old } else { &self.sha };
+        let mut release = crate::api::fixtures::heroku::release(version, current, true);
+        let facts = json!({
+            "id": format!("r{version}"), "status": status, "description": format!("Deploy {}", &commit[..7]),
             "output_stream_url": self.url(&format!("streams/r{version}")), "slug": {"id": format!("s{version}")},
-            "user": {"id": "u1", "email": "alice@acme.io"},
+            "user": {"id": "u1", "email": "alice@acme.io"}, "app": {"id": "a1", "name": APP},
             "created_at": "2025-01-01T10:05:00Z", "updated_at": "2025-01-01T10:06:00Z"
-        })
-    }
-
-    /// Every read the deploy makes before the build, answered for a free lock.
-    pub async fn production_and_free_lock(&self) {
-        self.get("/heroku/apps/shop/releases", json!([self.release(41, "succeeded", true)])).await;
-        self.get("/heroku/apps/shop/slugs/s41", json!({"id": "s41", "commit": OLD_SHA})).await;
-        self.get("/github/repos/acme/shop/deployments", json!([])).await;
-        self.get(
-            "/github/repos/acme/shop/commits/master/status",
-            json!({"state": "success", "sha": SHA, "total_count": 0, "statuses": []}),
-        )
-        .await;
+        });
+        release.as_object_mut().unwrap().extend(facts.as_object().unwrap().clone());
+        release
     }
 
     /// The records: deployment, its statuses, the Sentry release, Slack.
     pub async fn records(&self, statuses: u64, slack_posts: u64, slack_updates: u64) {
-        self.expect("POST", "/github/repos/acme/shop/deployments", 201, gh_deployment(7), 1).await;
-        let status = gh_deployment_status(1, "in_progress");
+        self.expect("POST", "/github/repos/acme/shop/deployments", 201, self.gh_deployment(7), 1).await;
+        let status = super::canned::gh_deployment_status(1, "in_progress");
         self.expect("POST", "/github/repos/acme/shop/deployments/7/statuses", 201, status, statuses).await;
-        self.expect("POST", "/sentry/api/0/organizations/acme/releases/", 201, sentry_release(SHA), 1).await;
+        self.expect(
+            "POST",
+            "/sentry/api/0/organizations/acme/releases/",
+            201,
+            super::canned::sentry_release(&self.sha),
+            1,
+        )
+        .await;
         let posted = json!({"ok": true, "channel": "C123", "ts": "1700000000.000100"});
         self.expect("POST", "/slack/api/chat.postMessage", 200, posted.clone(), slack_posts).await;
         self.expect("POST", "/slack/api/chat.update", 200, posted, slack_updates).await;
@@ -138,7 +144,7 @@ impl World {
     /// The tarball redirect GitHub answers.
     pub async fn tarball(&self) {
         Mock::given(method("GET"))
-            .and(path(format!("/github/repos/acme/shop/tarball/{SHA}")))
+            .and(path(format!("/github/repos/acme/shop/tarball/{}", self.sha)))
             .respond_with(
                 ResponseTemplate::new(302).insert_header("location", self.url("codeload/acme/shop?token=secret")),
             )
@@ -176,72 +182,12 @@ impl World {
 }
 
 /// A canned answer, checked against the response schema first.
-fn serve(verb: &str, p: &str, status: u16, body: Value) -> ResponseTemplate {
+pub fn serve(verb: &str, p: &str, status: u16, body: Value) -> ResponseTemplate {
     if let Some((service, rest)) = PREFIXES.iter().find_map(|(s, pre)| p.strip_prefix(pre).map(|r| (*s, r))) {
         crate::api::contract::check_response(service, verb, rest, status, &body)
             .unwrap_or_else(|e| panic!("canned answer for {verb} {p}: {e}"));
     }
     ResponseTemplate::new(status).set_body_json(body)
-}
-
-/// GitHub objects, complete enough for the official response schema.
-pub fn gh_user(login: &str) -> Value {
-    let base = format!("https://api.github.com/users/{login}");
-    let mut user =
-        json!({"login": login, "id": 1, "node_id": "U_1", "gravatar_id": null, "site_admin": false, "type": "User"});
-    for key in [
-        "avatar_url",
-        "events_url",
-        "followers_url",
-        "following_url",
-        "gists_url",
-        "html_url",
-        "organizations_url",
-        "received_events_url",
-        "repos_url",
-        "starred_url",
-        "subscriptions_url",
-        "url",
-    ] {
-        user[key] = json!(format!("{base}/{key}"));
-    }
-    user
-}
-
-pub fn gh_deployment(id: u64) -> Value {
-    let api = "https://api.github.com/repos/acme/shop";
-    json!({
-        "id": id, "node_id": format!("D_{id}"), "sha": SHA, "ref": SHA, "task": "deploy", "environment": APP,
-        "creator": gh_user("alice"), "payload": {}, "description": "bpdeploy: alice deploying 0123456",
-        "statuses_url": format!("{api}/deployments/{id}/statuses"), "repository_url": api,
-        "url": format!("{api}/deployments/{id}"), "created_at": "2025-01-01T10:00:00Z", "updated_at": "2025-01-01T10:00:00Z"
-    })
-}
-
-pub fn gh_deployment_status(id: u64, state: &str) -> Value {
-    let api = "https://api.github.com/repos/acme/shop";
-    json!({
-        "id": id, "node_id": format!("DS_{id}"), "state": state, "creator": gh_user("alice"), "description": "deploying",
-        "deployment_url": format!("{api}/deployments/7"), "target_url": "", "repository_url": api,
-        "url": format!("{api}/deployments/7/statuses/{id}"), "created_at": "2025-01-01T10:00:00Z", "updated_at": "2025-01-01T10:00:00Z"
-    })
-}
-
-/// Sentry's answer to a release create.
-pub fn sentry_release(version: &str) -> Value {
-    json!({
-        "id": 1, "version": version, "shortVersion": &version[..12], "status": "open",
-        "dateCreated": "2025-01-01T10:00:00Z", "dateReleased": null, "newGroups": 0, "commitCount": 1, "deployCount": 0,
-        "ref": null, "url": null, "owner": null, "lastCommit": null, "lastDeploy": null, "firstEvent": null,
-        "lastEvent": null, "authors": [], "projects": [{"id": 1, "slug": "rails", "name": "rails", "newGroups": 0,
-        "platform": "ruby", "platforms": ["ruby"], "hasHealthData": false}],
-        "data": {}, "versionInfo": {"package": null, "version": {"raw": version}, "description": version, "buildHash": null},
-        "userAgent": null, "currentProjectMeta": {}
-    })
-}
-
-pub fn sentry_deploy() -> Value {
-    json!({"id": "1", "environment": "production", "dateStarted": null, "dateFinished": "2025-01-01T10:06:00Z", "name": "v42", "url": null})
 }
 
 pub fn types(run: &Run) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! Recovery paths against wiremock: `watch --auto-rollback` with an unanswered rollback POST, and
 //! Ctrl-C during a deploy.
-use super::fakes::{result, World, SHA};
+use super::fakes::{result, World};
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -35,10 +35,13 @@ impl Respond for SlowRollback {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn auto_rollback_is_sent_once_and_reconciled_when_unanswered() {
+/// v42 (the tip) is failing in Sentry; v41 runs `v41_commit` (None: the fixture's `old`); the
+/// rollback POST is received and never answered in time, and Heroku then lists the v43 it made.
+async fn failing_v42_with_v41_on(v41_commit: Option<&str>) -> World {
     let w = World::new().await;
+    let v41_commit = v41_commit.unwrap_or(&w.old).to_string();
     let v41 = w.release(41, "succeeded", false);
+    let v41_again = v41.clone();
     let v42 = w.release(42, "succeeded", true);
     let mut v43 = w.release(43, "succeeded", true);
     v43["description"] = json!("Rollback to v41");
@@ -57,7 +60,9 @@ async fn auto_rollback_is_sent_once_and_reconciled_when_unanswered() {
     w.get("/heroku/apps/shop/releases/42", v42.clone()).await;
     w.get("/heroku/apps/shop/releases/r42", v42).await;
     w.get("/heroku/apps/shop/releases/r43", v43).await;
-    w.get("/heroku/apps/shop/slugs/s42", json!({"id": "s42", "commit": SHA})).await;
+    w.get("/heroku/apps/shop/releases/r41", v41_again).await;
+    w.get("/heroku/apps/shop/slugs/s41", json!({"id": "s41", "commit": v41_commit})).await;
+    w.get("/heroku/apps/shop/slugs/s42", json!({"id": "s42", "commit": w.sha})).await;
     w.get("/heroku/apps/shop/dynos", json!([])).await;
     w.get("/sentry/api/0/organizations/acme/events/", json!({"data": [{"count()": 0}]})).await;
     let posted = json!({"ok": true, "channel": "C123", "ts": "1700000000.000100"});
@@ -73,10 +78,25 @@ async fn auto_rollback_is_sent_once_and_reconciled_when_unanswered() {
         .await;
     let issue = json!({"id": "501", "shortId": "RAILS-9", "title": "NoMethodError", "count": "12", "userCount": 4});
     w.get("/sentry/api/0/organizations/acme/issues/", json!([issue])).await;
+    w
+}
 
-    let run = w
-        .run(&["watch", "--release", "v42", "--auto-rollback", "--json"], &[("BPDEPLOY_HTTP_TIMEOUT_MS", "300")])
-        .await;
+async fn watch_v42_with_auto_rollback(w: &World) -> crate::support::Run {
+    w.run(&["watch", "--release", "v42", "--auto-rollback", "--json"], &[("BPDEPLOY_HTTP_TIMEOUT_MS", "300")]).await
+}
+
+/// The numbers of the PRs a rollback outcome says it removed.
+fn removed(r: &serde_json::Value) -> Vec<u64> {
+    let prs = r["rollback"]["removed_pull_requests"].as_array().unwrap_or_else(|| panic!("a list: {r}"));
+    let mut numbers: Vec<u64> = prs.iter().filter_map(|p| p["number"].as_u64()).collect();
+    numbers.sort();
+    numbers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_rollback_is_sent_once_and_reconciled_when_unanswered() {
+    let w = failing_v42_with_v41_on(None).await;
+    let run = watch_v42_with_auto_rollback(&w).await;
     assert_eq!(run.code, 3, "a rolled-back release still failed:\n{}\n{}", run.stdout, run.stderr);
     let r = result(&run);
     assert_eq!(r["status"], "rolled_back");
@@ -88,10 +108,53 @@ async fn auto_rollback_is_sent_once_and_reconciled_when_unanswered() {
     let posts = w.requests_to("POST", "/slack/api/chat.postMessage").await;
     let edits = w.requests_to("POST", "/slack/api/chat.update").await;
     assert!(
-        posts[0]["text"].as_str().unwrap().contains("0123456 to shop")
+        posts[0]["text"].as_str().unwrap().contains(&format!("{} to shop", &w.sha[..7]))
             && posts[0]["text"].as_str().unwrap().contains("rolling back")
     );
     assert!(edits[0]["text"].as_str().unwrap().contains("was rolled back to v41"), "{edits:?}");
+    // `watch` ran no preflight: the removed PRs come from the local range v41..v42.
+    assert_eq!(removed(&r), [1, 2], "{r}");
+    assert_eq!(r["rollback"]["removed_pull_requests"][0]["title"], "Index orders by customer", "{r}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removed_prs_stay_empty_with_a_warning_when_the_repository_lacks_the_commits() {
+    // A commit this clone has never fetched.
+    let w = failing_v42_with_v41_on(Some("feedfacefeedfacefeedfacefeedfacefeedface")).await;
+    let run = watch_v42_with_auto_rollback(&w).await;
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let r = result(&run);
+    assert_eq!(r["status"], "rolled_back", "the rollback itself is not held up: {r}");
+    assert_eq!(removed(&r), Vec::<u64>::new());
+    let warnings: Vec<String> = run
+        .events()
+        .into_iter()
+        .filter(|e| e["type"] == "warning")
+        .filter_map(|e| e["message"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        warnings.iter().any(|m| m.contains("cannot tell which pull requests the rollback to v41 removed")),
+        "{warnings:?}"
+    );
+}
+
+/// Waits (on a condition, not a clock) until bpdeploy has asked for `p`. The bound only turns
+/// a deploy that never gets there (it ended, or hangs earlier) into a failure that shows its
+/// output, instead of a test that waits forever.
+async fn until_requested(w: &World, child: &mut std::process::Child, p: &str) {
+    let give_up = std::time::Instant::now() + Duration::from_secs(30);
+    while !w.server.received_requests().await.unwrap().iter().any(|r| r.url.path() == p) {
+        let ended = child.try_wait().unwrap();
+        if ended.is_some() || std::time::Instant::now() > give_up {
+            let _ = child.kill();
+            let (mut out, mut err) = (String::new(), String::new());
+            std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            let how = ended.map_or("within 30 s".to_string(), |s| format!("before it ended ({s})"));
+            panic!("bpdeploy never asked for {p} {how}:\nstdout:\n{out}\nstderr:\n{err}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,11 +182,8 @@ async fn ctrl_c_while_building_stops_following_and_says_how_to_resume() {
     for (k, v) in w.env() {
         cmd.env(k, v);
     }
-    let child = cmd.args(["deploy", "--yes", "--json"]).spawn().unwrap();
-    // Wait (on a condition, not a clock) until bpdeploy follows the build stream.
-    while !w.server.received_requests().await.unwrap().iter().any(|r| r.url.path() == "/streams/b1") {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let mut child = cmd.args(["deploy", "--yes", "--json"]).spawn().unwrap();
+    until_requested(&w, &mut child, "/streams/b1").await;
     let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();

@@ -1,6 +1,6 @@
 //! `deploy` step by step against wiremock: the happy path, the lock, an unanswered build POST, a
 //! failed release phase, a dropped stream, dry run; and `watch` on a release with a new issue.
-use super::fakes::{result, types, World, SHA};
+use super::fakes::{result, types, World};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
@@ -10,6 +10,9 @@ const MIGRATIONS_OK: &[&str] = &[
     "== 20250101000001 AddGiftCards: migrating ======",
     "-- create_table(:gift_cards)",
     "== 20250101000001 AddGiftCards: migrated (0.0100s) =====",
+    "== 20250101000002 AddIndexToOrders: migrating ======",
+    "-- add_index(:orders, :customer_id, {algorithm: :concurrently})",
+    "== 20250101000002 AddIndexToOrders: migrated (0.0200s) =====",
 ];
 
 async fn build_and_release(w: &World, release_status: &str, release_lines: &[&str]) {
@@ -28,8 +31,8 @@ async fn deploy_goes_through_every_step_and_records_it() {
     w.get("/heroku/apps/shop/builds", json!([])).await;
     w.records(2, 2, 3).await;
     build_and_release(&w, "succeeded", MIGRATIONS_OK).await;
-    let marker = super::fakes::sentry_deploy();
-    w.expect("POST", &format!("/sentry/api/0/organizations/acme/releases/{SHA}/deploys/"), 201, marker, 1).await;
+    let marker = super::canned::sentry_deploy();
+    w.expect("POST", &format!("/sentry/api/0/organizations/acme/releases/{}/deploys/", w.sha), 201, marker, 1).await;
 
     let run = w.run(&["deploy", "--yes", "--json"], &[]).await;
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
@@ -57,14 +60,21 @@ async fn deploy_goes_through_every_step_and_records_it() {
     );
 
     let build = &w.requests_to("POST", "/heroku/apps/shop/builds").await[0];
-    assert_eq!(build["source_blob"]["version"], SHA);
+    assert_eq!(build["source_blob"]["version"], w.sha);
     assert!(build["source_blob"]["url"].as_str().unwrap().contains("/codeload/"));
     let deployment = &w.requests_to("POST", "/github/repos/acme/shop/deployments").await[0];
-    assert_eq!((deployment["ref"].as_str(), deployment["auto_merge"].as_bool()), (Some(SHA), Some(false)));
+    assert_eq!((deployment["ref"].as_str(), deployment["auto_merge"].as_bool()), (Some(w.sha.as_str()), Some(false)));
     let states: Vec<_> = w.requests_to("POST", "/github/repos/acme/shop/deployments/7/statuses").await;
     assert_eq!(states.iter().map(|s| s["state"].as_str().unwrap()).collect::<Vec<_>>(), ["in_progress", "success"]);
     let sentry = &w.requests_to("POST", "/sentry/api/0/organizations/acme/releases/").await[0];
-    assert_eq!(sentry["refs"][0]["previousCommit"], super::fakes::OLD_SHA);
+    assert_eq!(sentry["refs"][0]["previousCommit"], w.old);
+    // Preflight's facts reach the deploy: the PRs and migrations of the fixture's range.
+    let posts = w.requests_to("POST", "/slack/api/chat.postMessage").await;
+    assert!(posts[0]["text"].as_str().unwrap().contains("2 PRs, 2 migrations"), "{posts:?}");
+    assert_eq!(r["preflight"], "go", "green CI, lint-clean migrations: {r}");
+    // `kind` is known only for the migrations preflight expected.
+    assert_eq!(r["migrations"]["ran"][1]["kind"], "schema", "{r}");
+    assert_eq!(r["migrations"]["not_run"], json!([]));
     let edits: Vec<String> = w
         .requests_to("POST", "/slack/api/chat.update")
         .await
@@ -86,7 +96,7 @@ async fn a_pending_build_holds_the_lock_and_nothing_is_created() {
     pending["user"]["email"] = json!("bob@acme.io");
     w.get("/heroku/apps/shop/builds", json!([pending])).await;
     w.expect("POST", "/heroku/apps/shop/builds", 201, w.build("b1", "pending", None), 0).await;
-    w.expect("POST", "/github/repos/acme/shop/deployments", 201, super::fakes::gh_deployment(7), 0).await;
+    w.expect("POST", "/github/repos/acme/shop/deployments", 201, w.gh_deployment(7), 0).await;
     w.expect("POST", "/slack/api/chat.postMessage", 200, json!({"ok": true}), 0).await;
 
     let run = w.run(&["deploy", "--yes"], &[]).await;
@@ -103,11 +113,11 @@ async fn a_pending_build_holds_the_lock_and_nothing_is_created() {
 async fn an_unanswered_build_post_is_not_sent_again_and_the_build_is_found() {
     let w = World::new().await;
     w.production_and_free_lock().await;
-    // The lock check sees no build; after the unanswered POST, Heroku lists ours.
+    // Preflight and the lock check see no build; after the unanswered POST, Heroku lists ours.
     Mock::given(wiremock::matchers::method("GET"))
         .and(wiremock::matchers::path("/heroku/apps/shop/builds"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .up_to_n_times(1)
+        .up_to_n_times(2)
         .with_priority(1)
         .mount(&w.server)
         .await;
@@ -129,8 +139,8 @@ async fn an_unanswered_build_post_is_not_sent_again_and_the_build_is_found() {
     w.get("/heroku/apps/shop/releases/r42", w.release(42, "succeeded", true)).await;
     w.stream("r42", MIGRATIONS_OK).await;
     Mock::given(wiremock::matchers::method("POST"))
-        .and(wiremock::matchers::path(format!("/sentry/api/0/organizations/acme/releases/{SHA}/deploys/")))
-        .respond_with(ResponseTemplate::new(201).set_body_json(super::fakes::sentry_deploy()))
+        .and(wiremock::matchers::path(format!("/sentry/api/0/organizations/acme/releases/{}/deploys/", w.sha)))
+        .respond_with(ResponseTemplate::new(201).set_body_json(super::canned::sentry_deploy()))
         .mount(&w.server)
         .await;
 
@@ -202,8 +212,8 @@ async fn a_stream_that_never_starts_falls_back_to_polling_the_status() {
     w.get("/heroku/apps/shop/releases/r42", w.release(42, "succeeded", true)).await;
     w.stream("r42", MIGRATIONS_OK).await;
     Mock::given(wiremock::matchers::method("POST"))
-        .and(wiremock::matchers::path(format!("/sentry/api/0/organizations/acme/releases/{SHA}/deploys/")))
-        .respond_with(ResponseTemplate::new(201).set_body_json(super::fakes::sentry_deploy()))
+        .and(wiremock::matchers::path(format!("/sentry/api/0/organizations/acme/releases/{}/deploys/", w.sha)))
+        .respond_with(ResponseTemplate::new(201).set_body_json(super::canned::sentry_deploy()))
         .mount(&w.server)
         .await;
 
@@ -236,7 +246,7 @@ async fn watch_fails_on_a_new_issue_and_names_the_triage_command() {
     w.get("/heroku/apps/shop/releases/42", w.release(42, "succeeded", true)).await;
     w.get("/heroku/apps/shop/releases/r42", w.release(42, "succeeded", true)).await;
     w.get("/heroku/apps/shop/releases", json!([w.release(42, "succeeded", true)])).await;
-    w.get("/heroku/apps/shop/slugs/s42", json!({"id": "s42", "commit": SHA})).await;
+    w.get("/heroku/apps/shop/slugs/s42", json!({"id": "s42", "commit": w.sha})).await;
     w.get("/heroku/apps/shop/dynos", json!([])).await;
     w.get("/sentry/api/0/organizations/acme/events/", json!({"data": [{"count()": 2}]})).await;
     let issue = json!({"id": "501", "shortId": "RAILS-9", "title": "NoMethodError: undefined method `cents'", "count": "12", "userCount": 4});
@@ -251,5 +261,5 @@ async fn watch_fails_on_a_new_issue_and_names_the_triage_command() {
     w.assert_contract().await;
     let queries = w.server.received_requests().await.unwrap();
     let issues = queries.iter().find(|q| q.url.path().ends_with("/issues/")).unwrap();
-    assert!(issues.url.query().unwrap().contains(&format!("firstRelease%3A{SHA}")), "{}", issues.url);
+    assert!(issues.url.query().unwrap().contains(&format!("firstRelease%3A{}", w.sha)), "{}", issues.url);
 }

@@ -4,6 +4,11 @@ use crate::support::BIN;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+/// How long a line of the sandbox's output may take: generous, it only turns a hang into a failure.
+const LINE_WAIT: Duration = Duration::from_secs(30);
 
 /// A command with nothing inherited but PATH, and this HOME.
 fn clean(program: &str, home: &Path) -> Command {
@@ -12,13 +17,40 @@ fn clean(program: &str, home: &Path) -> Command {
     cmd
 }
 
+/// The child's stdout line by line, read on a thread so that every wait for a line is bounded.
+struct Lines(mpsc::Receiver<String>);
+
+impl Lines {
+    fn follow(child: &mut Child) -> Lines {
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Lines(rx)
+    }
+
+    /// The next line, None once stdout is closed; a failure naming `awaited` after [`LINE_WAIT`].
+    fn next(&self, awaited: &str) -> Option<String> {
+        match self.0.recv_timeout(LINE_WAIT) {
+            Ok(line) => Some(line),
+            Err(RecvTimeoutError::Disconnected) => None,
+            Err(RecvTimeoutError::Timeout) => panic!("no {awaited} on the sandbox's stdout within {LINE_WAIT:?}"),
+        }
+    }
+}
+
 /// Reads stdout up to and including the `cd` line; the reader stays open for the rest.
-fn shell_lines(child: &mut Child) -> (Vec<String>, BufReader<std::process::ChildStdout>) {
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+fn shell_lines(child: &mut Child) -> (Vec<String>, Lines) {
+    let stdout = Lines::follow(child);
     let mut lines = Vec::new();
     loop {
-        let mut line = String::new();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "stdout closed before the cd line: {lines:?}");
+        let awaited = format!("cd line after {lines:?}");
+        let line = stdout.next(&awaited).unwrap_or_else(|| panic!("stdout closed before the cd line: {lines:?}"));
         lines.push(line.trim_end().to_string());
         if line.starts_with("cd ") {
             return (lines, stdout);
@@ -51,7 +83,7 @@ fn a_second_process_sources_the_exports_and_lists_releases() {
             .spawn()
             .unwrap(),
     );
-    let (lines, mut rest) = shell_lines(&mut sandbox.0);
+    let (lines, rest) = shell_lines(&mut sandbox.0);
     let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
     let (cd, exports) = lines.split_last().unwrap();
     assert!(exports.iter().all(|l| l.starts_with("export ")), "only export lines, then cd: {lines:?}");
@@ -101,7 +133,6 @@ fn a_second_process_sources_the_exports_and_lists_releases() {
 
     assert_eq!(status.code(), Some(0), "SIGTERM stops the sandbox cleanly:\n{}", log_text());
     assert!(!repo.exists(), "the temporary scratch repository is removed on stop");
-    let mut more = String::new();
-    std::io::Read::read_to_string(&mut rest, &mut more).unwrap();
+    let more: Vec<String> = std::iter::from_fn(|| rest.next("end of stdout")).collect();
     assert!(more.is_empty(), "nothing on stdout after the shell lines: {more:?}");
 }

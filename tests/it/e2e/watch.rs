@@ -64,7 +64,17 @@ async fn auto_rollback_creates_one_rollback_release_and_the_spike_stops() {
     let rollback = &r["rollback"];
     assert_eq!((rollback["from_version"].as_u64(), rollback["to_version"].as_u64()), (Some(7), Some(6)), "{r}");
     assert_eq!(rollback["new_version"].as_u64(), Some(8));
-    // `removed_pull_requests` is empty today: see the report (no preflight facts in `watch`).
+    // `watch` ran no preflight: the PRs come from the scratch repository's range v6..v7.
+    let removed: Vec<u64> = rollback["removed_pull_requests"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a list of removed PRs: {r}"))
+        .iter()
+        .filter_map(|p| p["number"].as_u64())
+        .collect();
+    assert!(removed.contains(&4), "PR #4 (shipped in v7) is among the removed PRs: {removed:?}");
+    let unknown =
+        of_type(&run, "warning").into_iter().filter(|w| w["message"].as_str().unwrap_or("").contains("pull requests"));
+    assert_eq!(unknown.count(), 0, "the range was read: {}", context(&run));
     assert!(r["production"].as_str().unwrap().contains("schema migrations of v7 stay applied"), "{r}");
 
     let releases = d.releases().await;

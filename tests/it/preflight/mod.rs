@@ -1,5 +1,5 @@
 //! Tests of the preflight area: the real binary over git2-built fixture repositories.
-mod fixture;
+pub mod fixture;
 mod online;
 
 use crate::support::{scratch, Cmd};

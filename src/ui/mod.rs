@@ -124,7 +124,8 @@ impl Ui {
     /// Reports an error: JSON on stdout in --json mode, one line plus a hint on stderr otherwise.
     pub fn error(&self, failure: &Failure) {
         if self.json {
-            self.out_json(&serde_json::json!({ "error": failure }));
+            // One line, so it is also the last line of an NDJSON stream (deploy, watch).
+            self.event(&serde_json::json!({ "error": failure }));
             return;
         }
         let label = self.err_style(Style::new().red().bold()).apply_to("error:");

@@ -5,6 +5,9 @@ use std::process::{Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_bpdeploy");
 
+/// No single run of the binary in these tests should come near this.
+const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// A bpdeploy invocation with an empty environment except PATH, HOME and what the test adds.
 pub struct Cmd {
     cmd: Command,
@@ -65,12 +68,36 @@ impl Cmd {
     pub fn spawn(mut self) -> std::process::Child {
         self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start bpdeploy")
     }
+    /// Runs to completion. A run that outlives [`RUN_LIMIT`] is killed and the test fails with
+    /// what it printed, so a hung binary fails one test instead of hanging the suite.
     pub fn run(mut self) -> Run {
-        let out = self.cmd.output().expect("run bpdeploy");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        use std::io::Read;
+        let mut child = self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run bpdeploy");
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = pipe.read_to_end(&mut buf);
+                String::from_utf8_lossy(&buf).into_owned()
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().unwrap()));
+        let stderr = drain(Box::new(child.stderr.take().unwrap()));
+        let deadline = std::time::Instant::now() + RUN_LIMIT;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for bpdeploy") {
+                break Some(status);
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        let run = Run { code: -1, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() };
+        match status {
+            Some(status) => Run { code: status.code().unwrap_or(-1), ..run },
+            None => panic!("bpdeploy ran longer than {RUN_LIMIT:?} and was killed: {run:?}"),
         }
     }
 }

@@ -87,7 +87,7 @@ fn steps(scenario: Scenario, culprit: Option<u64>) -> Vec<Step> {
     match (scenario, culprit) {
         (Scenario::ErrorSpike | Scenario::RevertConflict, Some(pr)) => steps.push(Step {
             name: "revert",
-            story: format!("The error is in code only PR #{pr} touched. Revert that one PR rather than the whole release."),
+            story: format!("In this drill the error sits in code only PR #{pr} touched, so the smallest recovery is reverting that one PR rather than rolling back the whole release."),
             command: Command::Revert(RevertArgs { pull_request: pr.to_string(), ..Default::default() }),
         }),
         (Scenario::DataIssue, _) => steps.push(Step {
@@ -129,8 +129,10 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> CommandResult {
         args.scenario.name(),
         sandbox.base_url()
     ));
-    let inner =
-        Context::new(GlobalArgs { yes: true, ..Default::default() }, inner_env(&sandbox, &ctx.env), Ui::plain());
+    // The inner commands write to the same terminal as the demo (tables aligned, spinners on a
+    // TTY) but never ask: the demo answers yes for them.
+    let inner_ui = Ui { json: false, quiet: false, yes: true, dry_run: false, stdin_tty: false, ..ctx.ui.clone() };
+    let inner = Context::new(GlobalArgs { yes: true, ..Default::default() }, inner_env(&sandbox, &ctx.env), inner_ui);
     let plan = steps(args.scenario, sandbox.culprit_pr());
     let walk = async {
         let mut reports = Vec::new();

@@ -185,6 +185,8 @@ fn statements(source: &str) -> Vec<String> {
     source
         .lines()
         .map(str::trim)
+        // `rake db:migrate` runs `up` (or `change`); what `down` would do is not announced.
+        .take_while(|l| *l != "def down")
         .filter_map(|l| {
             let (call, args) = l.split_once(' ')?;
             CALLS.contains(&call).then(|| {

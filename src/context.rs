@@ -20,17 +20,30 @@ pub struct Context {
     pub credentials: Credentials,
     /// The one HTTP client of the process, built on first use.
     transport: OnceLock<Transport>,
+    /// The configuration, read once on first use (every client needs it).
+    config: OnceLock<Config>,
 }
 
 impl Context {
     pub fn new(global: GlobalArgs, env: Env, ui: Ui) -> Context {
-        Context { credentials: Credentials::new(env.clone()), ui, env, global, transport: OnceLock::new() }
+        Context {
+            credentials: Credentials::new(env.clone()),
+            ui,
+            env,
+            global,
+            transport: OnceLock::new(),
+            config: OnceLock::new(),
+        }
     }
 
     /// Loads bpdeploy.toml with the environment and flags layered on top. Only commands that
     /// need configuration call this, so `init`, `completions` and `demo` work without one.
     pub fn config(&self) -> Result<Config, ConfigError> {
-        Config::load(&self.global, &self.env)
+        if let Some(c) = self.config.get() {
+            return Ok(c.clone());
+        }
+        let loaded = Config::load(&self.global, &self.env)?;
+        Ok(self.config.get_or_init(|| loaded).clone())
     }
 
     /// The shared transport, with the `BPDEPLOY_HTTP_*` knobs read from the environment.
@@ -89,11 +102,14 @@ impl Context {
                 Slack::bot(HttpCore::new(self.transport()?, Service::Slack, config.endpoints.slack, Some(token)))
             }
             SlackAuth::Webhook(url) => {
-                let url = SecretUrl::parse(url.expose()).map_err(|_| ConfigError::Invalid {
+                let invalid = |message: String| ConfigError::Invalid {
                     origin: "environment variable SLACK_WEBHOOK_URL".into(),
                     key: "SLACK_WEBHOOK_URL".into(),
-                    message: "not a URL".into(),
-                })?;
+                    message,
+                };
+                // The same rule as every base URL: the webhook URL is a credential, never sent in clear.
+                crate::config::endpoints::parse_base(url.expose()).map_err(invalid)?;
+                let url = SecretUrl::parse(url.expose()).map_err(|_| invalid("not a URL".into()))?;
                 Slack::webhook(self.transport()?, url)
             }
         }))

@@ -302,3 +302,16 @@ fn unimplemented_commands_say_so_with_exit_1() {
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(run.json()["error"]["code"], "not_implemented");
 }
+
+#[test]
+fn a_plain_http_slack_webhook_is_refused_without_showing_it() {
+    let (_d, dir) = scratch();
+    let env = env_at(&dir, &[("SLACK_WEBHOOK_URL", "http://hooks.example.com/services/T0/B0/s3cr3t")]);
+    let ctx = bpdeploy::context::Context::new(GlobalArgs::default(), env, bpdeploy::ui::Ui::plain());
+    let err = format!("{:#}", ctx.slack().unwrap_err());
+    assert!(err.contains("SLACK_WEBHOOK_URL") && err.contains("refused"), "{err}");
+    assert!(!err.contains("s3cr3t"), "{err}");
+    let env = env_at(&dir, &[("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/s3cr3t")]);
+    let ctx = bpdeploy::context::Context::new(GlobalArgs::default(), env, bpdeploy::ui::Ui::plain());
+    assert!(!ctx.slack().unwrap().unwrap().can_edit(), "a webhook cannot edit messages");
+}

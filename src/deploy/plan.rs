@@ -29,7 +29,19 @@ pub fn deploy_plan(config: &Config, app: &str, branch: &str, watch: bool) -> Dry
     let release = config.release_name("<sha>");
     let mut calls = vec![];
     let mut call = |service, method, path: String, purpose| calls.push(PlannedCall { service, method, path, purpose });
-    call("heroku", "GET", format!("apps/{app}/releases"), "what production runs now (preflight)");
+    // Preflight's reads (it writes nothing but the local baseline file).
+    call("heroku", "GET", format!("apps/{app}/releases"), "preflight: what production runs now");
+    call("heroku", "GET", format!("apps/{app}/slugs/<slug>"), "preflight: the commit production runs");
+    call("heroku", "GET", format!("apps/{app}/builds"), "preflight: a build in progress");
+    call("github", "GET", format!("repos/{repo}/commits/heads/{branch}/status"), "preflight: GitHub's branch head");
+    call("github", "GET", format!("repos/{repo}/commits/<sha>/status"), "preflight: CI statuses of the tip");
+    call("github", "GET", format!("repos/{repo}/commits/<sha>/check-runs"), "preflight: CI check runs of the tip");
+    call("github", "POST", "graphql".into(), "preflight: PR titles and authors (one per 50 PRs; a read)");
+    call("github", "GET", format!("repos/{repo}/commits/<sha>/pulls"), "preflight: PRs of commits without (#N)");
+    if sentry {
+        call("sentry", "GET", format!("api/0/organizations/{org}/issues/"), "preflight: Sentry baseline issues");
+        call("sentry", "GET", format!("api/0/organizations/{org}/events/"), "preflight: error events, last hour");
+    }
     call("heroku", "GET", format!("apps/{app}/builds"), "lock: pending builds; ETA from recent builds");
     call("heroku", "GET", format!("apps/{app}/releases"), "lock: pending releases");
     call("github", "GET", format!("repos/{repo}/deployments?environment={app}"), "lock: bpdeploy deploys in progress");

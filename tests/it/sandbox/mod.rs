@@ -62,6 +62,11 @@ impl Fx {
             .json(&body)
     }
 
+    /// Calls a Slack Web API method and returns its JSON answer (Slack answers 200 even on errors).
+    pub async fn slack_json(&self, method: &str, body: Value) -> Value {
+        self.slack(method, body).send().await.unwrap().json().await.unwrap()
+    }
+
     /// GETs Heroku JSON, asserting success.
     pub async fn heroku_json(&self, path: &str) -> Value {
         ok_json(self.heroku(Method::GET, path).send().await.unwrap()).await

@@ -93,63 +93,26 @@ async fn issue_search_pages_with_cursor_links_and_counts_agree_over_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slack_records_posts_edits_thread_replies_and_reactions() {
     let fx = start(Scenario::Happy).await;
-    let posted: Value = fx
-        .slack("chat.postMessage", json!({"channel": "C0DEPLOYS1", "text": ":construction: building"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let posted =
+        fx.slack_json("chat.postMessage", json!({"channel": "C0DEPLOYS1", "text": ":construction: building"})).await;
     assert_eq!(posted["ok"], true);
     let ts = posted["ts"].as_str().unwrap().to_string();
     let channel = posted["channel"].as_str().unwrap().to_string();
     for text in [":hourglass: release phase", ":eyes: live, watching", ":white_check_mark: healthy"] {
-        let edit: Value = fx
-            .slack("chat.update", json!({"channel": channel, "ts": ts, "text": text}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let edit = fx.slack_json("chat.update", json!({"channel": channel, "ts": ts, "text": text})).await;
         assert_eq!(edit["ok"], true);
     }
-    let reply: Value = fx
-        .slack("chat.postMessage", json!({"channel": channel, "thread_ts": ts, "text": "verdict: healthy"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = fx
+        .slack_json("chat.postMessage", json!({"channel": channel, "thread_ts": ts, "text": "verdict: healthy"}))
+        .await;
     assert_eq!(reply["message"]["thread_ts"], ts);
-    let reacted: Value = fx
-        .slack("reactions.add", json!({"channel": channel, "timestamp": ts, "name": "white_check_mark"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reacted =
+        fx.slack_json("reactions.add", json!({"channel": channel, "timestamp": ts, "name": "white_check_mark"})).await;
     assert_eq!(reacted["ok"], true);
-    let twice: Value = fx
-        .slack("reactions.add", json!({"channel": channel, "timestamp": ts, "name": "white_check_mark"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let twice =
+        fx.slack_json("reactions.add", json!({"channel": channel, "timestamp": ts, "name": "white_check_mark"})).await;
     assert_eq!(twice["error"], "already_reacted");
-    let unknown: Value = fx
-        .slack("chat.postMessage", json!({"channel": "C999", "text": "x"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unknown = fx.slack_json("chat.postMessage", json!({"channel": "C999", "text": "x"})).await;
     assert_eq!(unknown["error"], "channel_not_found");
     let bad_auth = fx
         .http

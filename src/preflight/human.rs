@@ -2,7 +2,7 @@
 //! is not a terminal; every text that came from a commit or a service goes through `sanitize`.
 use super::online::CiLevel;
 use super::{Level, Preflight};
-use crate::ui::render::table;
+use crate::ui::render::{linked_table, table};
 use crate::ui::sanitize::one_line;
 use crate::ui::Ui;
 use console::Style;
@@ -36,7 +36,8 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
             ]
         })
         .collect();
-    out.push_str(&indent(&table(ui, &["PR", "AUTHOR", "FILES", "MIGRATIONS", "TITLE"], &rows)));
+    let links: Vec<Option<String>> = p.pull_requests.iter().map(|pr| pr.url.clone()).collect();
+    out.push_str(&indent(&linked_table(ui, &["PR", "AUTHOR", "FILES", "MIGRATIONS", "TITLE"], &rows, &links)));
     if !p.direct_commits.is_empty() {
         let _ = writeln!(out, "  direct pushes ({}):", p.direct_commits.len());
         let rows: Vec<Vec<String>> =
@@ -146,7 +147,8 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
                 .iter()
                 .map(|i| vec![i.short_id.clone().unwrap_or_else(|| i.id.clone()), i.count.to_string(), i.title.clone()])
                 .collect();
-            out.push_str(&indent(&table(ui, &["ISSUE", "EVENTS", "TITLE"], &rows)));
+            let links: Vec<Option<String>> = b.top_issues.iter().map(|i| i.permalink.clone()).collect();
+            out.push_str(&indent(&linked_table(ui, &["ISSUE", "EVENTS", "TITLE"], &rows, &links)));
         }
         None => out.push_str(&format!("{unknown}\n")),
     }

@@ -101,10 +101,10 @@ pub fn set_header(resp: &mut Response, name: &'static str, value: impl AsRef<str
 
 pub fn router(shared: SharedState) -> Router {
     Router::new()
-        .route("/heroku/{*rest}", any(heroku_entry))
-        .route("/github/{*rest}", any(github_entry))
-        .route("/sentry/{*rest}", any(sentry_entry))
-        .route("/slack/api/{*rest}", any(slack_entry))
+        .route("/heroku/{*rest}", api_route(Api::Heroku))
+        .route("/github/{*rest}", api_route(Api::GitHub))
+        .route("/sentry/{*rest}", api_route(Api::Sentry))
+        .route("/slack/api/{*rest}", api_route(Api::Slack))
         .route("/streams/{*rest}", get(streams::serve))
         .route("/codeload/{*rest}", get(codeload::serve))
         .route("/_sandbox/slack", get(slack_record))
@@ -140,68 +140,65 @@ async fn log(s: &Shared, service: &'static str, req: &Req, resp: Response) -> Re
     }
 }
 
-async fn heroku_entry(
-    State(s): State<SharedState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let req = Req::new(method, &uri, "/heroku/", headers, body);
-    let mut resp = match flaky(&s, &req.method) {
-        Some((status, after)) => heroku::flaky(status, after),
-        None => heroku::handle(&s, &req).await,
-    };
-    heroku::headers(&s, &mut resp);
-    log(&s, "heroku", &req, resp).await
+/// The four API services the sandbox plays, each under its own prefix.
+#[derive(Debug, Clone, Copy)]
+enum Api {
+    Heroku,
+    GitHub,
+    Sentry,
+    Slack,
 }
 
-async fn github_entry(
-    State(s): State<SharedState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let req = Req::new(method, &uri, "/github/", headers, body);
-    let mut resp = match flaky(&s, &req.method) {
-        Some((status, after)) => github::flaky(status, after),
-        None if req.segs.len() == 1 && req.segs[0] == "graphql" => graphql::handle(&s, &req),
-        None => github::handle(&s, &req),
-    };
-    github::headers(&s, &req, &mut resp);
-    log(&s, "github", &req, resp).await
+impl Api {
+    fn prefix(self) -> &'static str {
+        match self {
+            Api::Heroku => "/heroku/",
+            Api::GitHub => "/github/",
+            Api::Sentry => "/sentry/",
+            Api::Slack => "/slack/api/",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Api::Heroku => "heroku",
+            Api::GitHub => "github",
+            Api::Sentry => "sentry",
+            Api::Slack => "slack",
+        }
+    }
 }
 
-async fn sentry_entry(
-    State(s): State<SharedState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let req = Req::new(method, &uri, "/sentry/", headers, body);
-    let mut resp = match flaky(&s, &req.method) {
-        Some((status, after)) => sentry::flaky(status, after),
-        None => sentry::handle(&s, &req),
+/// One entry for every API call: decode, maybe fail (flaky-api), answer, add the service's
+/// headers, log.
+async fn entry(api: Api, s: SharedState, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let req = Req::new(method, &uri, api.prefix(), headers, body);
+    let failure = flaky(&s, &req.method);
+    let mut resp = match (api, failure) {
+        (Api::Heroku, Some((status, after))) => heroku::flaky(status, after),
+        (Api::GitHub, Some((status, after))) => github::flaky(status, after),
+        (Api::Sentry, Some((status, after))) => sentry::flaky(status, after),
+        (Api::Slack, Some((_, after))) => slack::rate_limited(after),
+        (Api::Heroku, None) => heroku::handle(&s, &req).await,
+        (Api::GitHub, None) if req.segs.len() == 1 && req.segs[0] == "graphql" => graphql::handle(&s, &req),
+        (Api::GitHub, None) => github::handle(&s, &req),
+        (Api::Sentry, None) => sentry::handle(&s, &req),
+        (Api::Slack, None) => slack::handle(&s, &req),
     };
-    sentry::headers(&mut resp);
-    log(&s, "sentry", &req, resp).await
+    match api {
+        Api::Heroku => heroku::headers(&s, &mut resp),
+        Api::GitHub => github::headers(&s, &req, &mut resp),
+        Api::Sentry => sentry::headers(&mut resp),
+        Api::Slack => {}
+    }
+    log(&s, api.name(), &req, resp).await
 }
 
-async fn slack_entry(
-    State(s): State<SharedState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let req = Req::new(method, &uri, "/slack/api/", headers, body);
-    let resp = match flaky(&s, &req.method) {
-        Some((_, after)) => slack::rate_limited(after),
-        None => slack::handle(&s, &req),
-    };
-    log(&s, "slack", &req, resp).await
+/// The axum handler for one service.
+fn api_route(api: Api) -> axum::routing::MethodRouter<SharedState> {
+    any(move |State(s): State<SharedState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+        entry(api, s, method, uri, headers, body)
+    })
 }
 
 /// Everything posted to Slack, for tests and for people following a drill.

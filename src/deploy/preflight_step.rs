@@ -26,15 +26,19 @@ pub struct PreflightFacts {
 /// checkout) is a caution rather than the end of the deploy; without it, the error stands.
 pub async fn run(setup: &Setup, heroku: &Heroku, force: bool) -> anyhow::Result<PreflightFacts> {
     let args = PreflightArgs { to: Some(format!("origin/{}", setup.branch)), ..PreflightArgs::default() };
-    let report = match crate::preflight::run(&setup.context, &args).await {
-        Ok(report) => Some(report),
+    let (report, production) = match crate::preflight::gather::run_with_release(&setup.context, &args).await {
+        Ok((report, current)) => (Some(report), current),
         Err(e) if force => {
             setup.context.ui.warn(&format!("preflight could not run, going on because of --force: {e:#}"));
-            None
+            (None, None)
         }
         Err(e) => return Err(e),
     };
-    let production = heroku.current_release(&setup.app).await?;
+    // Preflight already read the current release; ask Heroku only when it could not.
+    let production = match production {
+        Some(release) => Some(release),
+        None => heroku.current_release(&setup.app).await?,
+    };
     let mut facts = match &report {
         Some(r) => from_report(r),
         None => PreflightFacts {

@@ -3,6 +3,7 @@
 use super::online::OnlineFacts;
 use super::range::RangeRequest;
 use super::{assemble, read_git, GitFacts, GitRequest, Preflight};
+use crate::api::heroku::Release;
 use crate::cli::PreflightArgs;
 use crate::config::Config;
 use crate::context::Context;
@@ -10,6 +11,12 @@ use crate::ui::progress::Phase;
 
 /// Runs preflight for `args` with the context's config and credentials.
 pub async fn run(ctx: &Context, args: &PreflightArgs) -> anyhow::Result<Preflight> {
+    Ok(run_with_release(ctx, args).await?.0)
+}
+
+/// [`run`], also handing back the Heroku release production serves (online only), so that the
+/// deploy does not ask Heroku for it a second time.
+pub async fn run_with_release(ctx: &Context, args: &PreflightArgs) -> anyhow::Result<(Preflight, Option<Release>)> {
     let config = ctx.config()?;
     if args.fetch {
         let phase = Phase::start(&ctx.ui, &format!("Fetching origin/{}", config.github.branch));
@@ -20,7 +27,7 @@ pub async fn run(ctx: &Context, args: &PreflightArgs) -> anyhow::Result<Prefligh
     let mut req = git_request(&config, args);
     if args.offline {
         let facts = read_git_blocking(req).await?;
-        return Ok(assemble(facts, OnlineFacts::offline()));
+        return Ok((assemble(facts, OnlineFacts::offline()), None));
     }
     let online = super::services::Gatherer::new(ctx, &config)?;
     let phase = Phase::start(&ctx.ui, "Asking Heroku and GitHub what production runs");
@@ -30,9 +37,10 @@ pub async fn run(ctx: &Context, args: &PreflightArgs) -> anyhow::Result<Prefligh
     phase.set_message("Reading the range from git");
     let facts = read_git_blocking(req).await?;
     phase.set_message("Checking CI, pull requests and Sentry");
+    let current = before.current.clone();
     let services = online.after_git(&config, &facts, before).await?;
     phase.finish("Preflight gathered");
-    Ok(assemble(facts, services))
+    Ok((assemble(facts, services), Some(current)))
 }
 
 /// The repository request a config and the flags describe.

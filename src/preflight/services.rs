@@ -7,7 +7,7 @@ use super::online::{
 use super::range::RangeWarning;
 use super::{pulls, GitFacts};
 use crate::api::github::{GitHub, GraphQl};
-use crate::api::heroku::Heroku;
+use crate::api::heroku::{Heroku, Release};
 use crate::api::sentry::{IssueQuery, Sentry, SeriesQuery};
 use crate::config::Config;
 use crate::context::Context;
@@ -36,6 +36,8 @@ pub struct Gatherer {
 /// What is needed before the range can be resolved.
 pub struct BeforeGit {
     pub production: Production,
+    /// The release production serves, as Heroku described it (the deploy keeps it).
+    pub current: Release,
     pub github_head: Option<String>,
 }
 
@@ -71,6 +73,7 @@ impl Gatherer {
             .iter()
             .find(|r| r.current)
             .or_else(|| releases.iter().find(|r| r.status == "succeeded"))
+            .cloned()
             .ok_or_else(|| anyhow::anyhow!("{} has no release yet: nothing to compare with", self.app))?;
         let mut commit = current.described_commit().map(str::to_string);
         if let Some(slug) = &current.slug {
@@ -105,7 +108,7 @@ impl Gatherer {
             in_progress,
         };
         // A branch GitHub does not know is reported by the range check, not here.
-        Ok(BeforeGit { production, github_head: head.ok() })
+        Ok(BeforeGit { production, current, github_head: head.ok() })
     }
 
     /// CI of `to`, the PRs GitHub knows, and the Sentry baseline.

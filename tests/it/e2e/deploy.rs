@@ -162,3 +162,20 @@ async fn shipped_pull_requests_are_announced() {
         result(&run)["migrations"]["ran"].as_array().unwrap().iter().map(|m| m["kind"].clone()).collect::<Vec<_>>();
     assert!(kinds.iter().all(|k| !k.is_null()), "each migration ran is one preflight expected: {kinds:?}");
 }
+
+/// No TTY and no `--yes`: a mutating command asks nothing, changes nothing, and exits 2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_without_a_tty_needs_yes_and_changes_nothing() {
+    let d = Drill::start(Scenario::Happy).await;
+    let before = summary(&d.releases().await);
+    let run = d.run(&["--json", "deploy"]).await;
+    assert_eq!(run.code, 2, "{}", context(&run));
+    // The last NDJSON line, a result carrying the error.
+    let last: Value = serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    let error = &last["error"];
+    assert_eq!(error["code"], "confirmation_required", "{}", context(&run));
+    assert!(error["hint"].as_str().unwrap().contains("--yes"));
+    assert!(of_type(&run, "build").is_empty(), "no build: {}", context(&run));
+    assert_eq!(summary(&d.releases().await), before);
+    assert!(d.sb.slack_record().messages.is_empty(), "nothing announced");
+}

@@ -35,7 +35,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
             if wants_json && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
                 let message = e.kind().as_str().map(str::to_string).unwrap_or_else(|| first_line(&e.to_string()));
                 let failure = Failure::usage(message).with_hint("run `bpdeploy --help`");
-                println!("{}", serde_json::json!({ "error": failure }));
+                // The same one-line JSON error as every other failure (and no panic on a closed pipe).
+                ui::Ui::plain_json().error(&failure);
                 return Exit::Usage.code();
             }
             let _ = e.print();

@@ -75,6 +75,11 @@ impl Ui {
         }
     }
 
+    /// A plain Ui in `--json` mode, for errors found before the command line could be parsed.
+    pub fn plain_json() -> Ui {
+        Ui { json: true, ..Ui::plain() }
+    }
+
     /// Spinners and live panels only where a person is watching stderr.
     pub fn live(&self) -> bool {
         self.stderr_tty && !self.quiet

@@ -37,17 +37,18 @@ impl Exit {
         }
     }
 
+    /// The README's exit-code table is tested against these, row by row.
     pub fn meaning(self) -> &'static str {
         match self {
             Exit::Success => "success; verdict healthy or go",
-            Exit::Failure => "failure: API error, bad input, bug",
-            Exit::Usage => "usage error, including a mutating command with no TTY and no --yes",
+            Exit::Failure => "failure: API error, bad input, bug (also commands not implemented yet)",
+            Exit::Usage => "usage error, including a mutating command with no TTY and no `--yes`",
             Exit::Unsafe => {
-                "not safe or unhealthy: preflight stop with --strict, build or release phase failed, watch verdict failing"
+                "not safe or unhealthy: preflight `stop` with `--strict`, build failed, release phase failed, watch verdict failing"
             }
             Exit::Credentials => "credentials missing or rejected",
             Exit::Locked => "another deploy is in progress",
-            Exit::Interrupted => "interrupted (Ctrl-C); remote work was not cancelled",
+            Exit::Interrupted => "interrupted (Ctrl-C); remote work is never cancelled, and bpdeploy says how to resume",
         }
     }
 }

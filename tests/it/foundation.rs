@@ -191,8 +191,8 @@ fn exit_codes_are_distinct_and_documented_in_the_readme() {
     let mut seen = std::collections::HashSet::new();
     for exit in Exit::ALL {
         assert!(seen.insert(exit.code()), "duplicate code {}", exit.code());
-        let row = format!("| {} |", exit.code());
-        assert!(readme.contains(&row), "README exit-code table lacks a row for {} ({exit:?})", exit.code());
+        let row = format!("| {} | {} |", exit.code(), exit.meaning());
+        assert!(readme.contains(&row), "README exit-code table lacks the row {row:?} ({exit:?})");
     }
     assert_eq!(Exit::Credentials.code(), 4);
     assert_eq!(Exit::Interrupted.code(), 130);

@@ -1,4 +1,6 @@
 //! The command line as a new user meets it: usage errors, help, validation, completions and man.
+mod config;
+mod init;
 
 use crate::support::{scratch, Cmd, Run};
 

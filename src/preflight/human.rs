@@ -4,6 +4,7 @@ use super::online::CiLevel;
 use super::{Level, Preflight};
 use crate::ui::render::{linked_table, table};
 use crate::ui::sanitize::one_line;
+use crate::ui::time::when_text;
 use crate::ui::Ui;
 use console::Style;
 use std::fmt::Write;
@@ -16,11 +17,8 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
     heading(&mut out, "Range");
     let r = &p.range;
     let _ = writeln!(out, "  from {} ({})\n  to   {} ({})", short(&r.from), r.from_ref, short(&r.to), r.to_ref);
+    // The range's warnings go to stderr (see `PreflightOutcome::warnings`) and into the verdict.
     let _ = writeln!(out, "  {} commits, {} on the first-parent line", r.commits, r.first_parent_commits);
-    for w in &p.warnings {
-        let _ =
-            writeln!(out, "  {} {}", ui.out_style(Style::new().yellow()).apply_to("warning:"), one_line(&w.message));
-    }
 
     heading(&mut out, &format!("\nPull requests ({})", p.pull_requests.len()));
     let rows: Vec<Vec<String>> = p
@@ -124,11 +122,15 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
             let commit = prod.commit.as_deref().map(short).unwrap_or("?");
             let who = prod.user.as_deref().map(one_line).unwrap_or_else(|| "?".into());
             let _ = writeln!(out, "  {} v{} at {commit} by {who}", one_line(&prod.app), prod.release_version);
-            if let Some(h) = prod.hours_since_deploy {
-                let _ = writeln!(out, "  last deploy {h:.1} hours ago");
+            let now = chrono::Utc::now();
+            let when = |t: &str| when_text(ui.stdout_tty, now, t);
+            if let Some(at) = &prod.deployed_at {
+                let _ = writeln!(out, "  deployed {}", when(at));
             }
             for w in &prod.in_progress {
-                let _ = writeln!(out, "  in progress: {} {}", w.kind, one_line(&w.id));
+                let by = w.user.as_deref().map(|u| format!(" by {}", one_line(u))).unwrap_or_default();
+                let since = w.created_at.as_deref().map(|t| format!(", started {}", when(t))).unwrap_or_default();
+                let _ = writeln!(out, "  in progress: {} {}{by}{since}", w.kind, one_line(&w.id));
             }
         }
         None => out.push_str(&format!("{unknown}\n")),

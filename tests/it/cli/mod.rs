@@ -1,6 +1,7 @@
 //! The command line as a new user meets it: usage errors, help, validation, completions and man.
 mod config;
 mod init;
+mod readme;
 
 use crate::support::{scratch, Cmd, Run};
 

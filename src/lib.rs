@@ -60,7 +60,11 @@ fn usage_failure(e: &clap::Error, argv: &[OsString]) -> Failure {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let message = lines.next().unwrap_or("invalid usage").trim_start_matches("error: ").to_string();
     let rest: Vec<&str> = lines.collect();
-    let tips: Vec<&str> = rest.iter().filter_map(|l| l.strip_prefix("tip: ")).collect();
+    // "tip: a similar argument exists: '--from'", "[possible values: auto, always, never]".
+    let tips: Vec<&str> = rest
+        .iter()
+        .filter_map(|l| l.strip_prefix("tip: ").or_else(|| l.strip_prefix('[').and_then(|l| l.strip_suffix(']'))))
+        .collect();
     if !tips.is_empty() {
         return Failure::usage(message).with_hint(tips.join("; "));
     }

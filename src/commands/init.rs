@@ -6,6 +6,7 @@ use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::ui::render::Outcome;
+use crate::ui::sanitize::one_line;
 use crate::ui::Ui;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -53,15 +54,14 @@ impl Outcome for InitOutcome {
             return content.clone();
         }
         let d = &self.detected;
+        // Paths, remotes and the Procfile come from outside: scrubbed before the terminal.
+        let shown = |v: Option<&str>, missing: &str| v.map(one_line).unwrap_or_else(|| missing.to_string());
         let verb = if self.overwritten { "overwrote" } else { "wrote" };
-        let mut s = format!("{verb} {}\n", self.path.display());
-        s += &format!("  heroku app       {}\n", d.app.as_deref().unwrap_or("(not detected: set [heroku] app)"));
-        s += &format!("  github repo      {}\n", d.repo.as_deref().unwrap_or("(not detected: set [github] repo)"));
-        s += &format!("  branch           {}\n", d.branch);
-        s += &format!(
-            "  release command  {}\n",
-            d.release_command.as_deref().unwrap_or("(no release: line in Procfile)")
-        );
+        let mut s = format!("{verb} {}\n", one_line(&self.path.display().to_string()));
+        s += &format!("  heroku app       {}\n", shown(d.app.as_deref(), "(not detected: set [heroku] app)"));
+        s += &format!("  github repo      {}\n", shown(d.repo.as_deref(), "(not detected: set [github] repo)"));
+        s += &format!("  branch           {}\n", one_line(&d.branch));
+        s += &format!("  release command  {}\n", shown(d.release_command.as_deref(), "(no release: line in Procfile)"));
         s += &format!("  db/migrate       {}\n", if d.schema_migrations { "found" } else { "absent" });
         s += &format!("  db/data          {}\n", if d.data_migrations { "found" } else { "absent" });
         let app = if d.app.is_some() { "" } else { "[heroku] app and " };
@@ -114,7 +114,8 @@ pub fn run(ctx: &Context, args: &InitArgs) -> CommandResult {
     let outside_repository = repo_root.is_none();
     if ctx.ui.dry_run {
         let replacing = if existed { ", replacing the file there" } else { "" };
-        ctx.ui.info(&format!("dry run: init would write {}{replacing}; nothing was written", path.display()));
+        let shown = one_line(&path.display().to_string());
+        ctx.ui.info(&format!("dry run: init would write {shown}{replacing}; nothing was written"));
         let content = Some(text);
         return Ok(Box::new(InitOutcome {
             path,
@@ -271,7 +272,7 @@ mod tests {
             app: Some("shop-prod"),
             repo: Some("a/b"),
             branch: "main",
-            release_command: Some("rake db:migrate"),
+            release_command: Some("rake db:migrate\r\n\u{1b}[31m && rake data:migrate"),
             data_migrations: false,
             repo_path: Some(&repo_dir),
         };

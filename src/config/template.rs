@@ -33,7 +33,8 @@ pub fn render(f: &Facts) -> String {
         None => "# repo = \"owner/name\"   # not detected: no GitHub origin remote".into(),
     };
     let release = match f.release_command {
-        Some(c) => format!("# Procfile release phase: {}", c.replace('\n', " ")),
+        // A TOML comment holds no control characters: the Procfile's line is folded and scrubbed.
+        Some(c) => format!("# Procfile release phase: {}", crate::ui::sanitize::one_line(c)),
         None => "# No `release:` line in the Procfile: migrations will not run on deploy.".into(),
     };
     let data = if f.data_migrations { "db/data exists (data_migrate)" } else { "no db/data directory yet" };

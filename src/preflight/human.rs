@@ -16,7 +16,8 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
     };
     heading(&mut out, "Range");
     let r = &p.range;
-    let _ = writeln!(out, "  from {} ({})\n  to   {} ({})", short(&r.from), r.from_ref, short(&r.to), r.to_ref);
+    let (from_ref, to_ref) = (one_line(&r.from_ref), one_line(&r.to_ref));
+    let _ = writeln!(out, "  from {} ({from_ref})\n  to   {} ({to_ref})", short(&r.from), short(&r.to));
     // The range's warnings go to stderr (see `PreflightOutcome::warnings`) and into the verdict.
     let _ = writeln!(out, "  {} commits, {} on the first-parent line", r.commits, r.first_parent_commits);
 
@@ -119,8 +120,9 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
     out.push_str(&format!("{}\n", ui.out_style(Style::new().bold()).apply_to("\nProduction now")));
     match &p.production {
         Some(prod) => {
-            let commit = prod.commit.as_deref().map(short).unwrap_or("?");
-            let who = prod.user.as_deref().map(one_line).unwrap_or_else(|| "?".into());
+            // Heroku did not say: "unknown", never a guess.
+            let commit = prod.commit.as_deref().map(short).unwrap_or("an unknown commit");
+            let who = prod.user.as_deref().map(one_line).unwrap_or_else(|| "an unknown user".into());
             let _ = writeln!(out, "  {} v{} at {commit} by {who}", one_line(&prod.app), prod.release_version);
             let now = chrono::Utc::now();
             let when = |t: &str| when_text(ui.stdout_tty, now, t);
@@ -138,7 +140,7 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
     out.push_str(&format!("{}\n", ui.out_style(Style::new().bold()).apply_to("\nSentry baseline")));
     match &p.sentry_baseline {
         Some(b) => {
-            let rate = b.error_events_last_hour.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
+            let rate = b.error_events_last_hour.map(|n| n.to_string()).unwrap_or_else(|| "an unknown number of".into());
             let _ = writeln!(
                 out,
                 "  {} unresolved issues in 24h, {rate} error events in the last hour",
@@ -167,4 +169,62 @@ fn short(sha: &str) -> &str {
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preflight::online::Production;
+    use crate::preflight::range::RangeReport;
+    use crate::preflight::Verdict;
+
+    fn report(production: Production) -> Preflight {
+        let sha = "a".repeat(40);
+        Preflight {
+            range: RangeReport {
+                from: sha.clone(),
+                to: sha,
+                from_ref: "v41".into(),
+                to_ref: "origin/master".into(),
+                commits: 0,
+                first_parent_commits: 0,
+                from_is_ancestor: true,
+            },
+            pull_requests: vec![],
+            direct_commits: vec![],
+            ownership: vec![],
+            migrations: vec![],
+            release_command: None,
+            release_tasks: vec![],
+            ci: None,
+            production: Some(production),
+            sentry_baseline: None,
+            warnings: vec![],
+            offline: false,
+            verdict: Verdict { level: Level::Go, reasons: vec![] },
+        }
+    }
+
+    #[test]
+    fn production_says_unknown_where_heroku_did_not_say_and_times_read_humanely_on_a_terminal() {
+        let deployed = chrono::Utc::now() - chrono::Duration::hours(50);
+        let production = Production {
+            app: "shop".into(),
+            release_version: 42,
+            release_id: "r".into(),
+            commit: None,
+            description: None,
+            user: None,
+            deployed_at: Some(crate::ui::time::stamp(deployed)),
+            hours_since_deploy: Some(50.0),
+            in_progress: vec![],
+        };
+        let tty = Ui { stdout_tty: true, ..Ui::plain() };
+        let shown = render(&report(production.clone()), &tty);
+        assert!(shown.contains("  shop v42 at an unknown commit by an unknown user\n"), "{shown}");
+        assert!(shown.contains("  deployed 2 days ago\n"), "{shown}");
+        assert!(shown.contains("(v41)"), "{shown}");
+        let piped = render(&report(production), &Ui::plain());
+        assert!(piped.contains(&format!("  deployed {}\n", crate::ui::time::stamp(deployed))), "{piped}");
+    }
 }

@@ -1,6 +1,7 @@
 //! The demo's narration, derived from what each command reported (its JSON form), so that the
 //! words always match the result above them: a caution is never called acceptable, and the
 //! count of risky migrations is the count preflight found.
+use crate::ui::sanitize::one_line;
 use serde_json::Value;
 
 /// What the demo does after preflight.
@@ -59,7 +60,8 @@ pub fn after_preflight(report: &Value) -> AfterPreflight {
                 .as_array()
                 .and_then(|r| r.iter().find(|r| r["level"] == "stop"))
                 .and_then(|r| r["message"].as_str())
-                .unwrap_or("see the verdict above");
+                .map(one_line)
+                .unwrap_or_else(|| "see the verdict above".into());
             AfterPreflight::Stop(format!(
                 "Preflight says {}: {why}. `bpdeploy deploy` refuses that without --force, and so does this demo: it \
                  ends here.",
@@ -70,7 +72,8 @@ pub fn after_preflight(report: &Value) -> AfterPreflight {
 }
 
 pub fn after_deploy(result: &Value) -> AfterDeploy {
-    let production = result["production"].as_str().filter(|p| !p.is_empty()).unwrap_or("see the report above");
+    let production = result["production"].as_str().filter(|p| !p.is_empty()).map(one_line);
+    let production = production.unwrap_or_else(|| "see the report above".into());
     let status = result["status"].as_str().unwrap_or("unknown");
     match status {
         "failing" => AfterDeploy::Triage(

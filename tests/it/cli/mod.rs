@@ -26,6 +26,11 @@ fn json_usage_errors_keep_the_argument_the_value_and_the_suggestion() {
     assert!(message.contains("'abc'") && message.contains("--number"), "{message}");
     assert_eq!(err["hint"], "run `bpdeploy releases --help`");
 
+    let choice = run(&["--json", "sandbox", "--scenario", "nope"]);
+    let err = &choice.json()["error"];
+    assert!(err["message"].as_str().unwrap().contains("'nope'"), "{err}");
+    assert!(err["hint"].as_str().unwrap().starts_with("possible values: happy, build-fails"), "{err}");
+
     let sub = run(&["--json", "rolback"]);
     assert_eq!(sub.json()["error"]["hint"], "a similar subcommand exists: 'rollback'");
     assert_eq!(sub.stdout.lines().count(), 1, "one line, like every JSON error: {}", sub.stdout);

@@ -315,7 +315,7 @@ pub fn command() -> clap::Command {
 
 /// `--duration` and `--interval` of a watch: a duration above zero, at most a day.
 fn watch_span(text: &str) -> Result<String, String> {
-    crate::config::duration::parse_watch_span(text).map(|_| text.to_string())
+    crate::duration::parse_watch_span(text).map(|_| text.to_string())
 }
 
 /// A count of 1 or more.

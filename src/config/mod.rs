@@ -3,7 +3,8 @@
 //! Discovery: `--config`, else `BPDEPLOY_CONFIG`, else `bpdeploy.toml` found walking up from the
 //! current directory to the git root. The repository is `[repo] path`, else the one around the
 //! current directory, wherever the file is. Credentials are never read from here (see `credentials`).
-pub mod duration;
+/// Durations live below the CLI (which validates them too); `config::duration` stays their name here.
+pub use crate::duration;
 pub mod endpoints;
 mod file;
 pub mod template;

@@ -175,34 +175,9 @@ fn indent(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::preflight::online::Production;
-    use crate::preflight::range::RangeReport;
-    use crate::preflight::Verdict;
 
     fn report(production: Production) -> Preflight {
-        let sha = "a".repeat(40);
-        Preflight {
-            range: RangeReport {
-                from: sha.clone(),
-                to: sha,
-                from_ref: "v41".into(),
-                to_ref: "origin/master".into(),
-                commits: 0,
-                first_parent_commits: 0,
-                from_is_ancestor: true,
-            },
-            pull_requests: vec![],
-            direct_commits: vec![],
-            ownership: vec![],
-            migrations: vec![],
-            release_command: None,
-            release_tasks: vec![],
-            ci: None,
-            production: Some(production),
-            sentry_baseline: None,
-            warnings: vec![],
-            offline: false,
-            verdict: Verdict { level: Level::Go, reasons: vec![] },
-        }
+        Preflight { production: Some(production), offline: false, ..crate::preflight::blank_report() }
     }
 
     #[test]

@@ -94,6 +94,15 @@ impl World {
         self.get("/sentry/api/0/organizations/acme/events/", json!({"data": [{"count()": 120}], "meta": {}})).await;
     }
 
+    /// The standard release fixture, with production on its first commit, green CI on its tip
+    /// and a Sentry baseline; GitHub knows no PR for the direct push.
+    pub(super) async fn standard(&self, r: &fixture::Release) {
+        self.heroku(r.production, json!([])).await;
+        self.github(r.pr3_squash, ("completed", Some("success"))).await;
+        self.sentry().await;
+        self.get(&format!("/github/repos/acme/shop/commits/{}/pulls", r.direct), json!([])).await;
+    }
+
     async fn requests(&self, p: &str) -> usize {
         self.server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == p).count()
     }
@@ -122,11 +131,8 @@ impl Respond for PullsByAlias {
 async fn online_preflight_joins_production_ci_prs_and_the_sentry_baseline() {
     let mut w = World::new().await;
     let r = fixture::release(&mut w.f);
-    w.heroku(r.production, json!([])).await;
-    w.github(r.pr3_squash, ("completed", Some("success"))).await;
-    w.sentry().await;
     // The direct push names no PR: GitHub is asked, and knows none.
-    w.get(&format!("/github/repos/acme/shop/commits/{}/pulls", r.direct), json!([])).await;
+    w.standard(&r).await;
     // Remove the refs offline preflight would use: online, Heroku says where production is.
     w.f.repo.find_reference("refs/remotes/heroku/master").unwrap().delete().unwrap();
 

@@ -21,10 +21,7 @@ async fn release(w: &World, version: u64, commit: &str) {
 async fn a_heroku_release_version_names_the_commit_its_slug_ran() {
     let mut w = World::new().await;
     let r = fixture::release(&mut w.f);
-    w.heroku(r.production, json!([])).await;
-    w.github(r.pr3_squash, ("completed", Some("success"))).await;
-    w.sentry().await;
-    w.get(&format!("/github/repos/acme/shop/commits/{}/pulls", r.direct), json!([])).await;
+    w.standard(&r).await;
     release(&w, 40, &r.pr1_merge.to_string()).await;
     release(&w, 41, &r.pr3_squash.to_string()).await;
 

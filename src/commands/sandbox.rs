@@ -10,7 +10,7 @@ use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::sandbox::{Sandbox, SandboxError, SandboxOptions};
 use crate::ui::render::Outcome;
 use crate::ui::Ui;
 use serde_json::json;
@@ -81,8 +81,7 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
         speed: speed(ctx)?,
         record_exchanges: false,
     };
-    let sandbox =
-        Sandbox::start(opts).await.map_err(|e| Failure::new(Exit::Failure, "sandbox_failed", e.to_string()))?;
+    let sandbox = Sandbox::start(opts).await.map_err(|e| start_failure(&e))?;
     if let Some(file) = &env_file {
         if let Err(failure) = write_whole(file, &shell_lines(&sandbox)) {
             sandbox.shutdown().await;
@@ -99,8 +98,9 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     } else if env_file.is_none() {
         ctx.ui.out(&shell_lines(&sandbox));
     }
+    let written = env_file.as_ref().map(|f| format!("; shell lines in {}", f.display())).unwrap_or_default();
     ctx.ui.info(&format!(
-        "sandbox ready at {} (scenario {}); scratch repository {}\nstop it with Ctrl-C",
+        "sandbox ready at {} (scenario {}); scratch repository {}{written}\nstop it with Ctrl-C",
         sandbox.base_url(),
         args.scenario.name(),
         sandbox.repo_dir().display()
@@ -113,6 +113,19 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
         remove_if_present(file)?;
     }
     Ok(Box::new(stopped))
+}
+
+/// Why the sandbox could not start, and what to change.
+pub fn start_failure(e: &SandboxError) -> Failure {
+    let failure = Failure::new(Exit::Failure, "sandbox_failed", e.to_string());
+    match e {
+        SandboxError::Bind { port: 0, .. } => failure,
+        SandboxError::Bind { port, .. } => {
+            failure.with_hint(format!("port {port} is taken: pass another --port, or leave it out for a free one"))
+        }
+        SandboxError::Scratch(_) => failure.with_hint("pass a --repo-dir where a new directory can be made"),
+        SandboxError::Seed(_) => failure,
+    }
 }
 
 fn remove_if_present(file: &Path) -> Result<(), Failure> {

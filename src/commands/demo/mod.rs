@@ -95,7 +95,7 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> CommandResult {
     };
     let sandbox = Sandbox::start(SandboxOptions { speed, ..SandboxOptions::new(args.scenario) })
         .await
-        .map_err(|e| Failure::new(Exit::Failure, "sandbox_failed", e.to_string()))?;
+        .map_err(|e| super::sandbox::start_failure(&e))?;
     ctx.ui.info(&format!(
         "Demo: the {} drill. A local sandbox plays Heroku, GitHub, Sentry and Slack at {}; nothing leaves this machine.",
         args.scenario.name(),

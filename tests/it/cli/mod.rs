@@ -115,3 +115,14 @@ fn every_man_page_the_pages_name_exists() {
     let unknown = run(&["--json", "man", "nosuch"]);
     assert_eq!((unknown.code, &unknown.json()["error"]["code"]), (2, &serde_json::json!("usage")));
 }
+
+#[test]
+fn a_sandbox_on_a_taken_port_says_how_to_pick_another() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let refused = run(&["--json", "sandbox", "--port", &port]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    let err = &refused.json()["error"];
+    assert_eq!(err["code"], "sandbox_failed");
+    assert!(err["hint"].as_str().unwrap().contains("pass another --port"), "{err}");
+}

@@ -36,42 +36,19 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build the branch on Heroku, follow the build and the release phase, optionally watch')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict')
             [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Open (and optionally merge and deploy) a revert PR for a merged pull request')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Roll the Heroku app back to an earlier release (code and config; never the database)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback')
+            [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict')
             [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'The Heroku Activity view: recent releases, their commits and status')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented bpdeploy.toml, detecting what it can from this repository')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk the whole deploy routine against the built-in sandbox, narrated')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write a page per command with --dir')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented bpdeploy.toml, detecting what it can from this repository')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'bpdeploy;preflight' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start of the range (default: the commit of the app''s current Heroku release; offline: the local ref `heroku/<branch>` or `production` if present)')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End of the range (default: origin/<branch>)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
-            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
-            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Git only: no API calls and no credentials')
-            [CompletionResult]::new('--fetch', '--fetch', [CompletionResultType]::ParameterName, 'Run `git fetch origin <branch>` first, with your own git credentials')
-            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 3 when the verdict is stop')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'bpdeploy;deploy' {
@@ -98,7 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
         'bpdeploy;watch' {
             [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'Release to watch: vN, N or a release id (default: the current release)')
             [CompletionResult]::new('--build', '--build', [CompletionResultType]::ParameterName, 'Follow a build (and the release it creates) before watching')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to watch, e.g. 7m, 90s (default: [watch] duration)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to watch, e.g. 7m, 90s; at most 24h (default: [watch] duration)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often to look, e.g. 15s (default: [watch] interval)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
@@ -177,39 +154,43 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'bpdeploy;releases' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many releases to show')
-            [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'How many releases to show')
+        'bpdeploy;preflight' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start of the range (default: the commit of the app''s current Heroku release; offline: the local ref `heroku/<branch>` or `production` if present)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End of the range (default: origin/<branch>)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Git only: no API calls and no credentials')
+            [CompletionResult]::new('--fetch', '--fetch', [CompletionResultType]::ParameterName, 'Run `git fetch origin <branch>` first, with your own git credentials')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 3 when the verdict is stop')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'bpdeploy;init' {
+        'bpdeploy;releases' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many releases to show (1 or more)')
+            [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'How many releases to show (1 or more)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing bpdeploy.toml')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -220,17 +201,18 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'The drill to set up')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 (default: any free port)')
             [CompletionResult]::new('--repo-dir', '--repo-dir', [CompletionResultType]::ParameterName, 'Where to create the scratch repository (default: a new temporary directory)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Write the shell lines to FILE instead of stdout: whole, once serving; removed on stop')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -242,14 +224,14 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -260,14 +242,14 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -275,17 +257,37 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             break
         }
         'bpdeploy;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write bpdeploy.1 and a page per command into this directory instead of printing')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bpdeploy;init' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing bpdeploy.toml (with --dry-run: show what would replace it)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required by mutating commands without a TTY)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print every API call a mutating command would make, make none, exit 0')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the file init would write and write nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -293,22 +295,19 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             break
         }
         'bpdeploy;help' {
-            [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build the branch on Heroku, follow the build and the release phase, optionally watch')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict')
             [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Open (and optionally merge and deploy) a revert PR for a merged pull request')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Roll the Heroku app back to an earlier release (code and config; never the database)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback')
+            [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict')
             [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'The Heroku Activity view: recent releases, their commits and status')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented bpdeploy.toml, detecting what it can from this repository')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk the whole deploy routine against the built-in sandbox, narrated')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write a page per command with --dir')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented bpdeploy.toml, detecting what it can from this repository')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'bpdeploy;help;preflight' {
             break
         }
         'bpdeploy;help;deploy' {
@@ -326,10 +325,10 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
         'bpdeploy;help;triage' {
             break
         }
-        'bpdeploy;help;releases' {
+        'bpdeploy;help;preflight' {
             break
         }
-        'bpdeploy;help;init' {
+        'bpdeploy;help;releases' {
             break
         }
         'bpdeploy;help;sandbox' {
@@ -342,6 +341,9 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             break
         }
         'bpdeploy;help;man' {
+            break
+        }
+        'bpdeploy;help;init' {
             break
         }
         'bpdeploy;help;help' {

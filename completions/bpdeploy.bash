@@ -101,7 +101,7 @@ _bpdeploy() {
 
     case "${cmd}" in
         bpdeploy)
-            opts="-q -v -y -h -V --config --app --json --quiet --verbose --color --yes --dry-run --help --version preflight deploy watch revert rollback triage releases init sandbox demo completions man help"
+            opts="-q -v -y -h -V --config --app --json --quiet --verbose --color --yes --dry-run --help --version deploy watch revert rollback triage preflight releases sandbox demo completions man init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -127,7 +127,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__completions)
-            opts="-q -v -y -h -V --config --app --json --quiet --verbose --color --yes --dry-run --help --version bash elvish fish powershell zsh"
+            opts="-y -q -v -h -V --yes --dry-run --config --app --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,7 +153,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__demo)
-            opts="-q -v -y -h -V --scenario --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-y -q -v -h -V --scenario --yes --dry-run --config --app --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -213,7 +213,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__help)
-            opts="preflight deploy watch revert rollback triage releases init sandbox demo completions man help"
+            opts="deploy watch revert rollback triage preflight releases sandbox demo completions man init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,7 +409,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__init)
-            opts="-q -v -y -h -V --force --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-y -q -v -h -V --force --yes --dry-run --config --app --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -435,12 +435,16 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__man)
-            opts="-q -v -y -h -V --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-y -q -v -h -V --dir --yes --dry-run --config --app --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -461,7 +465,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__preflight)
-            opts="-q -v -y -h -V --from --to --offline --fetch --strict --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-y -q -v -h -V --from --to --offline --fetch --strict --yes --dry-run --config --app --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -495,7 +499,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__releases)
-            opts="-n -q -v -y -h -V --number --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-n -y -q -v -h -V --number --yes --dry-run --config --app --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -585,7 +589,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__sandbox)
-            opts="-q -v -y -h -V --scenario --port --repo-dir --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-y -q -v -h -V --scenario --port --repo-dir --env-file --yes --dry-run --config --app --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +604,10 @@ _bpdeploy() {
                     return 0
                     ;;
                 --repo-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

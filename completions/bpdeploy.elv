@@ -33,41 +33,19 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand preflight 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
             cand deploy 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
             cand watch 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
             cand revert 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
             cand rollback 'Roll the Heroku app back to an earlier release (code and config; never the database)'
             cand triage 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
+            cand preflight 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
             cand releases 'The Heroku Activity view: recent releases, their commits and status'
-            cand init 'Write a commented bpdeploy.toml, detecting what it can from this repository'
             cand sandbox 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on'
             cand demo 'Walk the whole deploy routine against the built-in sandbox, narrated'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff) to stdout'
+            cand man 'Print the man page (roff), or write a page per command with --dir'
+            cand init 'Write a commented bpdeploy.toml, detecting what it can from this repository'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'bpdeploy;preflight'= {
-            cand --from 'Start of the range (default: the commit of the app''s current Heroku release; offline: the local ref `heroku/<branch>` or `production` if present)'
-            cand --to 'End of the range (default: origin/<branch>)'
-            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
-            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
-            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
-            cand --offline 'Git only: no API calls and no credentials'
-            cand --fetch 'Run `git fetch origin <branch>` first, with your own git credentials'
-            cand --strict 'Exit 3 when the verdict is stop'
-            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
-            cand -q 'Print only the result and errors'
-            cand --quiet 'Print only the result and errors'
-            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'bpdeploy;deploy'= {
             cand --branch 'Branch to deploy (default: [github] branch)'
@@ -92,7 +70,7 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
         &'bpdeploy;watch'= {
             cand --release 'Release to watch: vN, N or a release id (default: the current release)'
             cand --build 'Follow a build (and the release it creates) before watching'
-            cand --duration 'How long to watch, e.g. 7m, 90s (default: [watch] duration)'
+            cand --duration 'How long to watch, e.g. 7m, 90s; at most 24h (default: [watch] duration)'
             cand --interval 'How often to look, e.g. 15s (default: [watch] interval)'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
@@ -167,38 +145,42 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'bpdeploy;releases'= {
-            cand -n 'How many releases to show'
-            cand --number 'How many releases to show'
+        &'bpdeploy;preflight'= {
+            cand --from 'Start of the range (default: the commit of the app''s current Heroku release; offline: the local ref `heroku/<branch>` or `production` if present)'
+            cand --to 'End of the range (default: origin/<branch>)'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --offline 'Git only: no API calls and no credentials'
+            cand --fetch 'Run `git fetch origin <branch>` first, with your own git credentials'
+            cand --strict 'Exit 3 when the verdict is stop'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'
             cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
             cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'bpdeploy;init'= {
+        &'bpdeploy;releases'= {
+            cand -n 'How many releases to show (1 or more)'
+            cand --number 'How many releases to show (1 or more)'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
-            cand --force 'Overwrite an existing bpdeploy.toml'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'
             cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
             cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -208,17 +190,18 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand --scenario 'The drill to set up'
             cand --port 'Port on 127.0.0.1 (default: any free port)'
             cand --repo-dir 'Where to create the scratch repository (default: a new temporary directory)'
+            cand --env-file 'Write the shell lines to FILE instead of stdout: whole, once serving; removed on stop'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'
             cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
             cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -229,14 +212,14 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'
             cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
             cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -246,52 +229,69 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'
             cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
             cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'bpdeploy;man'= {
+            cand --dir 'Write bpdeploy.1 and a page per command into this directory instead of printing'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
+            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'
             cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
             cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bpdeploy;init'= {
+            cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
+            cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --force 'Overwrite an existing bpdeploy.toml (with --dry-run: show what would replace it)'
             cand -y 'Answer yes to confirmations (required by mutating commands without a TTY)'
             cand --yes 'Answer yes to confirmations (required by mutating commands without a TTY)'
-            cand --dry-run 'Print every API call a mutating command would make, make none, exit 0'
+            cand --dry-run 'Print the file init would write and write nothing'
+            cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+            cand -q 'Print only the result and errors'
+            cand --quiet 'Print only the result and errors'
+            cand -v 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+            cand --verbose 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'bpdeploy;help'= {
-            cand preflight 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
             cand deploy 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
             cand watch 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
             cand revert 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
             cand rollback 'Roll the Heroku app back to an earlier release (code and config; never the database)'
             cand triage 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
+            cand preflight 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
             cand releases 'The Heroku Activity view: recent releases, their commits and status'
-            cand init 'Write a commented bpdeploy.toml, detecting what it can from this repository'
             cand sandbox 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on'
             cand demo 'Walk the whole deploy routine against the built-in sandbox, narrated'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff) to stdout'
+            cand man 'Print the man page (roff), or write a page per command with --dir'
+            cand init 'Write a commented bpdeploy.toml, detecting what it can from this repository'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'bpdeploy;help;preflight'= {
         }
         &'bpdeploy;help;deploy'= {
         }
@@ -303,9 +303,9 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
         }
         &'bpdeploy;help;triage'= {
         }
-        &'bpdeploy;help;releases'= {
+        &'bpdeploy;help;preflight'= {
         }
-        &'bpdeploy;help;init'= {
+        &'bpdeploy;help;releases'= {
         }
         &'bpdeploy;help;sandbox'= {
         }
@@ -314,6 +314,8 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
         &'bpdeploy;help;completions'= {
         }
         &'bpdeploy;help;man'= {
+        }
+        &'bpdeploy;help;init'= {
         }
         &'bpdeploy;help;help'= {
         }

@@ -36,36 +36,19 @@ complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -s y -l yes -d 'Answer y
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -s V -l version -d 'Print version'
-complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "preflight" -d 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "deploy" -d 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "watch" -d 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "revert" -d 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "rollback" -d 'Roll the Heroku app back to an earlier release (code and config; never the database)'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "triage" -d 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
+complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "preflight" -d 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "releases" -d 'The Heroku Activity view: recent releases, their commits and status'
-complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "init" -d 'Write a commented bpdeploy.toml, detecting what it can from this repository'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "sandbox" -d 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "demo" -d 'Walk the whole deploy routine against the built-in sandbox, narrated'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "man" -d 'Print the man page (roff), or write a page per command with --dir'
+complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "init" -d 'Write a commented bpdeploy.toml, detecting what it can from this repository'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l from -d 'Start of the range (default: the commit of the app\'s current Heroku release; offline: the local ref `heroku/<branch>` or `production` if present)' -r
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l to -d 'End of the range (default: origin/<branch>)' -r
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l offline -d 'Git only: no API calls and no credentials'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l fetch -d 'Run `git fetch origin <branch>` first, with your own git credentials'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l strict -d 'Exit 3 when the verdict is stop'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s q -l quiet -d 'Print only the result and errors'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s h -l help -d 'Print help'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s V -l version -d 'Print version'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l branch -d 'Branch to deploy (default: [github] branch)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
@@ -83,7 +66,7 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -s h -l help -
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -s V -l version -d 'Print version'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -l release -d 'Release to watch: vN, N or a release id (default: the current release)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -l build -d 'Follow a build (and the release it creates) before watching' -r
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -l duration -d 'How long to watch, e.g. 7m, 90s (default: [watch] duration)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -l duration -d 'How long to watch, e.g. 7m, 90s; at most 24h (default: [watch] duration)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -l interval -d 'How often to look, e.g. 15s (default: [watch] interval)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
@@ -139,32 +122,36 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -s y -l yes -d
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -s V -l version -d 'Print version'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -s n -l number -d 'How many releases to show' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l from -d 'Start of the range (default: the commit of the app\'s current Heroku release; offline: the local ref `heroku/<branch>` or `production` if present)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l to -d 'End of the range (default: origin/<branch>)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l offline -d 'Git only: no API calls and no credentials'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l fetch -d 'Run `git fetch origin <branch>` first, with your own git credentials'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l strict -d 'Exit 3 when the verdict is stop'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s q -l quiet -d 'Print only the result and errors'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s h -l help -d 'Print help'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand preflight" -s V -l version -d 'Print version'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -s n -l number -d 'How many releases to show (1 or more)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand releases" -s V -l version -d 'Print version'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l force -d 'Overwrite an existing bpdeploy.toml'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s q -l quiet -d 'Print only the result and errors'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s h -l help -d 'Print help'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s V -l version -d 'Print version'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l scenario -d 'The drill to set up' -r -f -a "happy\t''
 build-fails\t''
 release-fails\t''
@@ -176,16 +163,17 @@ flaky-api\t''
 slow-stream\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l port -d 'Port on 127.0.0.1 (default: any free port)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l repo-dir -d 'Where to create the scratch repository (default: a new temporary directory)' -r -F
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l env-file -d 'Write the shell lines to FILE instead of stdout: whole, once serving; removed on stop' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l scenario -d 'The drill to walk through' -r -f -a "happy\t''
@@ -202,11 +190,11 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l app -d 'Herok
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
@@ -214,35 +202,49 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -l app -d
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -l dir -d 'Write bpdeploy.1 and a page per command into this directory instead of printing' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -l dry-run -d 'Print every API call a mutating command would make, make none, exit 0'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand man" -s V -l version -d 'Print version'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "preflight" -d 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "deploy" -d 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "watch" -d 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "revert" -d 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "rollback" -d 'Roll the Heroku app back to an earlier release (code and config; never the database)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "triage" -d 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "releases" -d 'The Heroku Activity view: recent releases, their commits and status'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "init" -d 'Write a commented bpdeploy.toml, detecting what it can from this repository'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "sandbox" -d 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "demo" -d 'Walk the whole deploy routine against the built-in sandbox, narrated'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from preflight deploy watch revert rollback triage releases init sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l force -d 'Overwrite an existing bpdeploy.toml (with --dry-run: show what would replace it)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s y -l yes -d 'Answer yes to confirmations (required by mutating commands without a TTY)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l dry-run -d 'Print the file init would write and write nothing'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s q -l quiet -d 'Print only the result and errors'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s h -l help -d 'Print help'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s V -l version -d 'Print version'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "deploy" -d 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "watch" -d 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "revert" -d 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "rollback" -d 'Roll the Heroku app back to an earlier release (code and config; never the database)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "triage" -d 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "preflight" -d 'What is about to ship: PRs, owners, migrations and their risks, CI, Sentry baseline, verdict'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "releases" -d 'The Heroku Activity view: recent releases, their commits and status'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "sandbox" -d 'Serve a local fake of Heroku, GitHub, Sentry and Slack to practise on'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "demo" -d 'Walk the whole deploy routine against the built-in sandbox, narrated'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "completions" -d 'Print a shell completion script'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "man" -d 'Print the man page (roff), or write a page per command with --dir'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "init" -d 'Write a commented bpdeploy.toml, detecting what it can from this repository'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -18,7 +18,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Flags every command takes, shown under their own heading in each command's `--help`.
 #[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = GLOBAL_HEADING)]
 pub struct GlobalArgs {
     /// Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)
     #[arg(long, global = true, value_name = "PATH")]
@@ -78,8 +80,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
-    /// Print the man page (roff) to stdout
-    Man,
+    /// Print the man page (roff), or write a page per command with --dir
+    Man(ManArgs),
 }
 
 impl Command {
@@ -96,7 +98,7 @@ impl Command {
             Command::Sandbox(_) => "sandbox",
             Command::Demo(_) => "demo",
             Command::Completions(_) => "completions",
-            Command::Man => "man",
+            Command::Man(_) => "man",
         }
     }
 }
@@ -142,11 +144,11 @@ pub struct WatchArgs {
     /// Follow a build (and the release it creates) before watching
     #[arg(long, value_name = "ID")]
     pub build: Option<String>,
-    /// How long to watch, e.g. 7m, 90s (default: [watch] duration)
-    #[arg(long, value_name = "D")]
+    /// How long to watch, e.g. 7m, 90s; at most 24h (default: [watch] duration)
+    #[arg(long, value_name = "D", value_parser = watch_span)]
     pub duration: Option<String>,
     /// How often to look, e.g. 15s (default: [watch] interval)
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", value_parser = watch_span)]
     pub interval: Option<String>,
     /// On a failing verdict, roll back to the previous code release
     #[arg(long)]
@@ -191,14 +193,14 @@ pub struct TriageArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ReleasesArgs {
-    /// How many releases to show
-    #[arg(short = 'n', long = "number", default_value_t = 15, value_name = "N")]
+    /// How many releases to show (1 or more)
+    #[arg(short = 'n', long = "number", default_value_t = 15, value_name = "N", value_parser = at_least_one)]
     pub number: usize,
 }
 
 #[derive(Debug, Clone, Args, Default)]
 pub struct InitArgs {
-    /// Overwrite an existing bpdeploy.toml
+    /// Overwrite an existing bpdeploy.toml (with --dry-run: show what would replace it)
     #[arg(long)]
     pub force: bool,
 }
@@ -244,6 +246,9 @@ pub struct SandboxArgs {
     /// Where to create the scratch repository (default: a new temporary directory)
     #[arg(long, value_name = "DIR")]
     pub repo_dir: Option<PathBuf>,
+    /// Write the shell lines to FILE instead of stdout: whole, once serving; removed on stop
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -260,10 +265,64 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-pub fn parse() -> Cli {
-    Cli::parse()
+#[derive(Debug, Clone, Args, Default)]
+pub struct ManArgs {
+    /// Print this command's page (bpdeploy-COMMAND(1)) instead of bpdeploy(1)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Write bpdeploy.1 and a page per command into this directory instead of printing
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
 }
 
+/// The heading of the flags every command takes.
+pub const GLOBAL_HEADING: &str = "Global options";
+
+/// Commands that change nothing anywhere: `--yes` and `--dry-run` mean nothing to them, so
+/// their help does not offer them (they are still accepted, as global flags are).
+const READ_ONLY: [&str; 6] = ["preflight", "releases", "sandbox", "demo", "completions", "man"];
+
+/// Parses the process's arguments with [`command`].
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// Parses `args` (the program name first) with [`command`].
+pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command().try_get_matches_from(args)?;
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+}
+
+/// The whole command line as `--help`, completions and the man pages show it.
 pub fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command()
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let global = |id: &str| cmd.get_arguments().find(|a| a.get_id() == id).cloned().expect("a global flag");
+    // A command that has its own (hidden) copy of a global flag does not get the shown one.
+    let hidden = [global("yes").hide(true), global("dry_run").hide(true)];
+    let mut cmd = cmd.clone();
+    for name in READ_ONLY {
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden.clone()));
+    }
+    // `init` writes a file: --dry-run shows it instead; there is nothing to confirm.
+    let show = global("dry_run").help("Print the file init would write and write nothing");
+    cmd.mut_subcommand("init", |sub| sub.arg(hidden[0].clone()).arg(show))
+}
+
+/// `--duration` and `--interval` of a watch: a duration above zero, at most a day.
+fn watch_span(text: &str) -> Result<String, String> {
+    crate::duration::parse_watch_span(text).map(|_| text.to_string())
+}
+
+/// A count of 1 or more.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be 1 or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("expected a whole number, 1 or more".into()),
+    }
 }

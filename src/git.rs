@@ -33,7 +33,7 @@ impl Diagnose for GitError {
     fn hint(&self) -> Option<String> {
         match self {
             GitError::NotARepository { .. } => {
-                Some("run bpdeploy inside your app's repository, or pass --config".into())
+                Some("run bpdeploy inside your app's repository, or set `[repo] path` in bpdeploy.toml".into())
             }
             GitError::UnknownRevision { hint, .. } => Some(hint.clone()),
             GitError::Fetch { .. } => Some("check `git remote -v` and that your git credentials work".into()),

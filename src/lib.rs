@@ -9,6 +9,7 @@ pub mod config;
 pub mod context;
 pub mod credentials;
 pub mod deploy;
+pub mod duration;
 pub mod env;
 pub mod error;
 pub mod exit;
@@ -18,7 +19,6 @@ pub mod sandbox;
 pub mod triage;
 pub mod ui;
 
-use clap::Parser;
 use context::Context;
 use error::Failure;
 use exit::Exit;
@@ -27,16 +27,14 @@ use std::ffi::OsString;
 /// Parses arguments and runs. A usage error in `--json` mode is reported as JSON too.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
     let argv: Vec<OsString> = args.into_iter().collect();
-    match cli::Cli::try_parse_from(&argv) {
+    match cli::try_parse_from(&argv) {
         Ok(cli) => run(cli),
         Err(e) => {
             use clap::error::ErrorKind;
             let wants_json = argv.iter().any(|a| a == "--json");
             if wants_json && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                let message = e.kind().as_str().map(str::to_string).unwrap_or_else(|| first_line(&e.to_string()));
-                let failure = Failure::usage(message).with_hint("run `bpdeploy --help`");
                 // The same one-line JSON error as every other failure (and no panic on a closed pipe).
-                ui::Ui::plain_json().error(&failure);
+                ui::Ui::plain_json().error(&usage_failure(&e, &argv));
                 return Exit::Usage.code();
             }
             let _ = e.print();
@@ -56,8 +54,24 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
     }
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or("").trim_start_matches("error: ").to_string()
+/// clap's own words, kept whole: the message names the argument and the value, the hint carries
+/// clap's suggestion ("a similar argument exists: '--from'"), else the help of the command.
+fn usage_failure(e: &clap::Error, argv: &[OsString]) -> Failure {
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let message = lines.next().unwrap_or("invalid usage").trim_start_matches("error: ").to_string();
+    let rest: Vec<&str> = lines.collect();
+    // "tip: a similar argument exists: '--from'", "[possible values: auto, always, never]".
+    let tips: Vec<&str> = rest
+        .iter()
+        .filter_map(|l| l.strip_prefix("tip: ").or_else(|| l.strip_prefix('[').and_then(|l| l.strip_suffix(']'))))
+        .collect();
+    if !tips.is_empty() {
+        return Failure::usage(message).with_hint(tips.join("; "));
+    }
+    let cli = cli::command();
+    let command = argv.iter().skip(1).find_map(|a| cli.find_subcommand(a).map(|c| format!(" {}", c.get_name())));
+    Failure::usage(message).with_hint(format!("run `bpdeploy{} --help`", command.unwrap_or_default()))
 }
 
 /// Runs a parsed command line and returns the process exit code.

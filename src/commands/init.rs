@@ -1,16 +1,20 @@
 //! `bpdeploy init`: writes a commented bpdeploy.toml with what can be detected from the repository.
 use crate::cli::InitArgs;
 use crate::commands::CommandResult;
+use crate::config::{self, template};
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::ui::render::Outcome;
+use crate::ui::sanitize::one_line;
 use crate::ui::Ui;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Serialize)]
 pub struct Detected {
+    /// The Heroku app: `--app`, else the `heroku` git remote.
+    pub app: Option<String>,
     /// `owner/name` from the `origin` remote.
     pub repo: Option<String>,
     pub branch: String,
@@ -23,48 +27,159 @@ pub struct Detected {
 #[derive(Debug, Serialize)]
 pub struct InitOutcome {
     pub path: PathBuf,
+    /// The file existed and was replaced (with --dry-run: would be).
     pub overwritten: bool,
+    /// Nothing was written: `content` is what would have been.
+    pub dry_run: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
     pub detected: Detected,
+    #[serde(skip)]
+    outside_repository: bool,
 }
 
 impl Outcome for InitOutcome {
     fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
     }
+    fn warnings(&self) -> Vec<String> {
+        match self.outside_repository {
+            true => vec!["not inside a git repository: nothing was detected; fill in [github] by hand".into()],
+            false => Vec::new(),
+        }
+    }
     fn human(&self, _ui: &Ui) -> String {
+        if let Some(content) = &self.content {
+            // The file itself, so that `bpdeploy init --dry-run > somewhere.toml` works.
+            return content.clone();
+        }
         let d = &self.detected;
-        let mut s = format!("wrote {}\n", self.path.display());
-        s += &format!("  github repo      {}\n", d.repo.as_deref().unwrap_or("(not detected: set [github] repo)"));
-        s += &format!("  branch           {}\n", d.branch);
-        s += &format!(
-            "  release command  {}\n",
-            d.release_command.as_deref().unwrap_or("(no release: line in Procfile)")
-        );
+        // Paths, remotes and the Procfile come from outside: scrubbed before the terminal.
+        let shown = |v: Option<&str>, missing: &str| v.map(one_line).unwrap_or_else(|| missing.to_string());
+        let verb = if self.overwritten { "overwrote" } else { "wrote" };
+        let mut s = format!("{verb} {}\n", one_line(&self.path.display().to_string()));
+        s += &format!("  heroku app       {}\n", shown(d.app.as_deref(), "(not detected: set [heroku] app)"));
+        s += &format!("  github repo      {}\n", shown(d.repo.as_deref(), "(not detected: set [github] repo)"));
+        s += &format!("  branch           {}\n", one_line(&d.branch));
+        s += &format!("  release command  {}\n", shown(d.release_command.as_deref(), "(no release: line in Procfile)"));
         s += &format!("  db/migrate       {}\n", if d.schema_migrations { "found" } else { "absent" });
         s += &format!("  db/data          {}\n", if d.data_migrations { "found" } else { "absent" });
-        s += "next: set [heroku] app and [sentry] org/project, then run `bpdeploy preflight`";
+        let app = if d.app.is_some() { "" } else { "[heroku] app and " };
+        s += &format!("next: set {app}[sentry] org/project, then run `bpdeploy preflight`");
         s
     }
 }
 
 pub fn run(ctx: &Context, args: &InitArgs) -> CommandResult {
-    let root = ctx.env.cwd.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&ctx.env.cwd).to_path_buf();
-    let path = root.join(crate::config::FILE_NAME);
+    let repo_root = config::git_root(&ctx.env.cwd);
+    let path = match (config::explicit_path(&ctx.global, &ctx.env), &repo_root) {
+        (Some(p), _) => lexical(&p),
+        (None, Some(root)) => root.join(config::FILE_NAME),
+        (None, None) => {
+            return Err(Failure::new(
+                Exit::Failure,
+                "not_a_repository",
+                format!("{} is not inside a git repository: nowhere to put bpdeploy.toml", ctx.env.cwd.display()),
+            )
+            .with_hint("run `bpdeploy init` inside your app's repository, or pass --config PATH to write it elsewhere")
+            .into())
+        }
+    };
+    if path.is_dir() {
+        return Err(Failure::new(Exit::Failure, "write_failed", format!("{} is a directory", path.display()))
+            .with_hint(format!("name the file itself, e.g. --config {}", path.join(config::FILE_NAME).display()))
+            .into());
+    }
     let existed = path.exists();
     if existed && !args.force {
         return Err(Failure::new(Exit::Failure, "config_exists", format!("{} already exists", path.display()))
-            .with_hint("pass --force to overwrite it")
+            .with_hint("pass --force to overwrite it (--dry-run --force prints what would replace it)")
             .into());
     }
-    let detected = detect(&root);
-    let text = render_toml(&detected);
-    // Write beside and rename, so an interrupted init never leaves half a file.
-    let tmp = root.join(".bpdeploy.toml.tmp");
-    std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
+    let mut detected = repo_root.as_deref().map(detect).unwrap_or_else(Detected::none);
+    if let Some(app) = &ctx.global.app {
+        detected.app = Some(app.clone());
+    }
+    // A file outside the repository names it, so that it works from anywhere.
+    let outside = |root: &PathBuf| !path.parent().is_some_and(|dir| dir.starts_with(root));
+    let repo_path = repo_root.as_ref().filter(|r| outside(r));
+    let text = template::render(&template::Facts {
+        app: detected.app.as_deref(),
+        repo: detected.repo.as_deref(),
+        branch: &detected.branch,
+        release_command: detected.release_command.as_deref(),
+        data_migrations: detected.data_migrations,
+        repo_path: repo_path.map(PathBuf::as_path),
+    });
+    let outside_repository = repo_root.is_none();
+    if ctx.ui.dry_run {
+        let replacing = if existed { ", replacing the file there" } else { "" };
+        let shown = one_line(&path.display().to_string());
+        ctx.ui.info(&format!("dry run: init would write {shown}{replacing}; nothing was written"));
+        let content = Some(text);
+        return Ok(Box::new(InitOutcome {
+            path,
+            overwritten: existed,
+            dry_run: true,
+            content,
+            detected,
+            outside_repository,
+        }));
+    }
+    write_whole(&path, &text)?;
+    Ok(Box::new(InitOutcome {
+        path,
+        overwritten: existed,
+        dry_run: false,
+        content: None,
+        detected,
+        outside_repository,
+    }))
+}
+
+/// `a/b/../c` as `a/c`, without touching the disk (the file and its folder may not exist yet),
+/// so that `--config ../elsewhere.toml` is seen to be outside the repository.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Writes beside and renames, so an interrupted init never leaves half a file.
+fn write_whole(path: &Path, text: &str) -> Result<(), Failure> {
+    let failed = |e: std::io::Error| {
         Failure::new(Exit::Failure, "write_failed", format!("cannot write {}: {e}", path.display()))
-    })?;
-    Ok(Box::new(InitOutcome { path, overwritten: existed, detected }))
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        failed(e)
+    })
+}
+
+impl Detected {
+    /// Outside a repository nothing can be detected.
+    fn none() -> Detected {
+        Detected {
+            app: None,
+            repo: None,
+            branch: "master".into(),
+            release_command: None,
+            schema_migrations: false,
+            data_migrations: false,
+        }
+    }
 }
 
 pub fn detect(root: &Path) -> Detected {
@@ -72,7 +187,9 @@ pub fn detect(root: &Path) -> Detected {
     let remote_repo =
         repo.as_ref().and_then(|r| r.find_remote("origin").ok()).and_then(|remote| remote.url().and_then(github_slug));
     let branch = repo.as_ref().and_then(default_branch).unwrap_or_else(|| "master".into());
+    let app = repo.as_ref().and_then(|r| r.find_remote("heroku").ok()).and_then(|h| h.url().and_then(heroku_app));
     Detected {
+        app,
         repo: remote_repo,
         branch,
         release_command: std::fs::read_to_string(root.join("Procfile")).ok().and_then(|p| procfile_release(&p)),
@@ -96,6 +213,17 @@ pub fn github_slug(url: &str) -> Option<String> {
     (!owner.is_empty() && !name.is_empty()).then(|| format!("{owner}/{name}"))
 }
 
+/// The app of a Heroku git remote: `https://git.heroku.com/NAME.git` or `git@heroku.com:NAME.git`.
+pub fn heroku_app(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://git.heroku.com/")
+        .or_else(|| url.strip_prefix("ssh://git@heroku.com/"))
+        .or_else(|| url.strip_prefix("git@heroku.com:"))?;
+    let name = rest.trim_end_matches('/').trim_end_matches(".git");
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    valid.then(|| name.to_string())
+}
+
 /// origin's HEAD (what GitHub calls the default branch), else the local branch if it is main/master.
 fn default_branch(repo: &git2::Repository) -> Option<String> {
     if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
@@ -116,60 +244,6 @@ pub fn procfile_release(procfile: &str) -> Option<String> {
     procfile.lines().find_map(|l| l.trim().strip_prefix("release:").map(|c| c.trim().to_string()))
 }
 
-fn render_toml(d: &Detected) -> String {
-    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
-    let repo_line = match &d.repo {
-        Some(r) => format!("repo = {}", q(r)),
-        None => "# repo = \"owner/name\"   # not detected: no GitHub origin remote".into(),
-    };
-    let release = match &d.release_command {
-        Some(c) => format!("# Procfile release phase: {c}"),
-        None => "# No `release:` line in the Procfile: migrations will not run on deploy.".into(),
-    };
-    let data = if d.data_migrations { "db/data exists (data_migrate)" } else { "no db/data directory yet" };
-    format!(
-        r##"# bpdeploy configuration. Credentials never go here: they come from HEROKU_API_KEY (or
-# ~/.netrc), GITHUB_TOKEN/GH_TOKEN, SENTRY_AUTH_TOKEN (or ~/.sentryclirc) and SLACK_BOT_TOKEN
-# (or SLACK_WEBHOOK_URL). Flags beat the environment, which beats this file.
-
-[heroku]
-# app = "my-app"          # the production app (or HEROKU_APP / --app)
-
-[github]
-{repo_line}
-branch = {branch}
-# merge_method = "merge"  # merge | squash | rebase, for revert PRs
-
-[sentry]
-# org = "my-org"
-# project = "rails"
-environment = "production"
-# release = "{{sha}}"     # sentry-ruby on Heroku reports HEROKU_SLUG_COMMIT, the full sha
-
-[slack]
-# channel = "#deploys"
-
-[migrations]
-{release}
-# {data}
-schema = ["db/migrate/*.rb", "db/post_migrate/*.rb"]
-data = ["db/data/*.rb"]
-
-[watch]
-duration = "7m"           # traffic moves to a new release over 3-7 minutes
-interval = "15s"
-max_new_issues = 0        # more new Sentry issues than this (each with min_events) fails
-max_error_rate_ratio = 2.0
-min_events = 5
-
-[triage]
-# experiment_patterns = ["experiment", "ab_test", "flipper"]
-# critical_transactions = ["CheckoutController#create"]
-"##,
-        branch = q(&d.branch),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,20 +258,41 @@ mod tests {
     }
 
     #[test]
+    fn heroku_remotes_name_the_app() {
+        assert_eq!(heroku_app("https://git.heroku.com/shop-prod.git").as_deref(), Some("shop-prod"));
+        assert_eq!(heroku_app("git@heroku.com:shop-prod.git").as_deref(), Some("shop-prod"));
+        assert_eq!(heroku_app("https://github.com/acme/shop.git"), None);
+        assert_eq!(heroku_app("https://git.heroku.com/.git"), None);
+    }
+
+    #[test]
     fn generated_toml_parses_with_the_real_schema() {
-        let d = Detected {
-            repo: Some("a/b".into()),
-            branch: "main".into(),
-            release_command: None,
-            schema_migrations: true,
+        let repo_dir = std::path::PathBuf::from("/srv/shop");
+        let facts = template::Facts {
+            app: Some("shop-prod"),
+            repo: Some("a/b"),
+            branch: "main",
+            release_command: Some("rake db:migrate\r\n\u{1b}[31m && rake data:migrate"),
             data_migrations: false,
+            repo_path: Some(&repo_dir),
         };
-        let text = render_toml(&d);
+        let text = template::render(&facts);
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bpdeploy.toml"), &text).unwrap();
         let env = crate::env::Env::from_pairs(dir.path(), []);
         let cfg = crate::config::Config::load(&Default::default(), &env).unwrap();
         assert_eq!(cfg.github.repo.as_deref(), Some("a/b"));
         assert_eq!(cfg.github.branch, "main");
+        assert_eq!(cfg.app.as_deref(), Some("shop-prod"));
+        assert_eq!(cfg.root, repo_dir);
+        // The commented default patterns are the loader's defaults, word for word.
+        let patterns = text.lines().find_map(|l| l.strip_prefix("# experiment_patterns = ")).unwrap();
+        let listed: Vec<String> = toml::from_str::<toml::Value>(&format!("p = {patterns}")).unwrap()["p"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(listed, cfg.triage.experiment_patterns);
     }
 }

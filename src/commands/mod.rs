@@ -24,7 +24,7 @@ pub async fn dispatch(ctx: &Context, command: Command) -> CommandResult {
     match command {
         Command::Init(args) => init::run(ctx, &args),
         Command::Completions(args) => completions::completions(&args),
-        Command::Man => completions::man(),
+        Command::Man(args) => completions::man(&args, &ctx.env.cwd),
         Command::Preflight(args) => preflight::run(ctx, &args).await,
         Command::Deploy(args) => deploy::run(ctx, &args).await,
         Command::Watch(args) => watch::run(ctx, &args).await,

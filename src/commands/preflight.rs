@@ -25,6 +25,9 @@ impl Outcome for PreflightOutcome {
     fn human(&self, ui: &Ui) -> String {
         preflight::human::render(&self.report, ui)
     }
+    fn warnings(&self) -> Vec<String> {
+        self.report.warnings.iter().map(|w| w.message.clone()).collect()
+    }
     fn exit(&self) -> Exit {
         if self.strict && self.report.verdict.level == Level::Stop {
             Exit::Unsafe

@@ -6,9 +6,10 @@ use crate::cli::ReleasesArgs;
 use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::ui::render::{table, Outcome};
+use crate::ui::time::when;
 use crate::ui::Ui;
 use anyhow::Context as _;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 
@@ -21,7 +22,7 @@ pub async fn run(ctx: &Context, args: &ReleasesArgs) -> CommandResult {
     let heroku = ctx.heroku()?;
     ctx.ui.detail(&format!("reading the last {} releases of {app}", args.number));
     let releases =
-        heroku.releases(&app, args.number.max(1)).await.with_context(|| format!("reading the releases of {app}"))?;
+        heroku.releases(&app, args.number).await.with_context(|| format!("reading the releases of {app}"))?;
     let commits = commits_of(&heroku, &app, &releases).await?;
     let rows = releases.into_iter().zip(commits).map(|(r, commit)| ReleaseRow::new(r, commit)).collect();
     Ok(Box::new(ReleaseList { app, rows, now: Utc::now() }))
@@ -96,7 +97,7 @@ impl Outcome for ReleaseList {
             "COMMIT",
             "DESCRIPTION",
             "USER",
-            if ui.stdout_tty { "AGE" } else { "CREATED_AT" },
+            if ui.stdout_tty { "CREATED" } else { "CREATED_AT" },
         ];
         let rows: Vec<Vec<String>> = self
             .rows
@@ -109,11 +110,7 @@ impl Outcome for ReleaseList {
                     r.commit.clone().unwrap_or_else(|| "-".into()),
                     r.description.clone(),
                     r.user.clone().unwrap_or_else(|| "-".into()),
-                    if ui.stdout_tty {
-                        age(self.now, r.created_at)
-                    } else {
-                        r.created_at.to_rfc3339_opts(SecondsFormat::Secs, true)
-                    },
+                    when(ui.stdout_tty, self.now, r.created_at),
                 ]
             })
             .collect();
@@ -121,28 +118,34 @@ impl Outcome for ReleaseList {
     }
 }
 
-/// "4m ago", "3h ago", "2d ago": the Activity view's way of telling time.
-fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
-    let secs = (now - then).num_seconds().max(0);
-    match secs {
-        0..=59 => format!("{secs}s ago"),
-        60..=3599 => format!("{}m ago", secs / 60),
-        3600..=86_399 => format!("{}h ago", secs / 3600),
-        _ => format!("{}d ago", secs / 86_400),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn list(created_at: DateTime<Utc>, now: DateTime<Utc>) -> ReleaseList {
+        let row = ReleaseRow {
+            version: 6,
+            id: "r6".into(),
+            status: "succeeded".into(),
+            current: true,
+            commit: Some("e6edcb4".into()),
+            description: "Deploy e6edcb4".into(),
+            user: Some("dave@acme.test".into()),
+            created_at,
+        };
+        ReleaseList { app: "shop".into(), rows: vec![row], now }
+    }
+
     #[test]
-    fn ages_read_like_the_activity_view() {
+    fn ages_on_a_terminal_rfc3339_in_a_pipe() {
         let now = Utc::now();
-        assert_eq!(age(now, now - chrono::Duration::seconds(5)), "5s ago");
-        assert_eq!(age(now, now - chrono::Duration::minutes(4)), "4m ago");
-        assert_eq!(age(now, now - chrono::Duration::hours(3)), "3h ago");
-        assert_eq!(age(now, now - chrono::Duration::days(2)), "2d ago");
-        assert_eq!(age(now, now + chrono::Duration::seconds(5)), "0s ago", "clock skew is not negative");
+        let two_days = list(now - chrono::Duration::days(2) - chrono::Duration::minutes(5), now);
+        let tty = Ui { stdout_tty: true, ..Ui::plain() };
+        let shown = two_days.human(&tty);
+        assert!(shown.lines().nth(1).unwrap().ends_with("2 days ago"), "{shown}");
+        let piped = two_days.human(&Ui::plain());
+        let stamp = crate::ui::time::stamp(two_days.rows[0].created_at);
+        assert!(piped.lines().nth(1).unwrap().ends_with(&format!("\t{stamp}")), "{piped}");
+        assert!(piped.starts_with("\tVERSION\tSTATUS\tCOMMIT\tDESCRIPTION\tUSER\tCREATED_AT\n"), "{piped}");
     }
 }

@@ -1,17 +1,20 @@
 //! `bpdeploy sandbox`: serve the local fake of Heroku, GitHub, Sentry and Slack in the
 //! foreground. Once ready, stdout carries only shell lines (`export …`, then `cd …`) so that
-//! `bpdeploy sandbox > env.sh &` followed by `. ./env.sh` points a shell at it. With `--json`
-//! the same facts come as one NDJSON `ready` event, and a `result` event when it stops.
-//! Logs go to stderr; Ctrl-C or SIGTERM stops it and exits 0.
+//! `bpdeploy sandbox > env.sh &` followed by `. ./env.sh` points a shell at it. `--env-file F`
+//! writes them to F instead, in one rename once serving, so a script can wait for F to exist
+//! and source it without racing a half-written file. With `--json` the same facts come as one
+//! NDJSON `ready` event, and a `result` event when it stops. Logs go to stderr; Ctrl-C or
+//! SIGTERM stops it and exits 0.
 use crate::cli::SandboxArgs;
 use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::sandbox::{Sandbox, SandboxError, SandboxOptions};
 use crate::ui::render::Outcome;
 use crate::ui::Ui;
 use serde_json::json;
+use std::path::Path;
 
 pub struct SandboxStopped {
     scenario: &'static str,
@@ -64,6 +67,11 @@ pub fn shell_lines(sandbox: &Sandbox) -> String {
 
 pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     let repo_dir = args.repo_dir.as_ref().map(|d| if d.is_absolute() { d.clone() } else { ctx.env.cwd.join(d) });
+    let env_file = args.env_file.as_ref().map(|f| ctx.env.cwd.join(f));
+    if let Some(file) = &env_file {
+        // A file left by an earlier sandbox points at a dead port: gone until this one serves.
+        remove_if_present(file)?;
+    }
     // Listen for SIGTERM before announcing readiness, so an early stop is never a kill.
     let stop = StopSignal::install();
     let opts = SandboxOptions {
@@ -73,8 +81,13 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
         speed: speed(ctx)?,
         record_exchanges: false,
     };
-    let sandbox =
-        Sandbox::start(opts).await.map_err(|e| Failure::new(Exit::Failure, "sandbox_failed", e.to_string()))?;
+    let sandbox = Sandbox::start(opts).await.map_err(|e| start_failure(&e))?;
+    if let Some(file) = &env_file {
+        if let Err(failure) = write_whole(file, &shell_lines(&sandbox)) {
+            sandbox.shutdown().await;
+            return Err(failure.into());
+        }
+    }
     if ctx.ui.json {
         let env: serde_json::Map<String, serde_json::Value> =
             sandbox.env_pairs().into_iter().map(|(k, v)| (k, v.into())).collect();
@@ -82,11 +95,12 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
             "type": "ready", "scenario": args.scenario.name(), "base_url": sandbox.base_url(),
             "repo_dir": sandbox.repo_dir(), "env": env,
         }));
-    } else {
+    } else if env_file.is_none() {
         ctx.ui.out(&shell_lines(&sandbox));
     }
+    let written = env_file.as_ref().map(|f| format!("; shell lines in {}", f.display())).unwrap_or_default();
     ctx.ui.info(&format!(
-        "sandbox ready at {} (scenario {}); scratch repository {}\nstop it with Ctrl-C",
+        "sandbox ready at {} (scenario {}); scratch repository {}{written}\nstop it with Ctrl-C",
         sandbox.base_url(),
         args.scenario.name(),
         sandbox.repo_dir().display()
@@ -95,7 +109,44 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     ctx.ui.info("sandbox stopping");
     let stopped = SandboxStopped { scenario: args.scenario.name(), base_url: sandbox.base_url().to_string() };
     sandbox.shutdown().await;
+    if let Some(file) = &env_file {
+        remove_if_present(file)?;
+    }
     Ok(Box::new(stopped))
+}
+
+/// Why the sandbox could not start, and what to change.
+pub fn start_failure(e: &SandboxError) -> Failure {
+    let failure = Failure::new(Exit::Failure, "sandbox_failed", e.to_string());
+    match e {
+        SandboxError::Bind { port: 0, .. } => failure,
+        SandboxError::Bind { port, .. } => {
+            failure.with_hint(format!("port {port} is taken: pass another --port, or leave it out for a free one"))
+        }
+        SandboxError::Scratch(_) => failure.with_hint("pass a --repo-dir where a new directory can be made"),
+        SandboxError::Seed(_) => failure,
+    }
+}
+
+fn remove_if_present(file: &Path) -> Result<(), Failure> {
+    match std::fs::remove_file(file) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(env_file_failure(file, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Written beside and renamed into place: whoever sees the file sees all of it.
+fn write_whole(file: &Path, text: &str) -> Result<(), Failure> {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = file.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, file)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        env_file_failure(file, e)
+    })
+}
+
+fn env_file_failure(file: &Path, e: std::io::Error) -> Failure {
+    Failure::new(Exit::Failure, "write_failed", format!("--env-file {}: {e}", file.display()))
 }
 
 /// Ctrl-C or SIGTERM: both mean "stop cleanly".

@@ -18,6 +18,15 @@ pub struct FileConfig {
     pub watch: WatchFile,
     #[serde(default)]
     pub triage: TriageFile,
+    #[serde(default)]
+    pub repo: RepoFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepoFile {
+    /// The app's git repository, relative to this file (default: the one around the current directory).
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +78,7 @@ pub struct WatchFile {
     #[serde(default, deserialize_with = "duration_opt")]
     pub interval: Option<std::time::Duration>,
     pub max_new_issues: Option<u32>,
+    #[serde(default, deserialize_with = "ratio_opt")]
     pub max_error_rate_ratio: Option<f64>,
     pub min_events: Option<u64>,
 }
@@ -80,7 +90,19 @@ pub struct TriageFile {
     pub critical_transactions: Option<Vec<String>>,
 }
 
+/// A watch's duration or interval, checked here so that an error names the file and the line.
 fn duration_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<std::time::Duration>, D::Error> {
     let text = String::deserialize(d)?;
-    super::duration::parse(&text).map(Some).map_err(serde::de::Error::custom)
+    super::duration::parse_watch_span(&text).map(Some).map_err(serde::de::Error::custom)
+}
+
+/// A ratio over the baseline: a number above 0 (a negative or zero ratio fails every watch).
+fn ratio_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let ratio = f64::deserialize(d)?;
+    if ratio.is_finite() && ratio > 0.0 {
+        return Ok(Some(ratio));
+    }
+    Err(serde::de::Error::custom(format!(
+        "must be a number above 0, like 2.0 (twice the baseline error rate), not {ratio}"
+    )))
 }

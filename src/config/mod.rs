@@ -1,10 +1,13 @@
 //! Configuration: bpdeploy.toml, then the environment, then flags (flags win).
 //!
 //! Discovery: `--config`, else `BPDEPLOY_CONFIG`, else `bpdeploy.toml` found walking up from the
-//! current directory to the git root. Credentials are never read from here (see `credentials`).
-pub mod duration;
+//! current directory to the git root. The repository is `[repo] path`, else the one around the
+//! current directory, wherever the file is. Credentials are never read from here (see `credentials`).
+/// Durations live below the CLI (which validates them too); `config::duration` stays their name here.
+pub use crate::duration;
 pub mod endpoints;
 mod file;
+pub mod template;
 
 use crate::cli::GlobalArgs;
 use crate::env::Env;
@@ -17,6 +20,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const FILE_NAME: &str = "bpdeploy.toml";
+
+/// `[triage] experiment_patterns` when the file says nothing (the README lists the same).
+pub const DEFAULT_EXPERIMENT_PATTERNS: [&str; 5] = ["experiment", "ab_test", "split_test", "feature_flag", "flipper"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -31,7 +37,8 @@ pub enum MergeMethod {
 pub struct Config {
     /// The file this came from, if any.
     pub path: Option<PathBuf>,
-    /// The repository the commands work on: the config file's directory, else the current one.
+    /// The repository the commands work on: `[repo] path` (relative to the file), else the git
+    /// repository around the current directory, else the current directory (git then says so).
     pub root: PathBuf,
     pub app: Option<String>,
     pub github: GithubConfig,
@@ -93,7 +100,7 @@ pub enum ConfigError {
     #[error("{origin}: {key}: {message}")]
     Invalid { origin: String, key: String, message: String },
     #[error("cannot read {path}: {message}")]
-    Read { path: String, message: String },
+    Read { path: String, message: String, hint: String },
     #[error("{what} is not configured")]
     Missing { what: String, hint: String },
 }
@@ -112,14 +119,20 @@ impl Diagnose for ConfigError {
     }
     fn hint(&self) -> Option<String> {
         Some(match self {
-            ConfigError::Parse { .. } | ConfigError::Invalid { .. } => {
-                "fix the value; `bpdeploy init --force` writes a commented example".into()
+            ConfigError::Invalid { origin, .. } if origin.starts_with(ENV_ORIGIN) => {
+                format!("fix or unset the {}", &origin)
             }
-            ConfigError::Read { .. } => "check the path given by --config or BPDEPLOY_CONFIG".into(),
-            ConfigError::Missing { hint, .. } => hint.clone(),
+            ConfigError::Parse { path: file, .. } | ConfigError::Invalid { origin: file, .. } => format!(
+                "fix the value in {file}; `bpdeploy init --dry-run --force` prints a commented example \
+                 without writing anything"
+            ),
+            ConfigError::Read { hint, .. } | ConfigError::Missing { hint, .. } => hint.clone(),
         })
     }
 }
+
+/// How a value that came from the environment names its origin.
+const ENV_ORIGIN: &str = "environment variable ";
 
 impl Config {
     /// Finds and reads the config file, then layers the environment and the global flags on top.
@@ -129,9 +142,9 @@ impl Config {
             Some(p) => read_file(p)?,
             None => FileConfig::default(),
         };
-        let root = match &path {
-            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_else(|| env.cwd.clone()),
-            None => git_root(&env.cwd).unwrap_or_else(|| env.cwd.clone()),
+        let root = match (&path, &file.repo.path) {
+            (Some(p), Some(repo)) => p.parent().unwrap_or(&env.cwd).join(repo),
+            _ => git_root(&env.cwd).unwrap_or_else(|| env.cwd.clone()),
         };
         let origin = path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| FILE_NAME.into());
         resolve(file, global, env, path, root, &origin)
@@ -173,12 +186,28 @@ impl Config {
     }
 }
 
+/// The file `--config` or `BPDEPLOY_CONFIG` names, made absolute; None when neither is given.
+pub fn explicit_path(global: &GlobalArgs, env: &Env) -> Option<PathBuf> {
+    let p = global.config.clone().or_else(|| env.get("BPDEPLOY_CONFIG").map(PathBuf::from))?;
+    Some(if p.is_absolute() { p } else { env.cwd.join(p) })
+}
+
 fn discover(global: &GlobalArgs, env: &Env) -> Result<Option<PathBuf>, ConfigError> {
-    let explicit = global.config.clone().or_else(|| env.get("BPDEPLOY_CONFIG").map(PathBuf::from));
-    if let Some(p) = explicit {
-        let p = if p.is_absolute() { p } else { env.cwd.join(p) };
+    if let Some(p) = explicit_path(global, env) {
+        let unreadable = |message: &str, hint: String| ConfigError::Read {
+            path: p.display().to_string(),
+            message: message.into(),
+            hint,
+        };
+        if p.is_dir() {
+            let inside = p.join(FILE_NAME);
+            return Err(unreadable(
+                "it is a directory, not a file",
+                format!("name the file itself, e.g. --config {}", inside.display()),
+            ));
+        }
         if !p.is_file() {
-            return Err(ConfigError::Read { path: p.display().to_string(), message: "no such file".into() });
+            return Err(unreadable("no such file", "check the path given by --config or BPDEPLOY_CONFIG".into()));
         }
         return Ok(Some(p));
     }
@@ -196,18 +225,33 @@ fn discover(global: &GlobalArgs, env: &Env) -> Result<Option<PathBuf>, ConfigErr
     Ok(None)
 }
 
-fn git_root(start: &Path) -> Option<PathBuf> {
+/// The top of the git repository around `start`, if any.
+pub fn git_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| ConfigError::Read { path: shown.clone(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: shown.clone(),
+        message: e.to_string(),
+        hint: "check that the file is readable text".into(),
+    })?;
     toml::from_str(&text).map_err(|e| {
         let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
-        ConfigError::Parse { path: shown, line, message: e.message().trim().replace('\n', " ") }
+        ConfigError::Parse { path: shown, line, message: plain_types(&e.message().trim().replace('\n', " ")) }
     })
+}
+
+/// serde names Rust types ("expected u64"); people read "expected a whole number".
+fn plain_types(message: &str) -> String {
+    let mut out = message.to_string();
+    for int in ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"] {
+        out = out.replace(&format!("expected {int}"), "expected a whole number");
+    }
+    out.replace("expected f32", "expected a number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected a list")
 }
 
 fn resolve(
@@ -227,7 +271,7 @@ fn resolve(
     let pick = |var: &[&str], from_file: Option<String>| -> Option<(String, String)> {
         for v in var {
             if let Some(val) = env.get(v) {
-                return Some((val, format!("environment variable {v}")));
+                return Some((val, format!("{ENV_ORIGIN}{v}")));
             }
         }
         from_file.map(|v| (v, origin.to_string()))
@@ -286,8 +330,8 @@ fn resolve(
     }
 
     let watch_duration = |key: &str, var: &str, from_file: Option<Duration>, default: Duration| match env.get(var) {
-        Some(v) => duration::parse(&v).map_err(|m| invalid(&format!("environment variable {var}"), key, m)),
-        None => Ok(from_file.unwrap_or(default)),
+        Some(v) => duration::parse_watch_span(&v).map_err(|m| invalid(&format!("{ENV_ORIGIN}{var}"), key, m)),
+        None => duration::check_watch_span(from_file.unwrap_or(default)).map_err(|m| invalid(origin, key, m)),
     };
     let watch = WatchConfig {
         duration: watch_duration(
@@ -306,9 +350,6 @@ fn resolve(
         max_error_rate_ratio: file.watch.max_error_rate_ratio.unwrap_or(2.0),
         min_events: file.watch.min_events.unwrap_or(5),
     };
-    if watch.interval.is_zero() {
-        return Err(invalid(origin, "watch.interval", "must be greater than zero".into()));
-    }
 
     Ok(Config {
         path,
@@ -337,15 +378,10 @@ fn resolve(
         },
         watch,
         triage: TriageConfig {
-            experiment_patterns: file.triage.experiment_patterns.unwrap_or_else(|| {
-                vec![
-                    "experiment".into(),
-                    "ab_test".into(),
-                    "split_test".into(),
-                    "feature_flag".into(),
-                    "flipper".into(),
-                ]
-            }),
+            experiment_patterns: file
+                .triage
+                .experiment_patterns
+                .unwrap_or_else(|| DEFAULT_EXPERIMENT_PATTERNS.iter().map(|p| p.to_string()).collect()),
             critical_transactions: file.triage.critical_transactions.unwrap_or_default(),
         },
         endpoints: Endpoints { heroku, github, github_graphql, sentry, slack },

@@ -1,12 +1,13 @@
 //! The whole preflight as the command (and `deploy`) runs it: optional fetch, the services'
 //! facts when online, the repository's facts, then the report.
 use super::online::OnlineFacts;
-use super::range::RangeRequest;
+use super::range::{is_release_version, missing_commit_hint, RangeRequest};
 use super::{assemble, read_git, GitFacts, GitRequest, Preflight};
 use crate::api::heroku::Release;
 use crate::cli::PreflightArgs;
 use crate::config::Config;
 use crate::context::Context;
+use crate::git::GitError;
 use crate::ui::progress::Phase;
 
 /// Runs preflight for `args` with the context's config and credentials.
@@ -34,8 +35,25 @@ pub async fn run_with_release(ctx: &Context, args: &PreflightArgs) -> anyhow::Re
     let before = online.before_git(&config.github.branch).await?;
     req.range.production_commit = before.production.commit.clone();
     req.range.github_head = before.github_head.clone();
+    // `--from v5`: the commit Heroku's release v5 ran; the report keeps the name given.
+    let mut releases = Vec::new();
+    for end in [&mut req.range.from, &mut req.range.to] {
+        if let Some(version) = end.clone().filter(|r| is_release_version(r)) {
+            let sha = online.release_commit(&version).await?;
+            releases.push((version, sha.clone()));
+            *end = Some(sha);
+        }
+    }
     phase.set_message("Reading the range from git");
-    let facts = read_git_blocking(req).await?;
+    let repo = req.repo.clone();
+    let mut facts = read_git_blocking(req).await.map_err(|e| name_releases(e, &releases, &repo))?;
+    for (version, sha) in &releases {
+        for label in [&mut facts.range.from_ref, &mut facts.range.to_ref] {
+            if label == sha {
+                *label = version.clone();
+            }
+        }
+    }
     phase.set_message("Checking CI, pull requests and Sentry");
     let current = before.current.clone();
     let services = online.after_git(&config, &facts, before).await?;
@@ -56,6 +74,20 @@ pub fn git_request(config: &Config, args: &PreflightArgs) -> GitRequest {
         },
         globs: config.migrations.clone(),
     }
+}
+
+/// A release's commit this clone lacks is named by its release, with how to get it.
+fn name_releases(err: anyhow::Error, releases: &[(String, String)], repo: &std::path::Path) -> anyhow::Error {
+    let missing = match err.downcast_ref::<GitError>() {
+        Some(GitError::UnknownRevision { rev, .. }) => releases.iter().find(|(_, sha)| sha == rev),
+        _ => None,
+    };
+    let Some((version, sha)) = missing else { return err };
+    let hint = match crate::git::open(repo) {
+        Ok(r) => missing_commit_hint(&r, &format!("release {version} ran"), sha),
+        Err(_) => format!("release {version} ran {sha}: fetch it with `git fetch origin`"),
+    };
+    GitError::UnknownRevision { rev: version.clone(), hint }.into()
 }
 
 /// Reading thousands of commits is CPU work: keep it off the async workers.

@@ -4,6 +4,7 @@ use super::online::CiLevel;
 use super::{Level, Preflight};
 use crate::ui::render::{linked_table, table};
 use crate::ui::sanitize::one_line;
+use crate::ui::time::when_text;
 use crate::ui::Ui;
 use console::Style;
 use std::fmt::Write;
@@ -15,12 +16,10 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
     };
     heading(&mut out, "Range");
     let r = &p.range;
-    let _ = writeln!(out, "  from {} ({})\n  to   {} ({})", short(&r.from), r.from_ref, short(&r.to), r.to_ref);
+    let (from_ref, to_ref) = (one_line(&r.from_ref), one_line(&r.to_ref));
+    let _ = writeln!(out, "  from {} ({from_ref})\n  to   {} ({to_ref})", short(&r.from), short(&r.to));
+    // The range's warnings go to stderr (see `PreflightOutcome::warnings`) and into the verdict.
     let _ = writeln!(out, "  {} commits, {} on the first-parent line", r.commits, r.first_parent_commits);
-    for w in &p.warnings {
-        let _ =
-            writeln!(out, "  {} {}", ui.out_style(Style::new().yellow()).apply_to("warning:"), one_line(&w.message));
-    }
 
     heading(&mut out, &format!("\nPull requests ({})", p.pull_requests.len()));
     let rows: Vec<Vec<String>> = p
@@ -121,14 +120,19 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
     out.push_str(&format!("{}\n", ui.out_style(Style::new().bold()).apply_to("\nProduction now")));
     match &p.production {
         Some(prod) => {
-            let commit = prod.commit.as_deref().map(short).unwrap_or("?");
-            let who = prod.user.as_deref().map(one_line).unwrap_or_else(|| "?".into());
+            // Heroku did not say: "unknown", never a guess.
+            let commit = prod.commit.as_deref().map(short).unwrap_or("an unknown commit");
+            let who = prod.user.as_deref().map(one_line).unwrap_or_else(|| "an unknown user".into());
             let _ = writeln!(out, "  {} v{} at {commit} by {who}", one_line(&prod.app), prod.release_version);
-            if let Some(h) = prod.hours_since_deploy {
-                let _ = writeln!(out, "  last deploy {h:.1} hours ago");
+            let now = chrono::Utc::now();
+            let when = |t: &str| when_text(ui.stdout_tty, now, t);
+            if let Some(at) = &prod.deployed_at {
+                let _ = writeln!(out, "  deployed {}", when(at));
             }
             for w in &prod.in_progress {
-                let _ = writeln!(out, "  in progress: {} {}", w.kind, one_line(&w.id));
+                let by = w.user.as_deref().map(|u| format!(" by {}", one_line(u))).unwrap_or_default();
+                let since = w.created_at.as_deref().map(|t| format!(", started {}", when(t))).unwrap_or_default();
+                let _ = writeln!(out, "  in progress: {} {}{by}{since}", w.kind, one_line(&w.id));
             }
         }
         None => out.push_str(&format!("{unknown}\n")),
@@ -136,7 +140,7 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
     out.push_str(&format!("{}\n", ui.out_style(Style::new().bold()).apply_to("\nSentry baseline")));
     match &p.sentry_baseline {
         Some(b) => {
-            let rate = b.error_events_last_hour.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
+            let rate = b.error_events_last_hour.map(|n| n.to_string()).unwrap_or_else(|| "an unknown number of".into());
             let _ = writeln!(
                 out,
                 "  {} unresolved issues in 24h, {rate} error events in the last hour",
@@ -165,4 +169,37 @@ fn short(sha: &str) -> &str {
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preflight::online::Production;
+
+    fn report(production: Production) -> Preflight {
+        Preflight { production: Some(production), offline: false, ..crate::preflight::blank_report() }
+    }
+
+    #[test]
+    fn production_says_unknown_where_heroku_did_not_say_and_times_read_humanely_on_a_terminal() {
+        let deployed = chrono::Utc::now() - chrono::Duration::hours(50);
+        let production = Production {
+            app: "shop".into(),
+            release_version: 42,
+            release_id: "r".into(),
+            commit: None,
+            description: None,
+            user: None,
+            deployed_at: Some(crate::ui::time::stamp(deployed)),
+            hours_since_deploy: Some(50.0),
+            in_progress: vec![],
+        };
+        let tty = Ui { stdout_tty: true, ..Ui::plain() };
+        let shown = render(&report(production.clone()), &tty);
+        assert!(shown.contains("  shop v42 at an unknown commit by an unknown user\n"), "{shown}");
+        assert!(shown.contains("  deployed 2 days ago\n"), "{shown}");
+        assert!(shown.contains("(v41)"), "{shown}");
+        let piped = render(&report(production), &Ui::plain());
+        assert!(piped.contains(&format!("  deployed {}\n", crate::ui::time::stamp(deployed))), "{piped}");
+    }
 }

@@ -222,9 +222,22 @@ pub fn describe(repo: &Repository, to: Oid, change: RangeChange) -> Result<Migra
         risks,
         notes: Vec::new(),
     };
+    notes.retain(|n| !restates_a_finding(n, &m.risks));
     m.notes = change_notes(&m);
     m.notes.append(&mut notes);
     Ok(m)
+}
+
+/// A data migration's way back is reported as a finding (`data_no_down`, `data_irreversible`);
+/// the lint's reversibility note about the same statement would say it a second time.
+fn restates_a_finding(note: &str, risks: &[Risk]) -> bool {
+    let rollback = |r: &&Risk| r.check == "data_no_down" || r.check == "data_irreversible";
+    risks.iter().filter(rollback).any(|r| {
+        note.starts_with(&format!("line {}:", r.line))
+            || (r.check == "data_no_down" && note.starts_with("no down method"))
+            || (r.check == "data_irreversible"
+                && (note.starts_with("down is empty") || note.starts_with("data code in change")))
+    })
 }
 
 /// What the change means for the database, said once per migration.
@@ -251,6 +264,25 @@ mod tests {
         assert!(glob_match(b"db/**/*.rb", b"db/1_a.rb"));
         assert!(!glob_match(b"db/migrate/*.rb", b"db/migrate/README"));
         assert!(glob_match(b"db/data/?_x.rb", b"db/data/1_x.rb"));
+    }
+
+    #[test]
+    fn a_data_migrations_rollback_finding_is_not_repeated_as_a_note() {
+        let raises = "class Backfill < ActiveRecord::Migration[7.1]\n  def up\n    Order.update_all(total: 0)\n  end\n\n  def down\n    raise ActiveRecord::IrreversibleMigration\n  end\nend\n";
+        let no_down =
+            "class Backfill < ActiveRecord::Migration[7.1]\n  def up\n    Order.update_all(total: 0)\n  end\nend\n";
+        let empty_down = "class Backfill < ActiveRecord::Migration[7.1]\n  def up\n    Order.update_all(total: 0)\n  end\n  def down\n  end\nend\n";
+        for source in [raises, no_down, empty_down] {
+            let lint = lint::lint_data_migration(source);
+            assert_eq!(lint.risks.len(), 1, "{:?}", lint.risks);
+            assert!(!lint.notes.is_empty(), "the lint itself says it twice: {:?}", lint.notes);
+            let kept: Vec<&String> = lint.notes.iter().filter(|n| !restates_a_finding(n, &lint.risks)).collect();
+            assert!(kept.is_empty(), "{kept:?} repeats {:?}", lint.risks[0]);
+        }
+        // A note on something no finding covers stays.
+        let both = "class Backfill < ActiveRecord::Migration[7.1]\n  def change\n  end\n  def up\n  end\n  def down\n  end\nend\n";
+        let lint = lint::lint_data_migration(both);
+        assert!(lint.notes.iter().any(|n| !restates_a_finding(n, &lint.risks)), "{:?}", lint.notes);
     }
 
     #[test]

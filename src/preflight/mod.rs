@@ -186,3 +186,31 @@ fn attribute(migrations: &mut [Migration], commits: &[CommitFacts], associated: 
         }
     }
 }
+
+/// A report of three commits between two made-up shas, with nothing found: tests fill in the rest.
+#[cfg(test)]
+pub(crate) fn blank_report() -> Preflight {
+    Preflight {
+        range: RangeReport {
+            from: "a".repeat(40),
+            to: "b".repeat(40),
+            from_ref: "v41".into(),
+            to_ref: "origin/master".into(),
+            commits: 3,
+            first_parent_commits: 2,
+            from_is_ancestor: true,
+        },
+        pull_requests: vec![],
+        direct_commits: vec![],
+        ownership: vec![],
+        migrations: vec![],
+        release_command: None,
+        release_tasks: vec![],
+        ci: None,
+        production: None,
+        sentry_baseline: None,
+        warnings: vec![],
+        offline: true,
+        verdict: Verdict { level: Level::Go, reasons: vec![] },
+    }
+}

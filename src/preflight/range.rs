@@ -2,7 +2,8 @@
 //!
 //! `from`: `--from REV`; else, online, the commit of the app's current Heroku release; else
 //! (offline) the local ref `heroku/<branch>` (a `heroku` git remote), else a `production` tag
-//! or branch. `to`: `--to REV`, else `origin/<branch>`.
+//! or branch. `to`: `--to REV`, else `origin/<branch>`. A REV may be a Heroku release version
+//! (`v5`): online, Heroku says which commit it ran (see `gather`), and the label stays `v5`.
 use crate::git::{self, GitError};
 use git2::{Oid, Repository};
 use serde::Serialize;
@@ -23,7 +24,8 @@ pub struct RangeRequest {
 pub struct RangeReport {
     pub from: String,
     pub to: String,
-    /// How each end was chosen: `--from`, `heroku release`, `heroku/master`, `origin/master`, …
+    /// How each end was chosen: the revision given to `--from`/`--to` (`v41`, `hotfix`), else
+    /// `heroku release`, `heroku/master`, `production`, `origin/master`.
     pub from_ref: String,
     pub to_ref: String,
     /// Every commit in `from..to`, as `git rev-list --count from..to`.
@@ -42,7 +44,7 @@ pub struct Ends {
 pub fn resolve_ends(repo: &Repository, req: &RangeRequest) -> Result<Ends, GitError> {
     let (from, from_ref) = resolve_from(repo, req)?;
     let (to, to_ref) = match &req.to {
-        Some(rev) => (git::resolve(repo, rev, "check the revision given to --to")?, "--to".to_string()),
+        Some(rev) => (given(repo, rev, "--to")?, rev.clone()),
         None => {
             let name = format!("origin/{}", req.branch);
             let hint = format!("run with --fetch to fetch origin/{}, or pass --to REV", req.branch);
@@ -54,12 +56,13 @@ pub fn resolve_ends(repo: &Repository, req: &RangeRequest) -> Result<Ends, GitEr
 
 fn resolve_from(repo: &Repository, req: &RangeRequest) -> Result<(Oid, String), GitError> {
     if let Some(rev) = &req.from {
-        return Ok((git::resolve(repo, rev, "check the revision given to --from")?, "--from".into()));
+        return Ok((given(repo, rev, "--from")?, rev.clone()));
     }
     if let Some(sha) = &req.production_commit {
-        let hint =
-            format!("production runs {sha}, which this clone does not have: run with --fetch, or `git fetch origin`");
-        return Ok((git::resolve(repo, sha, &hint)?, "heroku release".into()));
+        return Ok((
+            git::resolve(repo, sha, &missing_commit_hint(repo, "production runs", sha))?,
+            "heroku release".into(),
+        ));
     }
     for name in [format!("heroku/{}", req.branch), "production".to_string()] {
         if let Some(oid) = git::try_resolve(repo, &name) {
@@ -72,6 +75,37 @@ fn resolve_from(repo: &Repository, req: &RangeRequest) -> Result<(Oid, String), 
                or run online so Heroku says"
             .into(),
     })
+}
+
+/// A revision given on the command line.
+fn given(repo: &Repository, rev: &str, flag: &str) -> Result<Oid, GitError> {
+    let hint = match is_release_version(rev) {
+        true => format!(
+            "{rev} looks like a Heroku release: run online (without --offline) so Heroku can say which commit \
+             it ran, or pass that commit (`bpdeploy releases` lists them)"
+        ),
+        false => format!("check the revision given to {flag}"),
+    };
+    git::resolve(repo, rev, &hint)
+}
+
+/// `v5`: how Heroku names release versions.
+pub fn is_release_version(rev: &str) -> bool {
+    rev.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A commit Heroku named that this clone lacks. A shallow clone gets it only by deepening:
+/// `--fetch` would fetch the same shallow tip again.
+pub fn missing_commit_hint(repo: &Repository, what: &str, sha: &str) -> String {
+    let short = &sha[..sha.len().min(7)];
+    if repo.is_shallow() {
+        format!(
+            "{what} {short}, older than this shallow clone's history: run `git fetch --unshallow origin` \
+             (or fetch deeper, e.g. `git fetch --deepen=500 origin`)"
+        )
+    } else {
+        format!("{what} {short}, which this clone does not have: run with --fetch, or `git fetch origin`")
+    }
 }
 
 /// Something about the range itself that deserves a caution.

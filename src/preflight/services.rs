@@ -11,6 +11,7 @@ use crate::api::heroku::{Heroku, Release};
 use crate::api::sentry::{IssueQuery, Sentry, SeriesQuery};
 use crate::config::Config;
 use crate::context::Context;
+use crate::git::GitError;
 use chrono::{SecondsFormat, Utc};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -75,10 +76,7 @@ impl Gatherer {
             .or_else(|| releases.iter().find(|r| r.status == "succeeded"))
             .cloned()
             .ok_or_else(|| anyhow::anyhow!("{} has no release yet: nothing to compare with", self.app))?;
-        let mut commit = current.described_commit().map(str::to_string);
-        if let Some(slug) = &current.slug {
-            commit = self.heroku.slug(&self.app, &slug.id).await?.commit.or(commit);
-        }
+        let commit = self.commit_of(&current).await?;
         let mut in_progress: Vec<InProgress> = builds
             .iter()
             .filter(|b| b.status == "pending")
@@ -109,6 +107,34 @@ impl Gatherer {
         };
         // A branch GitHub does not know is reported by the range check, not here.
         Ok(BeforeGit { production, current, github_head: head.ok() })
+    }
+
+    /// The commit a release ran: its slug's, else the sha of a "Deploy <sha>" description.
+    async fn commit_of(&self, release: &Release) -> Result<Option<String>, crate::api::ApiError> {
+        let described = release.described_commit().map(str::to_string);
+        match &release.slug {
+            Some(slug) => Ok(self.heroku.slug(&self.app, &slug.id).await?.commit.or(described)),
+            None => Ok(described),
+        }
+    }
+
+    /// The commit of the Heroku release `version` (`v5`), as a revision given on the command line.
+    pub async fn release_commit(&self, version: &str) -> anyhow::Result<String> {
+        let unknown = |hint: String| GitError::UnknownRevision { rev: version.to_string(), hint };
+        let release = match self.heroku.release(&self.app, version).await {
+            Err(e) if e.is_not_found() => {
+                return Err(
+                    unknown(format!("{} has no release {version}: `bpdeploy releases` lists them", self.app)).into()
+                )
+            }
+            other => other?,
+        };
+        let commit = self.commit_of(&release).await?;
+        Ok(commit.ok_or_else(|| {
+            unknown(format!(
+                "Heroku records no commit for {version} (no slug commit, no \"Deploy <sha>\"): pass the commit"
+            ))
+        })?)
     }
 
     /// CI of `to`, the PRs GitHub knows, and the Sentry baseline.

@@ -138,32 +138,9 @@ mod tests {
     use crate::preflight::lint::Risk;
     use crate::preflight::migrations::{Kind, Migration};
     use crate::preflight::online::{CiState, InProgress, Production};
-    use crate::preflight::range::RangeReport;
 
     fn report() -> Preflight {
-        Preflight {
-            range: RangeReport {
-                from: "a".repeat(40),
-                to: "b".repeat(40),
-                from_ref: "--from".into(),
-                to_ref: "--to".into(),
-                commits: 3,
-                first_parent_commits: 2,
-                from_is_ancestor: true,
-            },
-            pull_requests: vec![],
-            direct_commits: vec![],
-            ownership: vec![],
-            migrations: vec![],
-            release_command: None,
-            release_tasks: vec![],
-            ci: None,
-            production: None,
-            sentry_baseline: None,
-            warnings: vec![],
-            offline: true,
-            verdict: Verdict { level: Level::Go, reasons: vec![] },
-        }
+        crate::preflight::blank_report()
     }
 
     fn added(risks: Vec<Risk>, run_order: Option<usize>) -> Migration {

@@ -2,6 +2,7 @@
 pub mod progress;
 pub mod render;
 pub mod sanitize;
+pub mod time;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::env::Env;

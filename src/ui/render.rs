@@ -14,11 +14,20 @@ pub trait Outcome {
     fn is_event_stream(&self) -> bool {
         false
     }
+    /// A document in its own format (a completion script, a man page): printed as it is, also
+    /// with `--json`, since wrapping it in a JSON string would only break `> file`.
+    fn is_verbatim(&self) -> bool {
+        false
+    }
+    /// Warnings that belong with the result (on stderr, before it); the JSON form carries its own.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Prints an outcome in the mode the Ui was resolved to.
 pub fn emit(ui: &Ui, outcome: &dyn Outcome) {
-    if ui.json {
+    if ui.json && !outcome.is_verbatim() {
         let mut value = outcome.to_json();
         if outcome.is_event_stream() {
             if let Some(obj) = value.as_object_mut() {
@@ -29,6 +38,9 @@ pub fn emit(ui: &Ui, outcome: &dyn Outcome) {
             ui.out_json(&value);
         }
     } else {
+        for warning in outcome.warnings() {
+            ui.warn(&crate::ui::sanitize::one_line(&warning));
+        }
         let text = outcome.human(ui);
         if !text.is_empty() {
             let text = if text.ends_with('\n') { text } else { format!("{text}\n") };

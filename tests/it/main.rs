@@ -1,5 +1,6 @@
 //! The one integration-test binary (one link step on 2 cores). Areas are modules.
 mod api;
+mod cli;
 mod deploy;
 mod e2e;
 mod foundation;

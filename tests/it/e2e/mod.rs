@@ -8,6 +8,7 @@ mod deploy;
 mod drills;
 mod lock;
 mod process;
+mod snippet;
 mod watch;
 
 use crate::api::contract;

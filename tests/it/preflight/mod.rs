@@ -1,6 +1,8 @@
 //! Tests of the preflight area: the real binary over git2-built fixture repositories.
 pub mod fixture;
 mod online;
+mod release_versions;
+mod report;
 
 use crate::support::{scratch, Cmd};
 use fixture::*;
@@ -119,7 +121,7 @@ fn a_from_that_is_not_an_ancestor_is_a_caution_and_its_migrations_show_as_delete
     let r = release(&mut f);
     let report = preflight(&dir, &["--json", "--from", "hotfix"]).json();
     assert_eq!(report["range"]["from"], r.hotfix.to_string());
-    assert_eq!(report["range"]["from_ref"], "--from");
+    assert_eq!(report["range"]["from_ref"], "hotfix", "the revision given");
     assert_eq!(report["range"]["from_is_ancestor"], false);
     assert_eq!(report["range"]["commits"], 5, "as `git rev-list --count hotfix..origin/master`");
     assert_eq!(report["warnings"][0]["code"], "not_ancestor");

@@ -7,16 +7,16 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const T0: &str = "2026-09-01T12:00:00Z";
+pub(super) const T0: &str = "2026-09-01T12:00:00Z";
 
-struct World {
-    server: MockServer,
-    dir: tempfile::TempDir,
-    f: Fixture,
+pub(super) struct World {
+    pub(super) server: MockServer,
+    pub(super) dir: tempfile::TempDir,
+    pub(super) f: Fixture,
 }
 
 impl World {
-    async fn new() -> World {
+    pub(super) async fn new() -> World {
         let server = MockServer::start().await;
         let dir = tempfile::tempdir().unwrap();
         let config = "[heroku]\napp = \"shop\"\n[github]\nrepo = \"acme/shop\"\nbranch = \"master\"\n\
@@ -30,7 +30,7 @@ impl World {
         format!("{}/{rest}", self.server.uri())
     }
 
-    async fn run(&self, args: &[&str]) -> Run {
+    pub(super) async fn run(&self, args: &[&str]) -> Run {
         let env = vec![
             ("BPDEPLOY_HEROKU_URL", self.url("heroku/")),
             ("BPDEPLOY_GITHUB_URL", self.url("github/")),
@@ -45,7 +45,7 @@ impl World {
         tokio::task::spawn_blocking(move || cmd.run()).await.unwrap()
     }
 
-    async fn get(&self, p: &str, body: Value) {
+    pub(super) async fn get(&self, p: &str, body: Value) {
         Mock::given(method("GET"))
             .and(path(p))
             .respond_with(ResponseTemplate::new(200).set_body_json(body))
@@ -54,7 +54,7 @@ impl World {
     }
 
     /// Heroku runs `production` as v42; `builds` are the app's recent builds.
-    async fn heroku(&self, production: Oid, builds: Value) {
+    pub(super) async fn heroku(&self, production: Oid, builds: Value) {
         let release = json!({"id": "r-42", "version": 42, "status": "succeeded", "current": true,
             "description": "Deploy 0000000", "slug": {"id": "slug-42"}, "user": {"id": "u1", "email": "ops@example.com"},
             "created_at": T0, "updated_at": T0});
@@ -68,7 +68,7 @@ impl World {
     }
 
     /// GitHub's master is `head`; CI of `head` reports `check` (`(status, conclusion)`).
-    async fn github(&self, head: Oid, check: (&str, Option<&str>)) {
+    pub(super) async fn github(&self, head: Oid, check: (&str, Option<&str>)) {
         let status = |sha: Oid| {
             json!({"state": "success", "sha": sha.to_string(), "total_count": 1,
             "statuses": [{"context": "ci/build", "state": "success", "description": null, "target_url": null}]})
@@ -85,13 +85,22 @@ impl World {
         Mock::given(method("POST")).and(path("/github/graphql")).respond_with(PullsByAlias).mount(&self.server).await;
     }
 
-    async fn sentry(&self) {
+    pub(super) async fn sentry(&self) {
         let issue = |n: u64, count: u64| {
             json!({"id": n.to_string(), "shortId": format!("RAILS-{n}"), "title": format!("Error {n}"),
             "count": count.to_string(), "userCount": 1, "firstSeen": T0, "lastSeen": T0, "permalink": null})
         };
         self.get("/sentry/api/0/organizations/acme/issues/", json!([issue(1, 5), issue(2, 50)])).await;
         self.get("/sentry/api/0/organizations/acme/events/", json!({"data": [{"count()": 120}], "meta": {}})).await;
+    }
+
+    /// The standard release fixture, with production on its first commit, green CI on its tip
+    /// and a Sentry baseline; GitHub knows no PR for the direct push.
+    pub(super) async fn standard(&self, r: &fixture::Release) {
+        self.heroku(r.production, json!([])).await;
+        self.github(r.pr3_squash, ("completed", Some("success"))).await;
+        self.sentry().await;
+        self.get(&format!("/github/repos/acme/shop/commits/{}/pulls", r.direct), json!([])).await;
     }
 
     async fn requests(&self, p: &str) -> usize {
@@ -122,11 +131,8 @@ impl Respond for PullsByAlias {
 async fn online_preflight_joins_production_ci_prs_and_the_sentry_baseline() {
     let mut w = World::new().await;
     let r = fixture::release(&mut w.f);
-    w.heroku(r.production, json!([])).await;
-    w.github(r.pr3_squash, ("completed", Some("success"))).await;
-    w.sentry().await;
     // The direct push names no PR: GitHub is asked, and knows none.
-    w.get(&format!("/github/repos/acme/shop/commits/{}/pulls", r.direct), json!([])).await;
+    w.standard(&r).await;
     // Remove the refs offline preflight would use: online, Heroku says where production is.
     w.f.repo.find_reference("refs/remotes/heroku/master").unwrap().delete().unwrap();
 

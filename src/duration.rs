@@ -18,17 +18,38 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
-        let part = match unit {
-            "ms" => Duration::from_millis(n),
-            "s" | "sec" => Duration::from_secs(n),
-            "m" | "min" => Duration::from_secs(n * 60),
-            "h" => Duration::from_secs(n * 3600),
+        let scale = match unit {
+            "ms" => 1,
+            "s" | "sec" => 1_000,
+            "m" | "min" => 60_000,
+            "h" => 3_600_000,
             "" => return Err(format!("bad duration {text:?}: missing unit (ms, s, m or h)")),
             other => return Err(format!("bad duration {text:?}: unknown unit {other:?} (use ms, s, m or h)")),
         };
-        total += part;
+        let too_large = || format!("bad duration {text:?}: number too large");
+        let part = n.checked_mul(scale).map(Duration::from_millis).ok_or_else(too_large)?;
+        total = total.checked_add(part).ok_or_else(too_large)?;
     }
     Ok(total)
+}
+
+/// The longest watch: a release is judged within minutes; a day is already a monitor's job.
+pub const WATCH_MAX: Duration = Duration::from_secs(24 * 3600);
+
+/// A watch's length or look interval: above zero (a zero-length watch would call any release
+/// healthy without looking) and at most [`WATCH_MAX`].
+pub fn parse_watch_span(text: &str) -> Result<Duration, String> {
+    check_watch_span(parse(text)?)
+}
+
+pub fn check_watch_span(d: Duration) -> Result<Duration, String> {
+    if d.is_zero() {
+        return Err("must be longer than 0s, e.g. 7m".into());
+    }
+    if d > WATCH_MAX {
+        return Err(format!("{} is longer than the {} maximum", format(d), format(WATCH_MAX)));
+    }
+    Ok(d)
 }
 
 /// The inverse of [`parse`] for messages and generated config: `7m`, `1h30m`, `250ms`.
@@ -66,5 +87,22 @@ mod tests {
         assert!(parse("m").is_err());
         assert_eq!(format(Duration::from_secs(5400)), "1h30m");
         assert_eq!(format(Duration::from_millis(250)), "250ms");
+    }
+
+    #[test]
+    fn huge_numbers_are_refused_not_wrapped() {
+        assert!(parse("9999999999999999999m").unwrap_err().contains("too large"));
+        assert!(parse("99999999999999999999h").unwrap_err().contains("too large"));
+        assert_eq!(parse("99999999999h").unwrap(), Duration::from_secs(99_999_999_999 * 3600));
+    }
+
+    #[test]
+    fn a_watch_span_is_above_zero_and_at_most_a_day() {
+        assert_eq!(parse_watch_span("7m").unwrap(), Duration::from_secs(420));
+        assert_eq!(parse_watch_span("24h").unwrap(), WATCH_MAX);
+        assert!(parse_watch_span("0s").unwrap_err().contains("longer than 0s"));
+        assert!(parse_watch_span("0ms").is_err());
+        assert!(parse_watch_span("99999999999h").unwrap_err().contains("24h maximum"));
+        assert!(parse_watch_span("25h").is_err());
     }
 }

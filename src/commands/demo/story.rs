@@ -1,0 +1,153 @@
+//! The demo's narration, derived from what each command reported (its JSON form), so that the
+//! words always match the result above them: a caution is never called acceptable, and the
+//! count of risky migrations is the count preflight found.
+use crate::ui::sanitize::one_line;
+use serde_json::Value;
+
+/// What the demo does after preflight.
+pub enum AfterPreflight {
+    /// Ship, with these words.
+    Deploy(String),
+    /// Preflight said stop: the demo ends here, as `deploy` would.
+    Stop(String),
+}
+
+/// What the demo does after the deploy.
+pub enum AfterDeploy {
+    /// The watch failed: find the PR behind the new error.
+    Triage(String),
+    /// Nothing to recover (healthy), or nothing the routine's next steps can do: these words end it.
+    End(String),
+}
+
+pub const PREFLIGHT: &str = "Before touching anything, let's see what's about to ship: the PRs since production's \
+commit, who owns them, the migrations and their risks, CI, and Sentry's baseline.";
+
+const SHIP: &str = "build, release phase (the migrations run here), then we watch Sentry while traffic moves over.";
+
+pub fn after_preflight(report: &Value) -> AfterPreflight {
+    let level = report["verdict"]["level"].as_str().unwrap_or("unknown");
+    let reasons = report["verdict"]["reasons"].as_array().map(Vec::len).unwrap_or(0);
+    let migrations = report["migrations"].as_array().cloned().unwrap_or_default();
+    let risky: Vec<&Value> =
+        migrations.iter().filter(|m| m["risks"].as_array().is_some_and(|r| !r.is_empty())).collect();
+    let mut checks: Vec<&str> = risky
+        .iter()
+        .flat_map(|m| m["risks"].as_array().into_iter().flatten())
+        .filter_map(|r| r["check"].as_str())
+        .collect();
+    checks.dedup();
+    let findings = match risky.len() {
+        0 => String::new(),
+        n => format!(
+            ", and {} of the {} migrations {} lint findings ({})",
+            count(n),
+            count(migrations.len()),
+            if n == 1 { "has" } else { "have" },
+            checks.join(", ")
+        ),
+    };
+    match level {
+        "go" => AfterPreflight::Deploy(format!("Preflight says GO{findings}. Shipping it: {SHIP}")),
+        "caution" => AfterPreflight::Deploy(format!(
+            "Preflight says CAUTION ({} {} above){findings}. At a real desk you would read each one and its safe \
+             recipe first; this drill ships with eyes open: {SHIP}",
+            count(reasons),
+            if reasons == 1 { "reason" } else { "reasons" }
+        )),
+        _ => {
+            let why = report["verdict"]["reasons"]
+                .as_array()
+                .and_then(|r| r.iter().find(|r| r["level"] == "stop"))
+                .and_then(|r| r["message"].as_str())
+                .map(one_line)
+                .unwrap_or_else(|| "see the verdict above".into());
+            AfterPreflight::Stop(format!(
+                "Preflight says {}: {why}. `bpdeploy deploy` refuses that without --force, and so does this demo: it \
+                 ends here.",
+                level.to_uppercase()
+            ))
+        }
+    }
+}
+
+pub fn after_deploy(result: &Value) -> AfterDeploy {
+    let production = result["production"].as_str().filter(|p| !p.is_empty()).map(one_line);
+    let production = production.unwrap_or_else(|| "see the report above".into());
+    let status = result["status"].as_str().unwrap_or("unknown");
+    match status {
+        "failing" => AfterDeploy::Triage(
+            "Sentry is unhappy with the new release. Triage: which PR does the new error come from, and what should \
+             we do about it?"
+                .into(),
+        ),
+        "healthy" => {
+            AfterDeploy::End(format!("Sentry stayed quiet for the whole watch: {production}. Nothing to recover."))
+        }
+        "build_failed" => AfterDeploy::End(format!(
+            "The build failed, so nothing changed: {production}. Fix the build and deploy again; there is nothing \
+             to recover."
+        )),
+        "release_failed" => AfterDeploy::End(format!(
+            "The release phase failed: {production}. The report above lists which migrations ran and which did \
+             not: fix forward, then deploy again."
+        )),
+        "rolled_back" => AfterDeploy::End(format!("The watch failed and bpdeploy rolled back: {production}.")),
+        other => AfterDeploy::End(format!("The deploy ended {other}: {production}.")),
+    }
+}
+
+/// "three", "twelve": small counts read better as words.
+fn count(n: usize) -> String {
+    const WORDS: [&str; 11] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+    WORDS.get(n).map(|w| w.to_string()).unwrap_or_else(|| n.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn migration(checks: &[&str]) -> Value {
+        json!({"risks": checks.iter().map(|c| json!({"check": c})).collect::<Vec<_>>()})
+    }
+
+    #[test]
+    fn a_caution_is_never_called_acceptable_and_findings_are_counted() {
+        let report = json!({
+            "verdict": {"level": "caution", "reasons": [{"level": "caution"}, {"level": "caution"}, {"level": "caution"}, {"level": "caution"}]},
+            "migrations": [migration(&[]), migration(&["add_index"]), migration(&["data_irreversible"]), migration(&["change_column"]), migration(&[])],
+        });
+        let AfterPreflight::Deploy(words) = after_preflight(&report) else {
+            panic!("a caution still ships in a drill")
+        };
+        assert!(words.starts_with("Preflight says CAUTION (four reasons above), and three"), "{words}");
+        assert!(
+            words.contains(
+                "three of the five migrations have lint findings (add_index, data_irreversible, change_column)"
+            ),
+            "{words}"
+        );
+        assert!(!words.to_lowercase().contains("acceptable"), "{words}");
+
+        let go = json!({"verdict": {"level": "go", "reasons": []}, "migrations": [migration(&[])]});
+        let AfterPreflight::Deploy(words) = after_preflight(&go) else { panic!() };
+        assert!(words.starts_with("Preflight says GO. Shipping it"), "{words}");
+
+        let stop = json!({"verdict": {"level": "stop", "reasons": [{"level": "stop", "message": "CI is failing on 83eea33"}]}, "migrations": []});
+        let AfterPreflight::Stop(words) = after_preflight(&stop) else { panic!("a stop does not ship") };
+        assert!(words.contains("STOP: CI is failing on 83eea33"), "{words}");
+    }
+
+    #[test]
+    fn the_deploy_result_decides_what_comes_next() {
+        let failing = json!({"status": "failing", "production": "storefront serves v7, which is failing"});
+        assert!(matches!(after_deploy(&failing), AfterDeploy::Triage(_)));
+        let healthy = json!({"status": "healthy", "production": "storefront serves v7"});
+        let AfterDeploy::End(words) = after_deploy(&healthy) else { panic!("healthy needs no triage") };
+        assert!(words.contains("storefront serves v7") && words.contains("Nothing to recover"), "{words}");
+        let failed = json!({"status": "release_failed", "production": "storefront still serves v6"});
+        let AfterDeploy::End(words) = after_deploy(&failed) else { panic!() };
+        assert!(words.starts_with("The release phase failed: storefront still serves v6"), "{words}");
+    }
+}

@@ -1,0 +1,108 @@
+//! Where the config and the repository come from, and how config errors read.
+use crate::support::{scratch, Cmd};
+use bpdeploy::cli::GlobalArgs;
+use bpdeploy::config::Config;
+use bpdeploy::env::Env;
+use bpdeploy::error::Failure;
+use std::path::Path;
+
+fn commit_in(dir: &Path) -> git2::Oid {
+    let repo = git2::Repository::init(dir).unwrap();
+    let sig = git2::Signature::new("A", "a@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
+    let tree = repo.find_tree(repo.treebuilder(None).unwrap().write().unwrap()).unwrap();
+    let first = repo.commit(Some("HEAD"), &sig, &sig, "first", &tree, &[]).unwrap();
+    let parent = repo.find_commit(first).unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "second", &tree, &[&parent]).unwrap()
+}
+
+fn load(cwd: &Path, config: Option<&Path>, vars: &[(&str, &str)]) -> Result<Config, Failure> {
+    let global = GlobalArgs { config: config.map(Path::to_path_buf), ..Default::default() };
+    Config::load(&global, &Env::from_pairs(cwd, vars.iter().copied()))
+        .map_err(|e| Failure::from_anyhow(&anyhow::Error::new(e)))
+}
+
+#[test]
+fn a_config_outside_the_repository_works_on_the_repository_around_the_current_directory() {
+    let (_d, root) = scratch();
+    let (repo, elsewhere) = (root.join("shop"), root.join("configs"));
+    std::fs::create_dir_all(repo.join("app/models")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let tip = commit_in(&repo);
+    let file = elsewhere.join("shop.toml");
+    std::fs::write(&file, "[heroku]\napp = \"shop\"\n").unwrap();
+
+    let deep = repo.join("app/models");
+    assert_eq!(load(&deep, Some(&file), &[]).unwrap().root, repo);
+    let via_env = load(&deep, None, &[("BPDEPLOY_CONFIG", file.to_str().unwrap())]).unwrap();
+    assert_eq!((via_env.root, via_env.app.as_deref()), (repo.clone(), Some("shop")));
+
+    // The real binary: every git command runs in the repository, not in the config's folder.
+    let run = Cmd::new(&deep, &root)
+        .env("BPDEPLOY_CONFIG", &file)
+        .args(["--json", "preflight", "--offline", "--from", "HEAD~1", "--to", "HEAD"])
+        .run();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.json()["range"]["to"], tip.to_string());
+
+    // Outside any repository, the error says where to look, without pointing back at --config.
+    let lost = Cmd::new(&elsewhere, &root).args(["--json", "--config", "shop.toml", "preflight", "--offline"]).run();
+    let err = &lost.json()["error"];
+    assert_eq!(err["code"], "not_a_repository", "{lost:?}");
+    assert!(err["hint"].as_str().unwrap().contains("[repo] path"), "{err}");
+}
+
+#[test]
+fn repo_path_in_the_file_names_the_repository_relative_to_the_file() {
+    let (_d, root) = scratch();
+    let repo = root.join("shop");
+    std::fs::create_dir_all(&repo).unwrap();
+    let tip = commit_in(&repo);
+    let configs = root.join("configs");
+    std::fs::create_dir_all(&configs).unwrap();
+    std::fs::write(configs.join("shop.toml"), "[repo]\npath = \"../shop\"\n").unwrap();
+    let anywhere = tempfile::tempdir().unwrap();
+    let config = load(anywhere.path(), Some(&configs.join("shop.toml")), &[]).unwrap();
+    assert_eq!(config.root, configs.join("../shop"));
+    let run = Cmd::new(anywhere.path(), &root)
+        .args(["--json", "--config"])
+        .args([configs.join("shop.toml")])
+        .args(["preflight", "--offline", "--from", "HEAD~1", "--to", "HEAD"])
+        .run();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.json()["range"]["to"], tip.to_string());
+}
+
+#[test]
+fn a_config_that_is_a_directory_says_so() {
+    let (_d, dir) = scratch();
+    let err = load(&dir, Some(&dir), &[]).unwrap_err();
+    assert!(err.message.contains("is a directory"), "{err:?}");
+    assert!(err.hint.unwrap().contains(&format!("--config {}", dir.join("bpdeploy.toml").display())));
+}
+
+#[test]
+fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
+    let (_d, dir) = scratch();
+    git2::Repository::init(&dir).unwrap();
+    let cases = [
+        ("[watch]\nmin_events = \"five\"\n", 2, "expected a whole number"),
+        ("[watch]\nmax_new_issues = -1\n", 2, "expected a whole number"),
+        ("[watch]\nmax_error_rate_ratio = -1\n", 2, "must be a number above 0"),
+        ("[watch]\nmax_error_rate_ratio = 0\n", 2, "must be a number above 0"),
+        ("[watch]\n\nduration = \"0s\"\n", 3, "longer than 0s"),
+        ("[watch]\ninterval = \"48h\"\n", 2, "24h maximum"),
+    ];
+    for (text, line, needle) in cases {
+        std::fs::write(dir.join("bpdeploy.toml"), text).unwrap();
+        let err = load(&dir, None, &[]).unwrap_err();
+        assert_eq!(err.code, "config_invalid");
+        assert!(err.message.contains(&format!("bpdeploy.toml:{line}:")), "line {line}: {err:?}");
+        assert!(err.message.contains(needle) && !err.message.contains("u64"), "{needle}: {err:?}");
+        let hint = err.hint.unwrap();
+        assert!(!hint.contains("init --force`") && hint.contains("--dry-run"), "never destructive: {hint}");
+    }
+    std::fs::write(dir.join("bpdeploy.toml"), "").unwrap();
+    let err = load(&dir, None, &[("BPDEPLOY_WATCH_DURATION", "0s")]).unwrap_err();
+    assert!(err.message.contains("BPDEPLOY_WATCH_DURATION"), "{err:?}");
+    assert_eq!(err.hint.as_deref(), Some("fix or unset the environment variable BPDEPLOY_WATCH_DURATION"));
+}

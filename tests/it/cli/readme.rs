@@ -1,0 +1,125 @@
+//! The README against the binary: the lists scripts rely on name exactly what bpdeploy emits.
+use bpdeploy::api::ApiError;
+use bpdeploy::config::{Config, ConfigError};
+use bpdeploy::credentials::{CredentialError, Service};
+use bpdeploy::deploy::steps::{Ending, Phase};
+use bpdeploy::error::Diagnose;
+use bpdeploy::git::GitError;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+/// The `code` spans of the README bullet that holds `marker`, from it to the bullet's end.
+fn listed(readme: &str, marker: &str) -> BTreeSet<String> {
+    let start = readme.find(marker).unwrap_or_else(|| panic!("README has no {marker:?}"));
+    let mut lines = readme[start + marker.len()..].lines();
+    let mut text = lines.next().unwrap_or_default().to_string();
+    for line in lines.take_while(|l| !l.trim().is_empty() && !l.trim_start().starts_with("- ")) {
+        text.push_str(line);
+    }
+    text.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// Every `Failure::new(Exit::…, "code"` in the library's own code (tests left out).
+fn failure_codes() -> BTreeSet<String> {
+    let mut codes = BTreeSet::from(["usage".to_string()]);
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if name != "tests" {
+                    dirs.push(path);
+                }
+                continue;
+            }
+            if !name.ends_with(".rs") || name.ends_with("_tests.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            for call in code.split("Failure::new(").skip(1) {
+                let args: String = call.chars().take(200).collect();
+                let Some(rest) = args.trim_start().strip_prefix("Exit::") else { continue };
+                let Some(literal) = rest.split('"').nth(1) else { continue };
+                codes.insert(literal.to_string());
+            }
+        }
+    }
+    codes
+}
+
+/// The codes the typed errors give, with the service written `<service>` as the README does.
+fn typed_codes() -> BTreeSet<String> {
+    let s = Service::Heroku;
+    let status = |status| ApiError::Status {
+        service: s,
+        status,
+        endpoint: "GET /apps/x".into(),
+        message: "m".into(),
+        error_id: None,
+        request_id: None,
+        retry_after: None,
+        scope: None,
+    };
+    let (endpoint, message) = (String::new(), String::new());
+    let mut errors: Vec<Box<dyn Diagnose>> = vec![
+        Box::new(ConfigError::Parse { path: "f".into(), line: 1, message: "m".into() }),
+        Box::new(ConfigError::Invalid { origin: "f".into(), key: "k".into(), message: "m".into() }),
+        Box::new(ConfigError::Read { path: "f".into(), message: "m".into(), hint: "h".into() }),
+        Box::new(ConfigError::Missing { what: "w".into(), hint: "h".into() }),
+        Box::new(GitError::NotARepository { path: "p".into() }),
+        Box::new(GitError::UnknownRevision { rev: "r".into(), hint: "h".into() }),
+        Box::new(GitError::Fetch { branch: "b".into(), message: "m".into() }),
+        Box::new(GitError::Git(git2::Error::from_str("x"))),
+        Box::new(CredentialError::Missing(s)),
+        Box::new(CredentialError::Unreadable { service: s, path: "p".into(), message: "m".into() }),
+        Box::new(ApiError::Transport { service: s, endpoint: endpoint.clone(), message: message.clone() }),
+        Box::new(ApiError::Ambiguous { service: s, endpoint: endpoint.clone(), message: message.clone() }),
+        Box::new(ApiError::Decode { service: s, endpoint, message }),
+        Box::new(ApiError::Unsupported { service: s, what: "w".into() }),
+    ];
+    for code in [401, 403, 404, 409, 422, 429, 503, 418] {
+        errors.push(Box::new(status(code)));
+    }
+    errors.iter().map(|e| e.code().replacen("heroku_", "<service>_", 1)).collect()
+}
+
+#[test]
+fn the_error_code_list_names_every_code_bpdeploy_emits() {
+    let listed = listed(&readme(), "- error codes");
+    let emitted: BTreeSet<String> = failure_codes().into_iter().chain(typed_codes()).collect();
+    let missing: Vec<&String> = emitted.iter().filter(|c| !listed.contains(*c)).collect();
+    assert!(missing.is_empty(), "README's error codes lack {missing:?}");
+    for code in ["unknown_revision", "not_a_repository", "config_unreadable", "<service>_credentials_missing"] {
+        assert!(emitted.contains(code), "the scan finds {code}: {emitted:?}");
+    }
+}
+
+#[test]
+fn the_deploy_statuses_and_phases_are_the_machines() {
+    let readme = readme();
+    let statuses = listed(&readme, "where `status` is");
+    for ending in Ending::ALL {
+        assert!(statuses.contains(ending.name()), "README's statuses lack {}", ending.name());
+    }
+    let config = Config::load(&Default::default(), &bpdeploy::env::Env::from_pairs("/", [])).unwrap();
+    let dry_run = bpdeploy::deploy::plan::deploy_plan(&config, "shop", "master", false);
+    assert!(readme.contains(&format!("\"status\":\"{}\"", dry_run.status)), "README documents {}", dry_run.status);
+    let phases = listed(&readme, "- `phase` `{phase}`:");
+    for phase in Phase::ACTIVE {
+        assert!(phases.contains(phase.name()), "README's phases lack {}", phase.name());
+    }
+}
+
+#[test]
+fn the_config_table_lists_the_default_experiment_patterns() {
+    let row = readme().lines().find(|l| l.starts_with("| `[triage] experiment_patterns`")).unwrap().to_string();
+    let defaults = bpdeploy::config::DEFAULT_EXPERIMENT_PATTERNS;
+    let shown: Vec<String> = row.split('|').nth(3).unwrap().split('`').skip(1).step_by(2).map(String::from).collect();
+    assert_eq!(shown, defaults, "{row}");
+}

@@ -3,6 +3,7 @@
 //! the NDJSON events and the outcome. The async driver performs the machine's actions.
 pub mod announce;
 pub mod build_progress;
+pub mod channels;
 mod conclude;
 pub mod driver;
 mod driver_follow;

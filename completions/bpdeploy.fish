@@ -160,7 +160,9 @@ revert-conflict\t''
 experiment\t''
 data-issue\t''
 flaky-api\t''
-slow-stream\t''"
+slow-stream\t''
+app-timeouts\t''
+transient\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l port -d 'Port on 127.0.0.1 (default: any free port)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l repo-dir -d 'Where to create the scratch repository (default: a new temporary directory)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l env-file -d 'Write the shell lines to FILE instead of stdout: whole, once serving; removed on stop' -r -F
@@ -184,7 +186,9 @@ revert-conflict\t''
 experiment\t''
 data-issue\t''
 flaky-api\t''
-slow-stream\t''"
+slow-stream\t''
+app-timeouts\t''
+transient\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''

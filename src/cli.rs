@@ -217,6 +217,8 @@ pub enum Scenario {
     DataIssue,
     FlakyApi,
     SlowStream,
+    AppTimeouts,
+    Transient,
 }
 
 impl Scenario {
@@ -231,6 +233,8 @@ impl Scenario {
             Scenario::DataIssue => "data-issue",
             Scenario::FlakyApi => "flaky-api",
             Scenario::SlowStream => "slow-stream",
+            Scenario::AppTimeouts => "app-timeouts",
+            Scenario::Transient => "transient",
         }
     }
 }

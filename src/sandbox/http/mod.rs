@@ -8,6 +8,7 @@ pub mod github_json;
 mod github_pulls;
 mod graphql;
 mod heroku;
+pub mod logplex;
 mod paging;
 pub mod record;
 mod sentry;
@@ -107,6 +108,9 @@ pub fn router(shared: SharedState) -> Router {
         .route("/slack/api/{*rest}", api_route(Api::Slack))
         .route("/streams/{*rest}", get(streams::serve))
         .route("/codeload/{*rest}", get(codeload::serve))
+        .route("/logplex/sessions/{key}", get(logplex::serve))
+        .route("/storefront/", get(logplex::page))
+        .route("/storefront/{*rest}", get(logplex::page))
         .route("/_sandbox/slack", get(slack_record))
         .fallback(|| async { (StatusCode::NOT_FOUND, "no such sandbox path\n") })
         .with_state(shared)

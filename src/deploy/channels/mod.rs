@@ -6,6 +6,8 @@
 pub mod heroku_log;
 pub mod log_tally;
 pub mod logline;
+pub mod sentry_look;
 pub mod sentry_rules;
 pub mod slack_talk;
 pub mod smoke;
+pub mod watching;

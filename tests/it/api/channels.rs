@@ -259,3 +259,42 @@ async fn slack_reads() {
         exercise(ep, true).await;
     }
 }
+
+#[tokio::test]
+async fn an_issue_baseline_is_the_day_before_the_release_and_looks_count_since_it() {
+    use bpdeploy::deploy::channels::sentry_look::IssueBaseline;
+    let kit = Kit::new().await;
+    let events = "/sentry/api/0/organizations/acme/events/";
+    let table = super::fixtures::sentry::events_by_issue;
+    Mock::given(method("GET"))
+        .and(path(events))
+        .and(query_param("start", "2024-04-30T12:00:00Z"))
+        .and(query_param("end", "2024-05-01T12:00:00Z"))
+        .and(query_param("sort", "-count()"))
+        .respond_with(serve("GET", events, 200, table(&[(7, "RAILS-7", "Net::ReadTimeout", 1440)])))
+        .expect(1)
+        .mount(&kit.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(events))
+        .and(query_param("start", "2024-05-01T12:00:00Z"))
+        .and(query_param("end", "2024-05-01T12:10:00Z"))
+        .and(query_param("field", "issue.id"))
+        .and(query_param("environment", "production"))
+        .respond_with(serve(
+            "GET",
+            events,
+            200,
+            table(&[(7, "RAILS-7", "Net::ReadTimeout", 60), (9, "RAILS-9", "New", 3)]),
+        ))
+        .expect(1)
+        .mount(&kit.server)
+        .await;
+    let live = at("2024-05-01T12:00:00Z");
+    let baseline = IssueBaseline::measure(&kit.c.sentry, "shop", "production", live).await.unwrap();
+    let counts = baseline.look(&kit.c.sentry, "shop", "production", live, at("2024-05-01T12:10:00Z")).await.unwrap();
+    let got: Vec<(&str, Option<&str>, u64, u64)> =
+        counts.iter().map(|c| (c.id.as_str(), c.short_id.as_deref(), c.since, c.before)).collect();
+    assert_eq!(got, [("7", Some("RAILS-7"), 60, 1440), ("9", Some("RAILS-9"), 3, 0)]);
+    kit.assert_contract().await;
+}

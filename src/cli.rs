@@ -62,7 +62,7 @@ pub enum Command {
     Preflight(PreflightArgs),
     /// Build the branch on Heroku, follow the build and the release phase, optionally watch
     Deploy(DeployArgs),
-    /// Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict
+    /// Watch a release after it goes live: Sentry, router and dyno errors, smoke pages, Slack; a verdict
     Watch(WatchArgs),
     /// Open (and optionally merge and deploy) a revert PR for a merged pull request
     Revert(RevertArgs),

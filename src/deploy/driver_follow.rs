@@ -1,6 +1,7 @@
 //! The driver's long-running tasks: following the build and the release phase (stream, then the
 //! status; or the status alone once a stream dropped), and the watch.
 use crate::api::heroku::Release;
+use crate::deploy::channels::watching::ChannelPlan;
 use crate::deploy::driver::Driver;
 use crate::deploy::events::{DeployEvent, OutputSource};
 use crate::deploy::follow;
@@ -147,6 +148,12 @@ impl Driver {
             thresholds: Thresholds::from(&self.setup.config.watch),
             duration: self.setup.watch_duration,
             interval: self.setup.watch_interval,
+            channels: ChannelPlan::from_config(
+                &self.setup.config.watch,
+                self.setup.watch_interval,
+                self.setup.context.ui.dry_run,
+            ),
+            slack: self.setup.context.slack().ok().flatten(),
             release,
         };
         let saved = self

@@ -22,3 +22,4 @@ pub mod reporter;
 pub mod rollback;
 pub mod steps;
 pub mod watch;
+pub mod watch_lines;

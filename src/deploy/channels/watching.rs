@@ -5,6 +5,7 @@
 use super::heroku_log::{LogState, LogWatch};
 use super::log_tally::{breaches as log_breaches, LogLimits};
 use super::logline::Channel;
+use super::sentry_rules::{RegressionRule, TransientRule};
 use super::slack_talk::{ChannelView, SlackWatch};
 use super::smoke::{breaches as smoke_breaches, SmokeChecks, SmokeRule, UrlLog};
 use crate::api::heroku::Heroku;
@@ -30,16 +31,29 @@ pub struct ChannelPlan {
 pub struct ChannelLimits {
     pub log: LogLimits,
     pub smoke: SmokeRule,
+    pub transient: TransientRule,
+    pub regression: RegressionRule,
 }
 
 impl ChannelPlan {
-    pub fn from_config(c: &WatchConfig, dry_run: bool) -> ChannelPlan {
+    /// `interval` is the watch's own (a flag may have changed the file's).
+    pub fn from_config(c: &WatchConfig, interval: Duration, dry_run: bool) -> ChannelPlan {
         ChannelPlan {
             log: !dry_run,
             smoke: c.smoke.clone(),
             slack_channels: c.slack_channels.clone(),
-            interval: c.interval,
+            interval,
             limits: ChannelLimits {
+                transient: TransientRule {
+                    quiet: interval.saturating_mul(c.transient_quiet_intervals),
+                    max_events: c.max_transient_events,
+                    min_events: c.min_events,
+                },
+                regression: RegressionRule {
+                    max_ratio: c.max_issue_rate_ratio,
+                    min_events: c.min_events,
+                    baseline_window: super::sentry_look::BASELINE_WINDOW,
+                },
                 log: LogLimits {
                     max_per_minute: c.max_router_errors_per_minute,
                     max_ratio: c.max_error_rate_ratio,

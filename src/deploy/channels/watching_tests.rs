@@ -8,6 +8,8 @@ use chrono::TimeZone;
 const LIMITS: ChannelLimits = ChannelLimits {
     log: LogLimits { max_per_minute: 3.0, max_ratio: 2.0, min_events: 5 },
     smoke: SmokeRule { failing_rounds: 3, latency_ratio: 3.0 },
+    transient: TransientRule { quiet: Duration::from_secs(45), max_events: 10, min_events: 5 },
+    regression: RegressionRule { max_ratio: 5.0, min_events: 5, baseline_window: Duration::from_secs(86_400) },
 };
 
 fn t(secs: i64) -> DateTime<Utc> {
@@ -86,9 +88,11 @@ fn a_dry_run_plans_no_log_session() {
         max_transient_events: 10,
         max_issue_rate_ratio: 5.0,
     };
-    assert!(!ChannelPlan::from_config(&config, true).log);
-    let plan = ChannelPlan::from_config(&config, false);
+    assert!(!ChannelPlan::from_config(&config, Duration::from_secs(5), true).log);
+    let plan = ChannelPlan::from_config(&config, Duration::from_secs(15), false);
     assert!(plan.log);
+    assert_eq!(plan.interval, Duration::from_secs(15), "the watch's interval, not the file's");
+    assert_eq!(plan.limits.transient.quiet, Duration::from_secs(45), "three intervals");
     assert_eq!(plan.limits.log, LogLimits { max_per_minute: 4.0, max_ratio: 2.0, min_events: 5 });
     assert_eq!(plan.limits.smoke, SmokeRule { failing_rounds: 2, latency_ratio: 3.5 });
 }

@@ -1,6 +1,8 @@
 //! Output streams: the build log and the release-phase log behind an `output_stream_url`.
 //!
-//! The URL is a capability (no token), so it is fetched without Authorization and never shown.
+//! The URL is a capability (no token), so it is fetched without Authorization and never shown,
+//! and, like a base URL, only over https (plain http to loopback only): a server that hands out
+//! a plain-http stream URL gets a dropped stream, and the caller polls the status instead.
 //! A stream may answer 404 or an empty body before the work starts: it is retried a few times.
 //! It ends at end-of-body. When it goes silent past the idle timeout, or the connection drops,
 //! the stream reports [`StreamEvent::Dropped`] and the caller falls back to polling the object's
@@ -46,6 +48,7 @@ impl std::fmt::Debug for OutputStream {
 
 impl OutputStream {
     pub fn new(transport: &Transport, url: SecretUrl) -> OutputStream {
+        transport.secrets().add_url(url.expose());
         OutputStream {
             client: transport.client().clone(),
             url,
@@ -118,6 +121,8 @@ impl OutputStream {
     }
 
     async fn open(&mut self) -> Result<(), String> {
+        crate::config::endpoints::check_scheme(self.url.expose())
+            .map_err(|why| format!("the output stream URL was not opened: {why}"))?;
         loop {
             self.starts += 1;
             let request = self.client.get(self.url.expose().clone()).send();

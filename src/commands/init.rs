@@ -32,14 +32,15 @@ impl Outcome for InitOutcome {
         serde_json::to_value(self).unwrap_or_default()
     }
     fn human(&self, _ui: &Ui) -> String {
+        use crate::ui::sanitize::{one_line, path};
+        // Everything here was read from the repository (remote URL, HEAD, Procfile).
         let d = &self.detected;
-        let mut s = format!("wrote {}\n", self.path.display());
-        s += &format!("  github repo      {}\n", d.repo.as_deref().unwrap_or("(not detected: set [github] repo)"));
-        s += &format!("  branch           {}\n", d.branch);
-        s += &format!(
-            "  release command  {}\n",
-            d.release_command.as_deref().unwrap_or("(no release: line in Procfile)")
-        );
+        let mut s = format!("wrote {}\n", path(&self.path.display().to_string()));
+        let repo = d.repo.as_deref().map(one_line);
+        s += &format!("  github repo      {}\n", repo.as_deref().unwrap_or("(not detected: set [github] repo)"));
+        s += &format!("  branch           {}\n", one_line(&d.branch));
+        let release = d.release_command.as_deref().map(one_line);
+        s += &format!("  release command  {}\n", release.as_deref().unwrap_or("(no release: line in Procfile)"));
         s += &format!("  db/migrate       {}\n", if d.schema_migrations { "found" } else { "absent" });
         s += &format!("  db/data          {}\n", if d.data_migrations { "found" } else { "absent" });
         s += "next: set [heroku] app and [sentry] org/project, then run `bpdeploy preflight`";

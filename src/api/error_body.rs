@@ -29,7 +29,8 @@ pub fn status_error(
         if text.is_empty() || text.starts_with('<') {
             reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("error").to_string()
         } else {
-            text.chars().take(200).collect()
+            // Masked before it is cut: a cut through a token would leave a prefix unmasked.
+            secrets.mask(text).chars().take(200).collect()
         }
     });
     let request_id =
@@ -181,6 +182,17 @@ mod tests {
             &secrets,
         );
         assert!(!e.to_string().contains("sekrit-123") && !e.to_string().contains("ghp_other"), "{e}");
+    }
+
+    #[test]
+    fn a_long_text_body_is_masked_before_it_is_cut() {
+        let secrets = Secrets::new();
+        let token = "HRKU-0123456789abcdef0123456789abcdef";
+        secrets.add(token);
+        // The token straddles the 200th character.
+        let body = format!("{}{token} and more", "x".repeat(190));
+        let e = status_error(Service::Heroku, 406, &HeaderMap::new(), body.as_bytes(), "GET /x".into(), None, &secrets);
+        assert!(!e.to_string().contains("HRKU-0"), "no prefix of the token survives: {e}");
     }
 
     #[test]

@@ -5,4 +5,5 @@ mod e2e;
 mod foundation;
 mod preflight;
 mod sandbox;
+mod security;
 mod support;

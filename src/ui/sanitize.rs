@@ -75,8 +75,17 @@ fn is_hidden(c: char) -> bool {
 fn filter(text: &str, styled: bool) -> String {
     let mut parser = Parser::<anstyle_parse::DefaultCharAccumulator>::new();
     let mut kept = Kept { out: String::with_capacity(text.len()), styled };
-    for byte in text.bytes() {
-        parser.advance(&mut kept, byte);
+    for c in text.chars() {
+        // A C1 control is its 7-bit form, ESC + (c − 0x40) (ECMA-48 §5.3): U+009B is `ESC [`.
+        // The parser reads 7-bit sequences, so `\u{9b}2J` goes whole like `ESC[2J`.
+        let mut utf8 = [0; 4];
+        let bytes: &[u8] = match c as u32 {
+            code @ 0x80..=0x9f => &[0x1b, (code - 0x40) as u8],
+            _ => c.encode_utf8(&mut utf8).as_bytes(),
+        };
+        for byte in bytes {
+            parser.advance(&mut kept, *byte);
+        }
     }
     kept.out
 }
@@ -132,7 +141,8 @@ mod tests {
         assert_eq!(clean("fix \u{1b}[31mred\u{1b}[0m\u{7}\r\nok"), "fix red\nok");
         assert_eq!(clean("a\u{1b}]0;pwned\u{7}b\u{1b}[2Jc"), "abc", "OSC title and clear screen go whole");
         assert_eq!(clean("x\u{1b}P1;2|secret\u{1b}\\y"), "xy", "DCS strings go whole");
-        assert_eq!(clean("x\u{1b}_apc\u{1b}\\y\u{9b}31mz"), "xy31mz", "APC whole; a lone C1 CSI dropped");
+        assert_eq!(clean("x\u{1b}_apc\u{1b}\\y\u{9b}31mz"), "xyz", "APC whole; a C1 CSI whole too");
+        assert_eq!(clean("a\u{9d}0;title\u{9c}b\u{85}c"), "abc", "C1 OSC ended by C1 ST; NEL dropped");
         assert_eq!(clean("left\u{202e}thgir"), "leftthgir", "bidi overrides dropped");
         assert_eq!(clean("tab\tkept"), "tab\tkept");
         assert_eq!(one_line("a\n b\t\tc"), "a b c");

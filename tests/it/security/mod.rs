@@ -2,6 +2,7 @@
 //! no text from outside (file, branch and author names, PR and Sentry titles, error bodies) that
 //! can drive the terminal or forge a line.
 mod sentinel;
+mod terminal;
 
 use crate::support::{Cmd, Run};
 use bpdeploy::cli::Scenario;

@@ -18,6 +18,9 @@ pub mod sandbox;
 pub mod triage;
 pub mod ui;
 
+#[cfg(test)]
+mod fuzz;
+
 use clap::Parser;
 use context::Context;
 use error::Failure;

@@ -18,15 +18,16 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
+        let too_large = || format!("bad duration {text:?}: number too large");
         let part = match unit {
             "ms" => Duration::from_millis(n),
             "s" | "sec" => Duration::from_secs(n),
-            "m" | "min" => Duration::from_secs(n * 60),
-            "h" => Duration::from_secs(n * 3600),
+            "m" | "min" => Duration::from_secs(n.checked_mul(60).ok_or_else(too_large)?),
+            "h" => Duration::from_secs(n.checked_mul(3600).ok_or_else(too_large)?),
             "" => return Err(format!("bad duration {text:?}: missing unit (ms, s, m or h)")),
             other => return Err(format!("bad duration {text:?}: unknown unit {other:?} (use ms, s, m or h)")),
         };
-        total += part;
+        total = total.checked_add(part).ok_or_else(too_large)?;
     }
     Ok(total)
 }
@@ -55,6 +56,14 @@ pub fn format(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_duration_is_an_error_not_a_crash() {
+        // Found by fuzzing: these overflowed (a panic) instead of being refused.
+        for text in ["5124095576030432h", "307445734561825861m", "18446744073709551615s1s"] {
+            assert!(parse(text).unwrap_err().contains("too large"), "{text}");
+        }
+    }
 
     #[test]
     fn parses_units_and_compounds() {

@@ -9,7 +9,7 @@ pub mod github_json;
 mod github_pulls;
 mod graphql;
 mod heroku;
-mod paging;
+pub(crate) mod paging;
 pub mod record;
 mod sentry;
 mod sentry_stats;

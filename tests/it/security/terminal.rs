@@ -3,10 +3,10 @@
 //! names, Sentry titles and error bodies from the services — never reaches the terminal as
 //! anything but text: no ESC, BEL or C1 byte, and no line of its own.
 use super::Echoing;
-use crate::preflight::fixture::Fixture;
+use crate::preflight::fixture::{entry, Fixture};
 use crate::support::{Cmd, Run};
 use bpdeploy::cli::Scenario;
-use git2::{Index, IndexEntry, IndexTime, Repository, Signature, Time};
+use git2::{Index, Repository, Signature, Time};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -29,23 +29,6 @@ fn assert_inert(run: &Run, what: &str) {
         assert!(found.is_empty(), "{what}: {stream} holds {found:?}:\n{text}");
         let forged = text.lines().find(|l| l.trim_start().trim_start_matches("- ").starts_with(FORGED));
         assert!(forged.is_none(), "{what}: a forged line on {stream}: {forged:?}\n{text}");
-    }
-}
-
-fn entry(path: &str, id: git2::Oid, size: usize) -> IndexEntry {
-    IndexEntry {
-        ctime: IndexTime::new(0, 0),
-        mtime: IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100644,
-        uid: 0,
-        gid: 0,
-        file_size: size as u32,
-        id,
-        flags: 0,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
     }
 }
 

@@ -205,3 +205,17 @@ fn eprintln_safe(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{text}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_reaches_stderr_is_scrubbed_and_masked() {
+        let ui = Ui::plain();
+        ui.secrets.add("xoxb-0123456789");
+        assert_eq!(ui.shown_err("a \u{1b}]0;t\u{7}xoxb-0123456789\u{1b}[1m!"), "a ***!");
+        let styled = Ui { color_err: true, ..ui.clone() };
+        assert_eq!(styled.shown_err("\u{1b}[1mok\u{1b}[0m\u{1b}[2J xoxb-0123456789"), "\u{1b}[1mok\u{1b}[0m ***");
+    }
+}

@@ -89,6 +89,11 @@ async fn hostile_file_author_and_subject_text_from_the_repository_is_inert() {
     assert_eq!(deploy.code, 0, "{}", deploy.stderr);
     assert_inert(&deploy, "deploy");
     assert!(deploy.stderr.contains("EvilOne"), "the release phase ran the hostile migrations:\n{}", deploy.stderr);
+    assert!(
+        deploy.stderr.contains("evil_one\\x1b]0;pwned\\x07"),
+        "deploy's preflight summary shows the hostile path for what it is:\n{}",
+        deploy.stderr
+    );
     let events = e.run(&[], &["--json", "watch"]).await;
     assert_inert(&events, "watch --json");
 }

@@ -2,6 +2,7 @@
 //! config and credentials. Passed explicitly; there are no globals.
 use crate::api::github::{GitHub, GraphQl};
 use crate::api::heroku::Heroku;
+use crate::api::secret::Secrets;
 use crate::api::sentry::Sentry;
 use crate::api::slack::Slack;
 use crate::api::{HttpCore, HttpSettings, SecretUrl, Transport};
@@ -26,14 +27,9 @@ pub struct Context {
 
 impl Context {
     pub fn new(global: GlobalArgs, env: Env, ui: Ui) -> Context {
-        Context {
-            credentials: Credentials::new(env.clone()),
-            ui,
-            env,
-            global,
-            transport: OnceLock::new(),
-            config: OnceLock::new(),
-        }
+        let credentials = Credentials::new(env.clone());
+        learn_secrets(&credentials, &ui.secrets);
+        Context { credentials, ui, env, global, transport: OnceLock::new(), config: OnceLock::new() }
     }
 
     /// Loads bpdeploy.toml with the environment and flags layered on top. Only commands that
@@ -52,7 +48,9 @@ impl Context {
             return Ok(t.clone());
         }
         let settings = HttpSettings::from_env(&self.env)?;
-        let built = Transport::new(settings).map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))?;
+        let built = Transport::new(settings)
+            .map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))?
+            .with_secrets(self.ui.secrets.clone());
         Ok(self.transport.get_or_init(|| built).clone())
     }
 
@@ -113,5 +111,25 @@ impl Context {
                 Slack::webhook(self.transport()?, url)
             }
         }))
+    }
+}
+
+/// Registers every credential the environment and the services' credential files hold, used
+/// by this command or not: an error body of one service may echo another's token.
+fn learn_secrets(credentials: &Credentials, secrets: &Secrets) {
+    for token in [credentials.heroku().ok(), credentials.sentry().ok()].into_iter().flatten() {
+        secrets.add(token.expose());
+    }
+    for token in credentials.all_github() {
+        secrets.add(token.expose());
+    }
+    for auth in credentials.all_slack() {
+        match auth {
+            SlackAuth::Bot(token) => secrets.add(token.expose()),
+            SlackAuth::Webhook(url) => match url::Url::parse(url.expose().trim()) {
+                Ok(url) => secrets.add_webhook(&url),
+                Err(_) => secrets.add(url.expose()),
+            },
+        }
     }
 }

@@ -26,12 +26,24 @@ pub struct Call {
     pub resend: Resend,
     /// What errors show instead of the path (webhooks, whose URL is the secret).
     shown: Option<&'static str>,
+    /// A 3xx is the answer itself (GitHub's tarball `Location`), not a redirect to follow.
+    pub(crate) redirect_is_answer: bool,
 }
 
 impl Call {
     pub fn new(method: Method, template: &'static str, path: impl Into<String>) -> Call {
         let resend = if method == Method::POST || method == Method::PATCH { Resend::Never } else { Resend::Safe };
-        Call { method, path: path.into(), template, query: vec![], headers: vec![], body: None, resend, shown: None }
+        Call {
+            method,
+            path: path.into(),
+            template,
+            query: vec![],
+            headers: vec![],
+            body: None,
+            resend,
+            shown: None,
+            redirect_is_answer: false,
+        }
     }
     pub fn get(template: &'static str, path: impl Into<String>) -> Call {
         Call::new(Method::GET, template, path)
@@ -58,6 +70,11 @@ impl Call {
     /// A POST that only reads (GraphQL queries) or that the service deduplicates.
     pub fn resend_safe(mut self) -> Call {
         self.resend = Resend::Safe;
+        self
+    }
+    /// The caller reads the redirect itself (its `Location` is the answer).
+    pub fn redirect_is_answer(mut self) -> Call {
+        self.redirect_is_answer = true;
         self
     }
     pub(crate) fn shown_as(mut self, shown: &'static str) -> Call {

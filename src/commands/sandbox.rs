@@ -80,6 +80,8 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
         repo_dir,
         speed: speed(ctx)?,
         record_exchanges: false,
+        // For testing bpdeploy's masking: error answers echo every secret the sandbox issued.
+        echo_secrets: ctx.env.get("BPDEPLOY_SANDBOX_ECHO_SECRETS").is_some_and(|v| v != "0"),
     };
     let sandbox = Sandbox::start(opts).await.map_err(|e| start_failure(&e))?;
     if let Some(file) = &env_file {

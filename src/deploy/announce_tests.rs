@@ -55,7 +55,7 @@ fn thread_lists_prs_escaped_and_scrubbed() {
     assert!(
         thread.contains("<https://github.com/o/r/pull/12|#12> Add &lt;b&gt;gift&lt;/b&gt; cards &amp; vouchers (bob)")
     );
-    assert!(thread.contains("#15 Fix[31m totals"));
+    assert!(thread.contains("#15 Fix totals"), "{thread}");
     assert!(!thread.contains('\u{1b}'));
     let empty = Announcement { pull_requests: vec![], ..announcement() };
     assert!(empty.pull_request_thread().contains("direct pushes"));

@@ -160,9 +160,10 @@ impl Outcome for DeployOutcome {
     }
 
     fn human(&self, _ui: &Ui) -> String {
-        let mut out = vec![self.headline()];
+        let mut out = vec![one_line(&self.headline())];
         if let Some(f) = &self.release_failure {
-            out.extend(f.explanation());
+            // Migration names come from the repository: one line each, whatever they hold.
+            out.extend(f.explanation().iter().map(|l| one_line(l)));
         }
         if let Some(w) = &self.watch {
             out.extend(w.reasons.iter().map(|r| format!("  - {}", one_line(&r.message))));
@@ -185,9 +186,10 @@ impl Outcome for DeployOutcome {
         };
         if let Some(lines) = tail.filter(|l| !l.is_empty()) {
             out.push(format!("Last {} lines of output:", lines.len()));
-            out.extend(lines.iter().map(|l| format!("  {}", clean(l))));
+            // Output keeps its indentation; a stream line never holds a newline of its own.
+            out.extend(lines.iter().map(|l| format!("  {}", clean(l).replace('\n', " "))));
         }
-        out.push(format!("Production: {}.", self.production));
+        out.push(format!("Production: {}.", one_line(&self.production)));
         for step in &self.next {
             out.push(format!("Next: {}", one_line(step)));
         }

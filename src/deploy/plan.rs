@@ -87,8 +87,9 @@ impl Outcome for DryRun {
             .iter()
             .map(|c| vec![c.service.into(), c.method.into(), c.path.clone(), c.purpose.into()])
             .collect();
-        let intro =
-            format!("Dry run: deploying {} to {} would make these calls (none was made):\n", self.branch, self.app);
+        use crate::ui::sanitize::one_line;
+        let (branch, app) = (one_line(&self.branch), one_line(&self.app));
+        let intro = format!("Dry run: deploying {branch} to {app} would make these calls (none was made):\n");
         intro + &table(ui, &["SERVICE", "METHOD", "PATH", "WHY"], &rows)
     }
 

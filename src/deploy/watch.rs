@@ -2,6 +2,7 @@
 //! release, the error rate against the baseline, crashed dynos, and whether the release is still
 //! the current one. The driver takes the snapshots; this decides.
 use crate::config::WatchConfig;
+use crate::ui::sanitize::one_line;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -219,7 +220,7 @@ pub fn panel(snapshot: &Snapshot, baseline: Option<&Baseline>, duration: Duratio
         format!("error rate: {rate:.1}/min{base}"),
         match snapshot.crashed_dynos.len() {
             0 => "dynos: none crashed".to_string(),
-            _ => format!("dynos: crashed {}", snapshot.crashed_dynos.join(", ")),
+            _ => format!("dynos: crashed {}", one_line(&snapshot.crashed_dynos.join(", "))),
         },
     ];
     for issue in snapshot.new_issues.iter().take(TOP_ISSUES) {
@@ -235,7 +236,7 @@ pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
         match before.and_then(|b| b.new_issues.iter().find(|i| i.id == issue.id)) {
             None => out.push(format!("new issue: {}", issue_line(issue))),
             Some(old) if old.events != issue.events => {
-                out.push(format!("issue {}: {} events, {} users", issue.id, issue.events, issue.users))
+                out.push(format!("issue {}: {} events, {} users", one_line(&issue.id), issue.events, issue.users))
             }
             Some(_) => {}
         }
@@ -245,7 +246,7 @@ pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
     }
     let crashed_before = before.map(|b| b.crashed_dynos.clone()).unwrap_or_default();
     for dyno in now.crashed_dynos.iter().filter(|d| !crashed_before.contains(d)) {
-        out.push(format!("dyno {dyno} crashed"));
+        out.push(format!("dyno {} crashed", one_line(dyno)));
     }
     if before.map(|b| &b.release) != Some(&now.release) && now.release != ReleaseState::Current {
         out.push("the release is no longer the current one".into());
@@ -254,8 +255,8 @@ pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
 }
 
 pub fn issue_line(issue: &NewIssue) -> String {
-    let name = issue.short_id.as_deref().unwrap_or(&issue.id);
-    let title = crate::ui::sanitize::one_line(&issue.title);
+    let name = one_line(issue.short_id.as_deref().unwrap_or(&issue.id));
+    let title = one_line(&issue.title);
     format!("{name} {title}: {} events, {} users", issue.events, issue.users)
 }
 

@@ -35,11 +35,14 @@ pub struct SandboxOptions {
     /// Keep every API request and answer for [`Sandbox::exchanges`] (contract tests); off for
     /// people, whose sandbox may run for hours.
     pub record_exchanges: bool,
+    /// Error answers echo every secret the sandbox issued (`BPDEPLOY_SANDBOX_ECHO_SECRETS=1`),
+    /// as a careless gateway would: for testing that bpdeploy masks them all.
+    pub echo_secrets: bool,
 }
 
 impl SandboxOptions {
     pub fn new(scenario: Scenario) -> SandboxOptions {
-        SandboxOptions { scenario, port: 0, repo_dir: None, speed: 1.0, record_exchanges: false }
+        SandboxOptions { scenario, port: 0, repo_dir: None, speed: 1.0, record_exchanges: false, echo_secrets: false }
     }
 }
 
@@ -50,6 +53,8 @@ pub struct Tokens {
     pub github: String,
     pub sentry: String,
     pub slack: String,
+    /// The incoming webhook's path, `/services/T…/B…/<secret>` (itself a credential).
+    pub webhook_path: String,
 }
 
 impl Tokens {
@@ -61,6 +66,7 @@ impl Tokens {
             github: format!("ghp_sandbox{}", hex()),
             sentry: format!("sntryu_sandbox{}", hex()),
             slack: format!("xoxb-sandbox-{}", hex()),
+            webhook_path: format!("/services/T0SANDBOX/B0SANDBOX/{}", hex()),
         }
     }
 }
@@ -90,6 +96,8 @@ pub struct Shared {
     codeload_key: u64,
     /// The exchange log, when asked for.
     exchanges: Option<Mutex<Vec<Exchange>>>,
+    /// See [`SandboxOptions::echo_secrets`].
+    pub echo_secrets: bool,
 }
 
 impl Shared {
@@ -183,6 +191,7 @@ impl Sandbox {
             calls_heroku: AtomicU64::new(0),
             codeload_key: fastrand::u64(..),
             exchanges: opts.record_exchanges.then(|| Mutex::new(Vec::new())),
+            echo_secrets: opts.echo_secrets,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(shared.clone());
@@ -227,6 +236,8 @@ impl Sandbox {
             ("GITHUB_TOKEN", t.github.clone()),
             ("SENTRY_AUTH_TOKEN", t.sentry.clone()),
             ("SLACK_BOT_TOKEN", t.slack.clone()),
+            // Used only without SLACK_BOT_TOKEN (`unset SLACK_BOT_TOKEN` to practise webhooks).
+            ("SLACK_WEBHOOK_URL", format!("{b}/hooks{}", t.webhook_path)),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

@@ -6,4 +6,5 @@ mod e2e;
 mod foundation;
 mod preflight;
 mod sandbox;
+mod security;
 mod support;

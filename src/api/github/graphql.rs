@@ -178,7 +178,7 @@ impl GraphQl {
             service: Service::GitHub,
             status,
             endpoint: "POST /graphql".into(),
-            message: crate::ui::sanitize::one_line(message),
+            message: self.http.transport().secrets().mask(&crate::ui::sanitize::one_line(message)),
             error_id: kind,
             request_id: None,
             retry_after: None,

@@ -117,7 +117,8 @@ impl GitHub {
     /// URL (five minutes for private repos), returned as a [`SecretUrl`]. Use it at once.
     pub async fn tarball_url(&self, git_ref: &str) -> Result<SecretUrl, ApiError> {
         let call =
-            Call::get("repos/{owner}/{repo}/tarball/{ref}", self.path(&format!("tarball/{}", segments(git_ref))));
+            Call::get("repos/{owner}/{repo}/tarball/{ref}", self.path(&format!("tarball/{}", segments(git_ref))))
+                .redirect_is_answer();
         let reply = self.http.send(&call).await?;
         let location = match (reply.status, reply.header("location")) {
             (300..=399, Some(l)) => l.to_string(),

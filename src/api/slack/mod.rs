@@ -110,11 +110,11 @@ async fn web(http: &HttpCore, call: Call) -> Result<Posted, ApiError> {
         // HTTP said 200; the status here is what the error means, so exit codes and hints work.
         status: meaning(&code),
         endpoint: reply.endpoint.clone(),
-        message: crate::ui::sanitize::one_line(&if detail.is_empty() {
+        message: http.transport().secrets().mask(&crate::ui::sanitize::one_line(&if detail.is_empty() {
             code.clone()
         } else {
             format!("{code}: {}", detail.join("; "))
-        }),
+        })),
         error_id: Some(code),
         request_id: reply.header("x-slack-req-id").map(String::from),
         retry_after: None,

@@ -2,13 +2,14 @@
 //! segments (GitHub refs and Sentry versions may hold `/` or need decoding) and answers with
 //! the service's own headers, status codes and error bodies.
 mod codeload;
+mod echo;
 mod github;
 mod github_git;
 pub mod github_json;
 mod github_pulls;
 mod graphql;
 mod heroku;
-mod paging;
+pub(crate) mod paging;
 pub mod record;
 mod sentry;
 mod sentry_stats;
@@ -105,6 +106,7 @@ pub fn router(shared: SharedState) -> Router {
         .route("/github/{*rest}", api_route(Api::GitHub))
         .route("/sentry/{*rest}", api_route(Api::Sentry))
         .route("/slack/api/{*rest}", api_route(Api::Slack))
+        .route("/hooks/services/{*rest}", axum::routing::post(webhook))
         .route("/streams/{*rest}", get(streams::serve))
         .route("/codeload/{*rest}", get(codeload::serve))
         .route("/_sandbox/slack", get(slack_record))
@@ -191,7 +193,24 @@ async fn entry(api: Api, s: SharedState, method: Method, uri: Uri, headers: Head
         Api::Sentry => sentry::headers(&mut resp),
         Api::Slack => {}
     }
+    if s.echo_secrets {
+        resp = echo::echo_secrets(&s, &req, resp).await;
+    }
     log(&s, api.name(), &req, resp).await
+}
+
+/// Slack's incoming webhook (not an API under a prefix: the path is the credential).
+async fn webhook(State(s): State<SharedState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let req = Req::new(method, &uri, "/hooks/", headers, body);
+    let mut resp = match flaky(&s, &req.method) {
+        Some((_, after)) => slack::rate_limited(after),
+        None => slack::webhook(&s, &req),
+    };
+    if s.echo_secrets {
+        resp = echo::echo_secrets(&s, &req, resp).await;
+    }
+    tracing::info!("sandbox {} /hooks/services/… -> {}", req.method, resp.status().as_u16());
+    resp
 }
 
 /// The axum handler for one service.

@@ -4,5 +4,6 @@ mod deploy;
 mod e2e;
 mod foundation;
 mod preflight;
+mod recovery;
 mod sandbox;
 mod support;

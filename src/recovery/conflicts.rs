@@ -1,0 +1,124 @@
+//! A conflict of the predicted revert, as people need it: the file, the lines of the tip that
+//! clash, and the later pull requests that wrote those lines (blame at the tip, first-parent, so
+//! each line is credited to the merge or squash commit that brought it to the branch).
+use super::prediction::RevertRequest;
+use crate::preflight::pulls::number_in_message;
+use git2::{BlameOptions, Commit, IndexConflict, MergeFileOptions, Repository};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub path: String,
+    /// First and last line (1-based) of the tip's side; null when the file itself conflicts
+    /// (deleted on one side, changed on the other).
+    pub lines: Option<[usize; 2]>,
+    /// The later PRs that wrote those lines.
+    pub pull_requests: Vec<u64>,
+    /// Later commits on those lines that name no PR (direct pushes), short shas.
+    pub commits: Vec<String>,
+}
+
+pub(super) fn describe(
+    repo: &Repository,
+    tip: &Commit,
+    req: &RevertRequest,
+    entry: &IndexConflict,
+    path: &str,
+) -> Result<Conflict, git2::Error> {
+    let mut conflict = Conflict { path: path.to_string(), lines: None, pull_requests: vec![], commits: vec![] };
+    let (Some(ancestor), Some(ours), Some(theirs)) = (&entry.ancestor, &entry.our, &entry.their) else {
+        return Ok(conflict);
+    };
+    let mut opts = MergeFileOptions::new();
+    opts.our_label("tip").their_label("revert");
+    let merged = repo.merge_file_from_index(ancestor, ours, theirs, Some(&mut opts))?;
+    let merged = String::from_utf8_lossy(merged.content()).into_owned();
+    let Some(tip_text) = tip_file(repo, tip, path) else { return Ok(conflict) };
+    let tip_lines: Vec<&str> = tip_text.lines().collect();
+    let mut first: Option<usize> = None;
+    let mut last = 0;
+    let mut from = 0;
+    for block in tip_sides(&merged) {
+        if let Some(at) = find(&tip_lines, &block, from) {
+            first = Some(first.map_or(at + 1, |f| f.min(at + 1)));
+            last = last.max(at + block.len());
+            from = at + block.len();
+        }
+    }
+    let Some(first) = first else { return Ok(conflict) };
+    conflict.lines = Some([first, last.max(first)]);
+    let newest_reverted = req.commits.last().copied().unwrap_or(tip.id());
+    let mut blame_opts = BlameOptions::new();
+    blame_opts.newest_commit(tip.id()).oldest_commit(newest_reverted).first_parent(true).min_line(first).max_line(
+        last.max(first),
+    );
+    let blame = repo.blame_file(Path::new(path), Some(&mut blame_opts))?;
+    let mut prs = BTreeSet::new();
+    let mut commits = BTreeSet::new();
+    for hunk in blame.iter() {
+        let id = hunk.final_commit_id();
+        // Lines as old as the reverted PR (or older) are not a later PR's doing.
+        if req.commits.contains(&id) || !repo.graph_descendant_of(id, newest_reverted).unwrap_or(false) {
+            continue;
+        }
+        let commit = repo.find_commit(id)?;
+        match number_in_message(commit.summary().unwrap_or("")) {
+            Some(n) if n != req.pull_request => {
+                prs.insert(n);
+            }
+            Some(_) => {}
+            None => {
+                commits.insert(id.to_string()[..7].to_string());
+            }
+        }
+    }
+    conflict.pull_requests = prs.into_iter().collect();
+    conflict.commits = commits.into_iter().collect();
+    Ok(conflict)
+}
+
+fn tip_file(repo: &Repository, tip: &Commit, path: &str) -> Option<String> {
+    let entry = tip.tree().ok()?.get_path(Path::new(path)).ok()?;
+    Some(String::from_utf8_lossy(repo.find_blob(entry.id()).ok()?.content()).into_owned())
+}
+
+/// The tip's side of every conflict block in a merged file with conflict markers.
+fn tip_sides(merged: &str) -> Vec<Vec<&str>> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in merged.lines() {
+        if line.starts_with("<<<<<<<") {
+            current = Some(Vec::new());
+        } else if line.starts_with("=======") || line.starts_with("|||||||") {
+            if let Some(block) = current.take() {
+                blocks.push(block);
+            }
+        } else if let Some(block) = current.as_mut() {
+            block.push(line);
+        }
+    }
+    blocks.into_iter().filter(|b| !b.is_empty()).collect()
+}
+
+/// Where `block` starts in `lines`, at or after `from`.
+fn find(lines: &[&str], block: &[&str], from: usize) -> Option<usize> {
+    (from..=lines.len().saturating_sub(block.len())).find(|&i| lines.get(i..i + block.len()) == Some(block))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tip_side_of_each_block_is_found_in_order() {
+        let merged = "a\n<<<<<<< tip\nb2\nc2\n=======\nb\n>>>>>>> revert\nd\n<<<<<<< tip\n=======\ne\n>>>>>>> revert\n";
+        let blocks = tip_sides(merged);
+        assert_eq!(blocks, vec![vec!["b2", "c2"]], "an empty side is no line range");
+        let tip = ["a", "b2", "c2", "d", "b2", "c2"];
+        assert_eq!(find(&tip, &blocks[0], 0), Some(1));
+        assert_eq!(find(&tip, &blocks[0], 2), Some(4));
+        assert_eq!(find(&tip, &["zz"], 0), None);
+    }
+}

@@ -1,0 +1,9 @@
+//! The two recovery paths and what each will do before anything moves: a rollback re-releases an
+//! earlier slug (instant, yanks every PR since, never runs a down migration); a revert undoes one
+//! PR in a new commit (keeps the rest, needs CI, a build and a release). Both leave the database
+//! as it is, so both ask the same question of every migration that stays: can the restored code
+//! live with it ([`compat`])?
+pub mod compat;
+pub mod schema_effects;
+pub mod conflicts;
+pub mod prediction;

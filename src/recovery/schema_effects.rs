@@ -1,0 +1,290 @@
+//! What a schema migration does to the database when it runs (`change`, `up`), read from its
+//! syntax tree: which tables and columns it creates, drops, renames or retypes. The lint asks
+//! "is this statement dangerous to run?"; recovery asks "once it has run, can older code live
+//! with the result?", which needs the effect, not the hazard: a `remove_column` inside
+//! `safety_assured` is no lint finding, yet older code still breaks on it.
+//!
+//! Parsed with tree-sitter-ruby like the lint, never with regular expressions: a comment or a
+//! heredoc that mentions `remove_column` has no effect.
+use tree_sitter::{Node, Parser};
+
+/// One change to the schema, with the 1-based line of the statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effect {
+    pub line: usize,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    CreateTable { table: String },
+    DropTable { table: String },
+    AddColumn { table: String, column: String, not_null: bool, has_default: bool },
+    RemoveColumn { table: String, column: String },
+    RenameColumn { table: String, from: String, to: String },
+    RenameTable { from: String, to: String },
+    ChangeColumnType { table: String, column: String, to: String },
+    /// `change_column_null :t, :c, false` (NOT NULL) or `true`.
+    ChangeColumnNull { table: String, column: String, allows_null: bool },
+    /// Raw SQL: nobody can tell what it does without reading it.
+    Execute,
+    /// Indexes, constraints, defaults, comments: older code does not notice them.
+    Neutral { what: String },
+}
+
+/// A name the source does not spell out literally (a variable, an interpolation).
+const UNKNOWN: &str = "?";
+
+/// The effects of a schema migration's `change`/`up` code, in source order. `None` when the Ruby
+/// grammar cannot be loaded.
+pub fn effects(source: &str) -> Option<Vec<Effect>> {
+    let mut parser = Parser::new();
+    parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok()?;
+    let tree = parser.parse(source, None)?;
+    let mut out = Vec::new();
+    for body in runs_on_migrate(tree.root_node(), source) {
+        visit(body, source, None, &mut out);
+    }
+    Some(out)
+}
+
+/// The `X.Y` of `ActiveRecord::Migration[X.Y]`, if the file declares one.
+pub fn rails_version(source: &str) -> Option<String> {
+    let mut parser = Parser::new();
+    parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok()?;
+    let tree = parser.parse(source, None)?;
+    let class = classes(tree.root_node()).into_iter().find(|c| superclass_text(*c, source).contains("Migration"))?;
+    let text = superclass_text(class, source);
+    let inner = text.split_once('[')?.1.split_once(']')?.0.trim();
+    (!inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == '.')).then(|| inner.to_string())
+}
+
+fn text<'s>(node: Node, source: &'s str) -> &'s str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+fn classes(root: Node) -> Vec<Node> {
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "class" {
+            found.push(node);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor).filter(|c| matches!(c.kind(), "class" | "module" | "body_statement")));
+    }
+    found.sort_by_key(|c| c.start_byte());
+    found
+}
+
+fn superclass_text<'s>(class: Node, source: &'s str) -> &'s str {
+    class.child_by_field_name("superclass").map_or("", |s| text(s, source))
+}
+
+/// The bodies Rails runs on `db:migrate`: `change` and `up` (also `def self.up`).
+fn runs_on_migrate<'t>(root: Node<'t>, source: &str) -> Vec<Node<'t>> {
+    let scope = classes(root)
+        .into_iter()
+        .find(|c| superclass_text(*c, source).contains("Migration"))
+        .and_then(|c| c.child_by_field_name("body"));
+    let Some(scope) = scope else { return Vec::new() };
+    let mut cursor = scope.walk();
+    scope
+        .named_children(&mut cursor)
+        .filter(|m| matches!(m.kind(), "method" | "singleton_method"))
+        .filter(|m| m.child_by_field_name("name").is_some_and(|n| matches!(text(n, source), "change" | "up")))
+        .filter_map(|m| m.child_by_field_name("body"))
+        .collect()
+}
+
+/// The table block being walked: `t` of `change_table :orders do |t|`.
+#[derive(Clone, Copy)]
+struct TableBlock<'s> {
+    parameter: &'s str,
+    table: &'s str,
+    creating: bool,
+}
+
+fn visit<'s>(node: Node, source: &'s str, block: Option<TableBlock<'s>>, out: &mut Vec<Effect>) {
+    if matches!(node.kind(), "comment" | "string" | "heredoc_body" | "heredoc_beginning" | "regex") {
+        return;
+    }
+    let mut inner = block;
+    if node.kind() == "call" {
+        let method = node.child_by_field_name("method").map_or("", |m| text(m, source));
+        let receiver = node.child_by_field_name("receiver").map(|r| text(r, source));
+        match (receiver, block) {
+            // `dir.down { … }` runs only on rollback.
+            (Some(_), _) if method == "down" => return,
+            (Some(r), Some(b)) if r == b.parameter => {
+                if !b.creating {
+                    if let Some(change) = table_call(method, b.table, &args(node, source)) {
+                        out.push(Effect { line: node.start_position().row + 1, change });
+                    }
+                }
+            }
+            (None, _) => {
+                let a = args(node, source);
+                if let Some(change) = schema_call(method, &a) {
+                    out.push(Effect { line: node.start_position().row + 1, change });
+                }
+                if matches!(method, "create_table" | "change_table") {
+                    let parameter = block_parameter(node, source);
+                    let table = a.name(0);
+                    inner = parameter.map(|parameter| TableBlock { parameter, table, creating: method == "create_table" });
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        // The block of a call gets the call's table block; everything else the enclosing one.
+        let in_block = matches!(child.kind(), "do_block" | "block");
+        visit(child, source, if in_block { inner } else { block }, out);
+    }
+}
+
+fn block_parameter<'s>(call: Node, source: &'s str) -> Option<&'s str> {
+    let params = call.child_by_field_name("block")?.child_by_field_name("parameters")?;
+    let mut cursor = params.walk();
+    let first = params.named_children(&mut cursor).find(|p| p.kind() == "identifier")?;
+    Some(text(first, source))
+}
+
+/// A call's arguments: literal names (symbols, strings) in order, and `key: value` options.
+struct Args<'s> {
+    names: Vec<&'s str>,
+    options: Vec<(&'s str, Node<'s>)>,
+}
+
+impl<'s> Args<'s> {
+    fn name(&self, i: usize) -> &'s str {
+        self.names.get(i).copied().unwrap_or(UNKNOWN)
+    }
+    fn option(&self, key: &str) -> Option<&'s str> {
+        self.options.iter().find(|(k, _)| *k == key).map(|(_, v)| v.kind())
+    }
+    fn not_null(&self) -> bool {
+        self.option("null") == Some("false")
+    }
+    fn has_default(&self) -> bool {
+        self.option("default").is_some_and(|k| k != "nil")
+    }
+}
+
+fn args<'s>(call: Node<'s>, source: &'s str) -> Args<'s> {
+    let mut out = Args { names: Vec::new(), options: Vec::new() };
+    let Some(list) = call.child_by_field_name("arguments") else { return out };
+    let mut cursor = list.walk();
+    for arg in list.named_children(&mut cursor) {
+        match arg.kind() {
+            "pair" => push_pair(arg, source, &mut out.options),
+            "hash" => {
+                let mut c = arg.walk();
+                for pair in arg.named_children(&mut c).filter(|p| p.kind() == "pair") {
+                    push_pair(pair, source, &mut out.options);
+                }
+            }
+            _ => out.names.push(literal(arg, source).unwrap_or(UNKNOWN)),
+        }
+    }
+    out
+}
+
+fn push_pair<'s>(pair: Node<'s>, source: &'s str, into: &mut Vec<(&'s str, Node<'s>)>) {
+    let key = pair.child_by_field_name("key").map(|k| text(k, source).trim_start_matches(':').trim_end_matches(':'));
+    if let (Some(key), Some(value)) = (key, pair.child_by_field_name("value")) {
+        into.push((key, value));
+    }
+}
+
+/// `:orders`, `"orders"` (without interpolation), `true`/`false`/`nil`; anything computed is `None`.
+fn literal<'s>(node: Node, source: &'s str) -> Option<&'s str> {
+    match node.kind() {
+        "simple_symbol" => Some(text(node, source).trim_start_matches(':')),
+        "true" | "false" | "nil" => Some(text(node, source)),
+        "string" => {
+            let mut cursor = node.walk();
+            let parts: Vec<Node> = node.named_children(&mut cursor).collect();
+            match parts.as_slice() {
+                [] => Some(""),
+                [p] if p.kind() == "string_content" => Some(text(*p, source)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn owned(s: &str) -> String {
+    s.to_string()
+}
+
+/// A receiver-less schema statement.
+fn schema_call(method: &str, a: &Args) -> Option<Change> {
+    let (t, c) = (owned(a.name(0)), owned(a.name(1)));
+    Some(match method {
+        "create_table" | "create_join_table" => Change::CreateTable { table: t },
+        "drop_table" | "drop_join_table" => Change::DropTable { table: t },
+        "add_column" => Change::AddColumn { table: t, column: c, not_null: a.not_null(), has_default: a.has_default() },
+        "add_reference" | "add_belongs_to" => {
+            Change::AddColumn { table: t, column: format!("{c}_id"), not_null: a.not_null(), has_default: false }
+        }
+        "remove_column" => Change::RemoveColumn { table: t, column: c },
+        // `remove_columns :t, :a, :b` removes several; the first names the effect.
+        "remove_columns" => Change::RemoveColumn { table: t, column: a.names.get(1..).unwrap_or_default().join(", ") },
+        "remove_reference" | "remove_belongs_to" => Change::RemoveColumn { table: t, column: format!("{c}_id") },
+        "remove_timestamps" => Change::RemoveColumn { table: t, column: "created_at, updated_at".into() },
+        "rename_column" => Change::RenameColumn { table: t, from: c, to: owned(a.name(2)) },
+        "rename_table" => Change::RenameTable { from: t, to: c },
+        "change_column" => Change::ChangeColumnType { table: t, column: c, to: owned(a.name(2)) },
+        "change_column_null" => {
+            Change::ChangeColumnNull { table: t, column: c, allows_null: a.names.get(2).map_or(true, |v| *v != "false") }
+        }
+        "execute" => Change::Execute,
+        "add_index" | "remove_index" | "add_foreign_key" | "remove_foreign_key" | "add_check_constraint"
+        | "remove_check_constraint" | "change_column_default" | "change_column_comment" | "change_table_comment"
+        | "add_timestamps" | "validate_foreign_key" | "validate_check_constraint" | "rename_index"
+        | "add_unique_constraint" | "add_exclusion_constraint" | "enable_extension" | "create_enum" => {
+            Change::Neutral { what: method.to_string() }
+        }
+        _ => return None,
+    })
+}
+
+/// `t.x` inside `change_table`.
+fn table_call(method: &str, table: &str, a: &Args) -> Option<Change> {
+    let (t, c) = (owned(table), owned(a.name(0)));
+    Some(match method {
+        "remove" => Change::RemoveColumn { table: t, column: a.names.join(", ") },
+        "remove_references" | "remove_reference" | "remove_belongs_to" => {
+            Change::RemoveColumn { table: t, column: format!("{c}_id") }
+        }
+        "remove_timestamps" => Change::RemoveColumn { table: t, column: "created_at, updated_at".into() },
+        "rename" => Change::RenameColumn { table: t, from: c, to: owned(a.name(1)) },
+        "change" => Change::ChangeColumnType { table: t, column: c, to: owned(a.name(1)) },
+        "change_null" => {
+            Change::ChangeColumnNull { table: t, column: c, allows_null: a.names.get(1).map_or(true, |v| *v != "false") }
+        }
+        "references" | "belongs_to" => {
+            Change::AddColumn { table: t, column: format!("{c}_id"), not_null: a.not_null(), has_default: false }
+        }
+        "column" => Change::AddColumn {
+            table: t,
+            column: c,
+            not_null: a.not_null(),
+            has_default: a.has_default(),
+        },
+        "index" | "remove_index" | "rename_index" | "foreign_key" | "remove_foreign_key" | "check_constraint"
+        | "remove_check_constraint" | "change_default" | "timestamps" | "comment" => {
+            Change::Neutral { what: format!("t.{method}") }
+        }
+        // `t.string :name`, `t.integer :n, null: false`: a column of that type.
+        _ => Change::AddColumn { table: t, column: c, not_null: a.not_null(), has_default: a.has_default() },
+    })
+}
+
+#[cfg(test)]
+#[path = "schema_effects_tests.rs"]
+mod tests;

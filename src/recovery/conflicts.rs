@@ -51,9 +51,12 @@ pub(super) fn describe(
     conflict.lines = Some([first, last.max(first)]);
     let newest_reverted = req.commits.last().copied().unwrap_or(tip.id());
     let mut blame_opts = BlameOptions::new();
-    blame_opts.newest_commit(tip.id()).oldest_commit(newest_reverted).first_parent(true).min_line(first).max_line(
-        last.max(first),
-    );
+    blame_opts
+        .newest_commit(tip.id())
+        .oldest_commit(newest_reverted)
+        .first_parent(true)
+        .min_line(first)
+        .max_line(last.max(first));
     let blame = repo.blame_file(Path::new(path), Some(&mut blame_opts))?;
     let mut prs = BTreeSet::new();
     let mut commits = BTreeSet::new();

@@ -4,6 +4,6 @@
 //! as it is, so both ask the same question of every migration that stays: can the restored code
 //! live with it ([`compat`])?
 pub mod compat;
-pub mod schema_effects;
 pub mod conflicts;
 pub mod prediction;
+pub mod schema_effects;

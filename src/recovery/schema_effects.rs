@@ -17,19 +17,48 @@ pub struct Effect {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    CreateTable { table: String },
-    DropTable { table: String },
-    AddColumn { table: String, column: String, not_null: bool, has_default: bool },
-    RemoveColumn { table: String, column: String },
-    RenameColumn { table: String, from: String, to: String },
-    RenameTable { from: String, to: String },
-    ChangeColumnType { table: String, column: String, to: String },
+    CreateTable {
+        table: String,
+    },
+    DropTable {
+        table: String,
+    },
+    AddColumn {
+        table: String,
+        column: String,
+        not_null: bool,
+        has_default: bool,
+    },
+    RemoveColumn {
+        table: String,
+        column: String,
+    },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
+    RenameTable {
+        from: String,
+        to: String,
+    },
+    ChangeColumnType {
+        table: String,
+        column: String,
+        to: String,
+    },
     /// `change_column_null :t, :c, false` (NOT NULL) or `true`.
-    ChangeColumnNull { table: String, column: String, allows_null: bool },
+    ChangeColumnNull {
+        table: String,
+        column: String,
+        allows_null: bool,
+    },
     /// Raw SQL: nobody can tell what it does without reading it.
     Execute,
     /// Indexes, constraints, defaults, comments: older code does not notice them.
-    Neutral { what: String },
+    Neutral {
+        what: String,
+    },
 }
 
 /// A name the source does not spell out literally (a variable, an interpolation).
@@ -71,7 +100,9 @@ fn classes(root: Node) -> Vec<Node> {
             found.push(node);
         }
         let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor).filter(|c| matches!(c.kind(), "class" | "module" | "body_statement")));
+        stack.extend(
+            node.named_children(&mut cursor).filter(|c| matches!(c.kind(), "class" | "module" | "body_statement")),
+        );
     }
     found.sort_by_key(|c| c.start_byte());
     found
@@ -116,11 +147,10 @@ fn visit<'s>(node: Node, source: &'s str, block: Option<TableBlock<'s>>, out: &m
         match (receiver, block) {
             // `dir.down { … }` runs only on rollback.
             (Some(_), _) if method == "down" => return,
-            (Some(r), Some(b)) if r == b.parameter => {
-                if !b.creating {
-                    if let Some(change) = table_call(method, b.table, &args(node, source)) {
-                        out.push(Effect { line: node.start_position().row + 1, change });
-                    }
+            // Columns of a table being created are part of a new table.
+            (Some(r), Some(b)) if r == b.parameter && !b.creating => {
+                if let Some(change) = table_call(method, b.table, &args(node, source)) {
+                    out.push(Effect { line: node.start_position().row + 1, change });
                 }
             }
             (None, _) => {
@@ -131,7 +161,8 @@ fn visit<'s>(node: Node, source: &'s str, block: Option<TableBlock<'s>>, out: &m
                 if matches!(method, "create_table" | "change_table") {
                     let parameter = block_parameter(node, source);
                     let table = a.name(0);
-                    inner = parameter.map(|parameter| TableBlock { parameter, table, creating: method == "create_table" });
+                    inner =
+                        parameter.map(|parameter| TableBlock { parameter, table, creating: method == "create_table" });
                 }
             }
             _ => {}
@@ -239,16 +270,29 @@ fn schema_call(method: &str, a: &Args) -> Option<Change> {
         "rename_column" => Change::RenameColumn { table: t, from: c, to: owned(a.name(2)) },
         "rename_table" => Change::RenameTable { from: t, to: c },
         "change_column" => Change::ChangeColumnType { table: t, column: c, to: owned(a.name(2)) },
-        "change_column_null" => {
-            Change::ChangeColumnNull { table: t, column: c, allows_null: a.names.get(2).map_or(true, |v| *v != "false") }
-        }
+        "change_column_null" => Change::ChangeColumnNull {
+            table: t,
+            column: c,
+            allows_null: a.names.get(2).map_or(true, |v| *v != "false"),
+        },
         "execute" => Change::Execute,
-        "add_index" | "remove_index" | "add_foreign_key" | "remove_foreign_key" | "add_check_constraint"
-        | "remove_check_constraint" | "change_column_default" | "change_column_comment" | "change_table_comment"
-        | "add_timestamps" | "validate_foreign_key" | "validate_check_constraint" | "rename_index"
-        | "add_unique_constraint" | "add_exclusion_constraint" | "enable_extension" | "create_enum" => {
-            Change::Neutral { what: method.to_string() }
-        }
+        "add_index"
+        | "remove_index"
+        | "add_foreign_key"
+        | "remove_foreign_key"
+        | "add_check_constraint"
+        | "remove_check_constraint"
+        | "change_column_default"
+        | "change_column_comment"
+        | "change_table_comment"
+        | "add_timestamps"
+        | "validate_foreign_key"
+        | "validate_check_constraint"
+        | "rename_index"
+        | "add_unique_constraint"
+        | "add_exclusion_constraint"
+        | "enable_extension"
+        | "create_enum" => Change::Neutral { what: method.to_string() },
         _ => return None,
     })
 }
@@ -264,22 +308,25 @@ fn table_call(method: &str, table: &str, a: &Args) -> Option<Change> {
         "remove_timestamps" => Change::RemoveColumn { table: t, column: "created_at, updated_at".into() },
         "rename" => Change::RenameColumn { table: t, from: c, to: owned(a.name(1)) },
         "change" => Change::ChangeColumnType { table: t, column: c, to: owned(a.name(1)) },
-        "change_null" => {
-            Change::ChangeColumnNull { table: t, column: c, allows_null: a.names.get(1).map_or(true, |v| *v != "false") }
-        }
+        "change_null" => Change::ChangeColumnNull {
+            table: t,
+            column: c,
+            allows_null: a.names.get(1).map_or(true, |v| *v != "false"),
+        },
         "references" | "belongs_to" => {
             Change::AddColumn { table: t, column: format!("{c}_id"), not_null: a.not_null(), has_default: false }
         }
-        "column" => Change::AddColumn {
-            table: t,
-            column: c,
-            not_null: a.not_null(),
-            has_default: a.has_default(),
-        },
-        "index" | "remove_index" | "rename_index" | "foreign_key" | "remove_foreign_key" | "check_constraint"
-        | "remove_check_constraint" | "change_default" | "timestamps" | "comment" => {
-            Change::Neutral { what: format!("t.{method}") }
-        }
+        "column" => Change::AddColumn { table: t, column: c, not_null: a.not_null(), has_default: a.has_default() },
+        "index"
+        | "remove_index"
+        | "rename_index"
+        | "foreign_key"
+        | "remove_foreign_key"
+        | "check_constraint"
+        | "remove_check_constraint"
+        | "change_default"
+        | "timestamps"
+        | "comment" => Change::Neutral { what: format!("t.{method}") },
         // `t.string :name`, `t.integer :n, null: false`: a column of that type.
         _ => Change::AddColumn { table: t, column: c, not_null: a.not_null(), has_default: a.has_default() },
     })

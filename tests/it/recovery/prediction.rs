@@ -23,17 +23,18 @@ pub fn schema(version: &str) -> String {
 /// PR #3 merged (rewrites #1's lines in the calculator), PR #4 rebase-merged as two commits
 /// (a migration that removes a column, then the model).
 pub struct History {
-    pub base: Oid,
     pub pr1: Oid,
     pub pr2: Oid,
-    pub pr3: Oid,
     pub pr4: [Oid; 2],
 }
 
 pub fn history(f: &mut Fixture) -> History {
     f.write("README.md", "# Shop\n")
         .write(CALC, &calc("    0\n"))
-        .write("app/models/order.rb", "class Order < ApplicationRecord\n  def email_domain\n    email.split(\"@\").last\n  end\nend\n")
+        .write(
+            "app/models/order.rb",
+            "class Order < ApplicationRecord\n  def email_domain\n    email.split(\"@\").last\n  end\nend\n",
+        )
         .write("db/schema.rb", &schema("2024_01_01_000000"));
     let base = f.commit("Alice", "Initial app", &[]);
 
@@ -56,7 +57,7 @@ pub fn history(f: &mut Fixture) -> History {
     f.write("app/models/order.rb", "class Order < ApplicationRecord\nend\n");
     let pr4b = f.commit("Frank", "Stop using orders.email", &[pr4a]);
     f.set_ref("refs/remotes/origin/master", pr4b);
-    History { base, pr1, pr2, pr3, pr4: [pr4a, pr4b] }
+    History { pr1, pr2, pr4: [pr4a, pr4b] }
 }
 
 pub fn request(dir: &std::path::Path, tip: Oid, commits: Vec<Oid>, pr: u64, keep: bool) -> RevertRequest {
@@ -109,10 +110,7 @@ fn a_merge_commit_reverts_against_its_first_parent_and_may_drop_migrations_not_i
     assert_eq!(p.tree.as_deref(), Some(git_revert_tree(&f, h.pr1, h.pr2).as_str()));
     let mut changed = paths(&p);
     changed.sort();
-    assert_eq!(
-        changed,
-        [(CALC.to_string(), true), (MIGRATION.to_string(), false), ("db/schema.rb".to_string(), true)]
-    );
+    assert_eq!(changed, [(CALC.to_string(), true), (MIGRATION.to_string(), false), ("db/schema.rb".to_string(), true)]);
     assert_eq!(p.pr_migrations.len(), 1);
     assert!(p.pr_migrations[0].1.as_deref().unwrap().contains("add_column :orders, :points"));
 }
@@ -158,11 +156,7 @@ fn a_rebase_merge_is_reverted_commit_by_commit_and_keeps_its_migration_in_produc
     changed.sort();
     assert_eq!(
         changed,
-        [
-            ("app/models/order.rb".to_string(), true),
-            (REMOVE.to_string(), false),
-            ("db/schema.rb".to_string(), true)
-        ]
+        [("app/models/order.rb".to_string(), true), (REMOVE.to_string(), false), ("db/schema.rb".to_string(), true)]
     );
     assert!(plain.kept_paths.is_empty());
 }

@@ -7,3 +7,4 @@ pub mod compat;
 pub mod conflicts;
 pub mod prediction;
 pub mod schema_effects;
+pub mod undo;

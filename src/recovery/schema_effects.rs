@@ -67,14 +67,42 @@ const UNKNOWN: &str = "?";
 /// The effects of a schema migration's `change`/`up` code, in source order. `None` when the Ruby
 /// grammar cannot be loaded.
 pub fn effects(source: &str) -> Option<Vec<Effect>> {
+    effects_of(source, &["change", "up"])
+}
+
+/// The effects of the named methods' code (`["down"]`: what a rollback of it does).
+pub fn effects_of(source: &str, methods: &[&str]) -> Option<Vec<Effect>> {
     let mut parser = Parser::new();
     parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok()?;
     let tree = parser.parse(source, None)?;
     let mut out = Vec::new();
-    for body in runs_on_migrate(tree.root_node(), source) {
+    for body in bodies(tree.root_node(), source, methods) {
         visit(body, source, None, &mut out);
     }
     Some(out)
+}
+
+/// The names of the migration class's methods (`change`, `up`, `down`, helpers).
+pub fn method_names(source: &str) -> Vec<String> {
+    let mut parser = Parser::new();
+    if parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).is_err() {
+        return Vec::new();
+    }
+    let Some(tree) = parser.parse(source, None) else { return Vec::new() };
+    let Some(scope) = migration_class(tree.root_node(), source).and_then(|c| c.child_by_field_name("body")) else {
+        return Vec::new();
+    };
+    let mut cursor = scope.walk();
+    let names = scope
+        .named_children(&mut cursor)
+        .filter(|m| matches!(m.kind(), "method" | "singleton_method"))
+        .filter_map(|m| m.child_by_field_name("name").map(|n| text(n, source).to_string()))
+        .collect();
+    names
+}
+
+fn migration_class<'t>(root: Node<'t>, source: &str) -> Option<Node<'t>> {
+    classes(root).into_iter().find(|c| superclass_text(*c, source).contains("Migration"))
 }
 
 /// The `X.Y` of `ActiveRecord::Migration[X.Y]`, if the file declares one.
@@ -82,8 +110,7 @@ pub fn rails_version(source: &str) -> Option<String> {
     let mut parser = Parser::new();
     parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok()?;
     let tree = parser.parse(source, None)?;
-    let class = classes(tree.root_node()).into_iter().find(|c| superclass_text(*c, source).contains("Migration"))?;
-    let text = superclass_text(class, source);
+    let text = superclass_text(migration_class(tree.root_node(), source)?, source);
     let inner = text.split_once('[')?.1.split_once(']')?.0.trim();
     (!inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == '.')).then(|| inner.to_string())
 }
@@ -112,18 +139,16 @@ fn superclass_text<'s>(class: Node, source: &'s str) -> &'s str {
     class.child_by_field_name("superclass").map_or("", |s| text(s, source))
 }
 
-/// The bodies Rails runs on `db:migrate`: `change` and `up` (also `def self.up`).
-fn runs_on_migrate<'t>(root: Node<'t>, source: &str) -> Vec<Node<'t>> {
-    let scope = classes(root)
-        .into_iter()
-        .find(|c| superclass_text(*c, source).contains("Migration"))
-        .and_then(|c| c.child_by_field_name("body"));
-    let Some(scope) = scope else { return Vec::new() };
+/// The bodies of the migration class's methods of these names (also `def self.up`).
+fn bodies<'t>(root: Node<'t>, source: &str, names: &[&str]) -> Vec<Node<'t>> {
+    let Some(scope) = migration_class(root, source).and_then(|c| c.child_by_field_name("body")) else {
+        return Vec::new();
+    };
     let mut cursor = scope.walk();
     scope
         .named_children(&mut cursor)
         .filter(|m| matches!(m.kind(), "method" | "singleton_method"))
-        .filter(|m| m.child_by_field_name("name").is_some_and(|n| matches!(text(n, source), "change" | "up")))
+        .filter(|m| m.child_by_field_name("name").is_some_and(|n| names.contains(&text(n, source))))
         .filter_map(|m| m.child_by_field_name("body"))
         .collect()
 }

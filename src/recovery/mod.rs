@@ -8,3 +8,6 @@ pub mod conflicts;
 pub mod prediction;
 pub mod schema_effects;
 pub mod undo;
+pub mod eta;
+pub mod report;
+pub mod rollback_target;

@@ -1,12 +1,14 @@
 //! GitHub REST (`Accept: application/vnd.github+json`, `X-GitHub-Api-Version: 2022-11-28`,
 //! Link paging) and GraphQL (see [`graphql`]). Paths are relative to the configured base, so
 //! GitHub Enterprise (`/api/v3/`) and the sandbox's `/github/` prefix work unchanged.
+pub mod git_data;
 pub mod graphql;
 pub mod types;
 
 use crate::api::http::{segment, segments, Call, HttpCore};
 use crate::api::secret::SecretUrl;
 use crate::api::{page, ApiError};
+pub use git_data::{GitCommit, GitPersonStamp, GitRef, NewGitCommit, TreeEntry};
 pub use graphql::{GqlPull, GraphQl, PullLookup, Revert};
 pub use types::*;
 

@@ -29,7 +29,11 @@ impl Estimate {
     pub fn new(parts: Vec<Part>) -> Estimate {
         let known: u64 = parts.iter().filter(|p| p.what != "traffic").filter_map(|p| p.secs).sum();
         let mut parts = parts;
-        parts.push(Part { what: "traffic", secs: Some(TRAFFIC.1), from: "Heroku moves traffic over 3–7 minutes".into() });
+        parts.push(Part {
+            what: "traffic",
+            secs: Some(TRAFFIC.1),
+            from: "Heroku moves traffic over 3–7 minutes".into(),
+        });
         Estimate { min: known + TRAFFIC.0, max: known + TRAFFIC.1, parts }
     }
 
@@ -60,14 +64,18 @@ pub fn part_from(what: &'static str, durations: Vec<u64>, source: &str) -> Part 
     }
 }
 
-/// "4–8 min", "about 40 s–7 min": for people.
+/// "45 s", "6 min": for people.
+pub fn duration(secs: u64) -> String {
+    match secs {
+        0..=89 => format!("{secs} s"),
+        _ => format!("{} min", (secs + 30) / 60),
+    }
+}
+
+/// "4 min–8 min": for people; a floor when some part is unknown.
 pub fn human(e: &Estimate) -> String {
-    let f = |s: u64| match s {
-        0..=89 => format!("{s} s"),
-        _ => format!("{} min", (s + 30) / 60),
-    };
     let floor = if e.incomplete() { " (at least: some parts are unknown)" } else { "" };
-    format!("{}–{}{floor}", f(e.min), f(e.max))
+    format!("{}–{}{floor}", duration(e.min), duration(e.max))
 }
 
 #[cfg(test)]

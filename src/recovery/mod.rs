@@ -5,9 +5,14 @@
 //! live with it ([`compat`])?
 pub mod compat;
 pub mod conflicts;
+pub mod eta;
+pub mod facts;
+pub mod human;
+pub mod notify;
 pub mod prediction;
+pub mod report;
+pub mod rollback;
+pub mod rollback_run;
+pub mod rollback_target;
 pub mod schema_effects;
 pub mod undo;
-pub mod eta;
-pub mod report;
-pub mod rollback_target;

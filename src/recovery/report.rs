@@ -161,6 +161,15 @@ impl Report {
         }
     }
 
+    /// The commit the target runs: a rollback's release commit, a revert's merge commit.
+    pub fn target_commit(&self) -> Option<String> {
+        match &self.target {
+            Some(Target::Release(r)) => r.commit.clone(),
+            Some(Target::PullRequest(p)) => Some(p.merge_commit.clone()),
+            None => None,
+        }
+    }
+
     pub fn warn(&mut self, code: &str, message: impl Into<String>) {
         self.warnings.push(RangeWarning { code: code.into(), message: message.into() });
     }

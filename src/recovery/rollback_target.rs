@@ -69,14 +69,20 @@ pub fn choose(releases: &[ReleaseSummary], current: &ReleaseSummary, requested: 
     if target.version > current.version {
         return Err(refusal(
             "newer_than_current",
-            format!("v{} is newer than the current v{}: a rollback goes back, not forward", target.version, current.version),
+            format!(
+                "v{} is newer than the current v{}: a rollback goes back, not forward",
+                target.version, current.version
+            ),
             "deploy the code you want instead: `bpdeploy deploy`",
         ));
     }
     if target.status != "succeeded" {
         return Err(refusal(
             "target_failed",
-            format!("v{} did not succeed (its status is {}): Heroku cannot roll back to it", target.version, target.status),
+            format!(
+                "v{} did not succeed (its status is {}): Heroku cannot roll back to it",
+                target.version, target.status
+            ),
             "pick a release that succeeded: `bpdeploy releases`",
         ));
     }
@@ -152,7 +158,13 @@ mod tests {
         let mut current = release(7, "Set FLAG config vars", "s4");
         current.current = true;
         current.eligible_for_rollback = false;
-        vec![current, release(6, "Deploy 4444444", "s4"), failed, release(4, "Set X config vars", "s3"), release(3, "Deploy 3333333", "s3")]
+        vec![
+            current,
+            release(6, "Deploy 4444444", "s4"),
+            failed,
+            release(4, "Set X config vars", "s3"),
+            release(3, "Deploy 3333333", "s3"),
+        ]
     }
 
     #[test]

@@ -112,7 +112,8 @@ impl GitHub {
 
     /// `GET commits/{ref}`: one commit; a 404 or 422 means GitHub does not have it.
     pub async fn commit(&self, git_ref: &str) -> Result<Option<Commit>, ApiError> {
-        let call = Call::get("repos/{owner}/{repo}/commits/{ref}", self.path(&format!("commits/{}", segments(git_ref))));
+        let call =
+            Call::get("repos/{owner}/{repo}/commits/{ref}", self.path(&format!("commits/{}", segments(git_ref))));
         match self.http.json(&call).await {
             Ok(c) => Ok(Some(c)),
             Err(e) if matches!(e.status(), Some(404 | 422)) => Ok(None),

@@ -3,6 +3,8 @@
 //! the service's own headers, status codes and error bodies.
 mod codeload;
 mod github;
+mod github_checks;
+mod github_data;
 mod github_git;
 pub mod github_json;
 mod github_pulls;

@@ -170,6 +170,9 @@ pub struct RevertArgs {
     /// The Sentry issue that motivated the revert, linked in the PR body
     #[arg(long, value_name = "ISSUE")]
     pub sentry: Option<String>,
+    /// Add a migration that undoes the PR's reversible schema migrations (Rails `revert`)
+    #[arg(long)]
+    pub undo_migrations: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]
@@ -215,6 +218,7 @@ pub enum Scenario {
     DataIssue,
     FlakyApi,
     SlowStream,
+    RemoveColumn,
 }
 
 impl Scenario {
@@ -229,6 +233,7 @@ impl Scenario {
             Scenario::DataIssue => "data-issue",
             Scenario::FlakyApi => "flaky-api",
             Scenario::SlowStream => "slow-stream",
+            Scenario::RemoveColumn => "remove-column",
         }
     }
 }

@@ -28,44 +28,35 @@ pub(super) fn describe(
     path: &str,
 ) -> Result<Conflict, git2::Error> {
     let mut conflict = Conflict { path: path.to_string(), lines: None, pull_requests: vec![], commits: vec![] };
-    let (Some(ancestor), Some(ours), Some(theirs)) = (&entry.ancestor, &entry.our, &entry.their) else {
-        return Ok(conflict);
-    };
-    let mut opts = MergeFileOptions::new();
-    opts.our_label("tip").their_label("revert");
-    let merged = repo.merge_file_from_index(ancestor, ours, theirs, Some(&mut opts))?;
-    let merged = String::from_utf8_lossy(merged.content()).into_owned();
     let Some(tip_text) = tip_file(repo, tip, path) else { return Ok(conflict) };
     let tip_lines: Vec<&str> = tip_text.lines().collect();
-    let mut first: Option<usize> = None;
-    let mut last = 0;
-    let mut from = 0;
-    for block in tip_sides(&merged) {
-        if let Some(at) = find(&tip_lines, &block, from) {
-            first = Some(first.map_or(at + 1, |f| f.min(at + 1)));
-            last = last.max(at + block.len());
-            from = at + block.len();
+    let clash = match (&entry.ancestor, &entry.our, &entry.their) {
+        (Some(ancestor), Some(ours), Some(theirs)) => {
+            let mut opts = MergeFileOptions::new();
+            opts.our_label("tip").their_label("revert");
+            let merged = repo.merge_file_from_index(ancestor, ours, theirs, Some(&mut opts))?;
+            clashing_lines(&String::from_utf8_lossy(merged.content()), &tip_lines)
         }
-    }
-    let Some(first) = first else { return Ok(conflict) };
-    conflict.lines = Some([first, last.max(first)]);
+        // The revert deletes a file a later change edited: the whole file is in the way, and
+        // the lines later commits wrote say who.
+        _ => (!tip_lines.is_empty()).then_some([1, tip_lines.len()]),
+    };
+    let Some([first, last]) = clash else { return Ok(conflict) };
     let newest_reverted = req.commits.last().copied().unwrap_or(tip.id());
     let mut blame_opts = BlameOptions::new();
-    blame_opts
-        .newest_commit(tip.id())
-        .oldest_commit(newest_reverted)
-        .first_parent(true)
-        .min_line(first)
-        .max_line(last.max(first));
+    blame_opts.newest_commit(tip.id()).oldest_commit(newest_reverted).first_parent(true).min_line(first).max_line(last);
     let blame = repo.blame_file(Path::new(path), Some(&mut blame_opts))?;
     let mut prs = BTreeSet::new();
     let mut commits = BTreeSet::new();
+    let mut later_lines: Option<[usize; 2]> = None;
     for hunk in blame.iter() {
         let id = hunk.final_commit_id();
-        // Lines as old as the reverted PR (or older) are not a later PR's doing.
+        // Lines as old as the reverted PR (or older) are not a later change's doing.
         if req.commits.contains(&id) || !repo.graph_descendant_of(id, newest_reverted).unwrap_or(false) {
             continue;
         }
+        let (start, end) = (hunk.final_start_line(), hunk.final_start_line() + hunk.lines_in_hunk().max(1) - 1);
+        later_lines = Some(later_lines.map_or([start, end], |[a, b]| [a.min(start), b.max(end)]));
         let commit = repo.find_commit(id)?;
         match number_in_message(commit.summary().unwrap_or("")) {
             Some(n) if n != req.pull_request => {
@@ -77,9 +68,27 @@ pub(super) fn describe(
             }
         }
     }
+    conflict.lines = match entry.their.is_some() && entry.ancestor.is_some() {
+        true => Some([first, last]),
+        false => later_lines,
+    };
     conflict.pull_requests = prs.into_iter().collect();
     conflict.commits = commits.into_iter().collect();
     Ok(conflict)
+}
+
+/// The first and last line of the tip's sides of the conflict blocks, found in the tip's file.
+fn clashing_lines(merged: &str, tip_lines: &[&str]) -> Option<[usize; 2]> {
+    let mut span: Option<[usize; 2]> = None;
+    let mut from = 0;
+    for block in tip_sides(merged) {
+        if let Some(at) = find(tip_lines, &block, from) {
+            let (start, end) = (at + 1, at + block.len());
+            span = Some(span.map_or([start, end], |[a, b]| [a.min(start), b.max(end)]));
+            from = at + block.len();
+        }
+    }
+    span
 }
 
 fn tip_file(repo: &Repository, tip: &Commit, path: &str) -> Option<String> {

@@ -3,6 +3,7 @@
 //! PR in a new commit (keeps the rest, needs CI, a build and a release). Both leave the database
 //! as it is, so both ask the same question of every migration that stays: can the restored code
 //! live with it ([`compat`])?
+pub mod checks;
 pub mod compat;
 pub mod conflicts;
 pub mod eta;
@@ -10,7 +11,12 @@ pub mod facts;
 pub mod human;
 pub mod notify;
 pub mod prediction;
+pub mod push;
 pub mod report;
+pub mod revert;
+pub mod revert_create;
+pub mod revert_git;
+pub mod revert_text;
 pub mod rollback;
 pub mod rollback_run;
 pub mod rollback_target;

@@ -47,6 +47,11 @@ pub(crate) fn not_implemented(name: &str) -> Failure {
 pub fn handles_interrupt(command: &Command) -> bool {
     matches!(
         command,
-        Command::Deploy(_) | Command::Watch(_) | Command::Rollback(_) | Command::Sandbox(_) | Command::Demo(_)
+        Command::Deploy(_)
+            | Command::Watch(_)
+            | Command::Rollback(_)
+            | Command::Revert(_)
+            | Command::Sandbox(_)
+            | Command::Demo(_)
     )
 }

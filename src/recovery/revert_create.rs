@@ -102,7 +102,7 @@ pub async fn create(
 
 /// `PUT pulls/{n}/merge` on the head the checks passed on. Any error is read back: a merge whose
 /// answer was lost shows as merged.
-async fn merge_once(github: &GitHub, pr: &OpenedPullRequest, method: &str) -> Result<String, Failure> {
+pub async fn merge_once(github: &GitHub, pr: &OpenedPullRequest, method: &str) -> Result<String, Failure> {
     let request =
         MergeRequest { merge_method: Some(method.to_string()), sha: Some(pr.head.clone()), commit_title: None };
     let sent = github.merge_pull(pr.number, &request).await;

@@ -136,9 +136,12 @@ impl GitHub {
     }
 
     /// `PUT pulls/{n}/merge`. 405 (not mergeable) and 409 (head moved) come back as errors.
+    /// Never resent: a merge whose answer is lost may have happened; read the PR back with
+    /// [`GitHub::pull`] before anything else.
     pub async fn merge_pull(&self, number: u64, merge: &MergeRequest) -> Result<MergeResult, ApiError> {
-        let call =
+        let mut call =
             Call::put("repos/{owner}/{repo}/pulls/{pull_number}/merge", self.path(&format!("pulls/{number}/merge")));
+        call.resend = crate::api::http::Resend::Never;
         self.http.json(&call.json(merge)).await
     }
 

@@ -158,7 +158,7 @@ pub struct RevertArgs {
     /// The merged pull request: a number or its URL
     #[arg(value_name = "PR")]
     pub pull_request: String,
-    /// Merge the revert PR once it is open
+    /// Merge the revert PR once its checks pass ([github] merge_method)
     #[arg(long)]
     pub merge: bool,
     /// Deploy after merging (implies --merge)

@@ -2,8 +2,7 @@
 //! narrating like a teammate. Each step runs a real bpdeploy command in-process; a command
 //! whose issue has not landed yet is skipped with one line, so the demo grows as they land.
 use crate::cli::{
-    Command, DemoArgs, DeployArgs, GlobalArgs, PreflightArgs, ReleasesArgs, RevertArgs, RollbackArgs, Scenario,
-    TriageArgs,
+    Command, DemoArgs, DeployArgs, GlobalArgs, PreflightArgs, ReleasesArgs, RollbackArgs, Scenario, TriageArgs,
 };
 use crate::commands::{dispatch, CommandResult};
 use crate::context::Context;
@@ -74,7 +73,12 @@ fn steps(scenario: Scenario, culprit: Option<u64>) -> Vec<Step> {
     ];
     let troubled = !matches!(
         scenario,
-        Scenario::Happy | Scenario::FlakyApi | Scenario::SlowStream | Scenario::BuildFails | Scenario::ReleaseFails
+        Scenario::Happy
+            | Scenario::FlakyApi
+            | Scenario::SlowStream
+            | Scenario::BuildFails
+            | Scenario::ReleaseFails
+            | Scenario::RemoveColumn
     );
     if troubled {
         steps.push(Step {
@@ -84,18 +88,16 @@ fn steps(scenario: Scenario, culprit: Option<u64>) -> Vec<Step> {
             command: Command::Triage(TriageArgs::default()),
         });
     }
-    match (scenario, culprit) {
-        (Scenario::ErrorSpike | Scenario::RevertConflict, Some(pr)) => steps.push(Step {
-            name: "revert",
-            story: format!("In this drill the error sits in code only PR #{pr} touched, so the smallest recovery is reverting that one PR rather than rolling back the whole release."),
-            command: Command::Revert(RevertArgs { pull_request: pr.to_string(), ..Default::default() }),
-        }),
-        (Scenario::DataIssue, _) => steps.push(Step {
+    if troubled {
+        let why = match culprit {
+            Some(pr) => format!("The error sits in code PR #{pr} brought. Reverting that one PR would keep the rest, but it takes CI, a build and a release; rolling back is instant."),
+            None => "The quickest relief is rolling the code back while someone looks at the cause.".to_string(),
+        };
+        steps.push(Step {
             name: "rollback",
-            story: "The failing code wasn't touched by this deploy; the data backfill exposed old rows. Rolling back the code is the quick relief while someone fixes the data.".into(),
+            story: format!("{why} The rollback first shows what it takes out of production, which migrations stay applied and whether the old code can live with them, then moves the app back."),
             command: Command::Rollback(RollbackArgs::default()),
-        }),
-        _ => {}
+        });
     }
     steps
 }

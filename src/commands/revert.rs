@@ -43,7 +43,8 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let Some(push) = push_plan(&plan, &repo, &config.github.branch, args.sentry.as_deref()) else {
         anyhow::bail!("the revert of #{number} has nothing to create");
     };
-    let preview_shown = !ctx.ui.json;
+    // Shown before the question; with --yes there is no question and the report says it all.
+    let preview_shown = !ctx.ui.json && !ctx.ui.yes;
     if preview_shown {
         ctx.ui.out(&human::preview(&plan.report, &ctx.ui));
     }

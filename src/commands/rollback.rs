@@ -36,7 +36,8 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if plan.report.refusal.is_some() || ctx.ui.dry_run {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown: false }));
     }
-    let preview_shown = !ctx.ui.json;
+    // Shown before the question; with --yes there is no question and the report says it all.
+    let preview_shown = !ctx.ui.json && !ctx.ui.yes;
     if preview_shown {
         ctx.ui.out(&human::preview(&plan.report, &ctx.ui));
     }

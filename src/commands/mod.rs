@@ -5,6 +5,7 @@ pub mod demo;
 pub mod deploy;
 pub mod init;
 pub mod preflight;
+mod recovery_confirm;
 pub mod releases;
 pub mod revert;
 pub mod rollback;

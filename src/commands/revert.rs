@@ -3,12 +3,13 @@
 //! its merge once the checks pass). `--dry-run` stops after the preview.
 use crate::cli::RevertArgs;
 use crate::commands::deploy::{services, who};
+use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::recovery::human::{self, Outcome};
+use crate::recovery::human::Outcome;
 use crate::recovery::notify::Notice;
 use crate::recovery::report::Action;
 use crate::recovery::revert::{parse_pull_request, preview, Request, Services};
@@ -29,7 +30,6 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let clients = services(ctx, &config, &app, true)?;
     let reads = Services { github: ctx.github()?, heroku: Some(clients.heroku.clone()) };
     let request = Request { number, undo_migrations: args.undo_migrations };
-    let interrupted = || Failure::new(Exit::Interrupted, "interrupted", "interrupted before anything was sent");
     let phase =
         Phase::start(&ctx.ui, &format!("Predicting the revert of #{number} on GitHub's {}", config.github.branch));
     let mut plan = tokio::select! {
@@ -43,20 +43,11 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let Some(push) = push_plan(&plan, &repo, &config.github.branch, args.sentry.as_deref()) else {
         anyhow::bail!("the revert of #{number} has nothing to create");
     };
-    // Shown before the question; with --yes there is no question and the report says it all.
-    let preview_shown = !ctx.ui.json && !ctx.ui.yes;
-    if preview_shown {
-        ctx.ui.out(&human::preview(&plan.report, &ctx.ui));
-    }
     let and_merge = if args.merge { " and merge it once its checks pass" } else { "" };
     let question = format!("Open a PR reverting #{number} on {repo}{and_merge}?");
-    let ui = ctx.ui.clone();
-    let answer = tokio::select! {
-        a = tokio::task::spawn_blocking(move || ui.confirm(&question)) => a?,
-        _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
-    };
-    if !answer? {
-        plan.report.refuse(Failure::new(Exit::Failure, "declined", "not confirmed: nothing was sent"));
+    let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
+    let preview_shown = answer.preview_shown;
+    if !answer.go {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown }));
     }
     let mut writers = Writers {

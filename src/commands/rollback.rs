@@ -3,11 +3,12 @@
 //! stops after the preview.
 use crate::cli::RollbackArgs;
 use crate::commands::deploy::{services, who};
+use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
 use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::recovery::human::{self, Outcome};
+use crate::recovery::human::Outcome;
 use crate::recovery::notify::Notice;
 use crate::recovery::report::Action;
 use crate::recovery::rollback::{preview, Services};
@@ -26,7 +27,6 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let graphql = github.as_ref().and_then(|_| ctx.github_graphql().ok());
     let reads = Services { heroku: ctx.heroku()?, github, graphql };
     let requested = Requested::parse(args.release.as_deref());
-    let interrupted = || Failure::new(Exit::Interrupted, "interrupted", "interrupted before anything was sent");
     let phase = Phase::start(&ctx.ui, &format!("Reading {app}'s releases, the range and the config"));
     let mut plan = tokio::select! {
         p = preview(&reads, &config, &app, &requested) => p?,
@@ -36,20 +36,11 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if plan.report.refusal.is_some() || ctx.ui.dry_run {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown: false }));
     }
-    // Shown before the question; with --yes there is no question and the report says it all.
-    let preview_shown = !ctx.ui.json && !ctx.ui.yes;
-    if preview_shown {
-        ctx.ui.out(&human::preview(&plan.report, &ctx.ui));
-    }
     let target = plan.target.as_ref().map(|t| t.version).unwrap_or_default();
     let question = format!("Roll {app} back to v{target}?");
-    let ui = ctx.ui.clone();
-    let answer = tokio::select! {
-        a = tokio::task::spawn_blocking(move || ui.confirm(&question)) => a?,
-        _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
-    };
-    if !answer? {
-        plan.report.refuse(Failure::new(Exit::Failure, "declined", "not confirmed: nothing was sent"));
+    let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
+    let preview_shown = answer.preview_shown;
+    if !answer.go {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown }));
     }
     let clients = services(ctx, &config, &app, false)?;

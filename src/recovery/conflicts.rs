@@ -1,9 +1,8 @@
 //! A conflict of the predicted revert, as people need it: the file, the lines of the tip that
 //! clash, and the later pull requests that wrote those lines (blame at the tip, first-parent, so
 //! each line is credited to the merge or squash commit that brought it to the branch).
-use super::prediction::RevertRequest;
 use crate::preflight::pulls::number_in_message;
-use git2::{BlameOptions, Commit, IndexConflict, MergeFileOptions, Repository};
+use git2::{BlameOptions, Commit, IndexConflict, MergeFileOptions, Oid, Repository};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -20,10 +19,16 @@ pub struct Conflict {
     pub commits: Vec<String>,
 }
 
+/// The reverted PR: its number and its commits on the branch.
+pub(super) struct Reverted<'a> {
+    pub number: u64,
+    pub commits: &'a [Oid],
+}
+
 pub(super) fn describe(
     repo: &Repository,
     tip: &Commit,
-    req: &RevertRequest,
+    req: &Reverted,
     entry: &IndexConflict,
     path: &str,
 ) -> Result<Conflict, git2::Error> {
@@ -59,7 +64,7 @@ pub(super) fn describe(
         later_lines = Some(later_lines.map_or([start, end], |[a, b]| [a.min(start), b.max(end)]));
         let commit = repo.find_commit(id)?;
         match number_in_message(commit.summary().unwrap_or("")) {
-            Some(n) if n != req.pull_request => {
+            Some(n) if n != req.number => {
                 prs.insert(n);
             }
             Some(_) => {}

@@ -3,7 +3,6 @@
 use super::compat::Verdict;
 use super::eta;
 use super::report::{Action, Level, ReleaseFacts, Report, Target};
-use crate::preflight::migrations::Kind;
 use crate::ui::render::{linked_table, table};
 use crate::ui::sanitize::one_line;
 use crate::ui::Ui;
@@ -83,10 +82,10 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
     if let Some(u) = &r.undo_migration {
         let _ = writeln!(out, "\n{} {}", bold.apply_to("Undo migration"), one_line(&u.path));
         for s in &u.statements {
-            let _ = writeln!(out, "  runs   {s}");
+            let _ = writeln!(out, "  runs   {}", one_line(s));
         }
         for l in &u.data_loss {
-            let _ = writeln!(out, "  {} {l}", ui.out_style(Style::new().red()).apply_to("loses"));
+            let _ = writeln!(out, "  {} {}", ui.out_style(Style::new().red()).apply_to("loses"), one_line(l));
         }
         for risk in &u.risks {
             let _ = writeln!(out, "  lint   {}: {}", risk.check, one_line(&risk.message));
@@ -119,13 +118,7 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
         .migrations
         .iter()
         .filter(|m| m.old_code == Verdict::Breaks)
-        .map(|m| {
-            format!(
-                "{} ({})",
-                m.migration.class_name.clone().unwrap_or_else(|| m.migration.path.clone()),
-                m.old_code_reason
-            )
-        })
+        .map(|m| format!("{} ({})", m.name(), m.old_code_reason))
         .collect();
     if !breaking.is_empty() {
         let _ = writeln!(
@@ -173,12 +166,7 @@ fn migrations(out: &mut String, r: &Report, ui: &Ui) {
         })
         .collect();
     out.push_str(&indent(&table(ui, &["VERSION", "CLASS", "KIND", "PR", "OLD CODE", "WHY"], &rows)));
-    let data: Vec<String> = r
-        .migrations
-        .iter()
-        .filter(|m| m.migration.kind == Kind::Data)
-        .map(|m| m.migration.class_name.clone().unwrap_or_else(|| m.migration.path.clone()))
-        .collect();
+    let data = r.data_migrations();
     if !data.is_empty() {
         let _ = writeln!(
             out,
@@ -241,7 +229,7 @@ pub fn result(r: &Report) -> String {
             one_line(&pr.branch)
         );
         if let Some(sha) = &pr.merge_commit {
-            let _ = writeln!(out, "Merged as {}", short(sha));
+            let _ = writeln!(out, "Merged as {}", one_line(short(sha)));
         }
     }
     if r.action == Action::RolledBack {
@@ -257,7 +245,7 @@ fn release_line(r: &ReleaseFacts) -> String {
     format!(
         "v{}  {}  {}  {} h ago  \"{}\"",
         r.version,
-        r.commit.as_deref().map(short).unwrap_or("unknown"),
+        one_line(r.commit.as_deref().map(short).unwrap_or("unknown")),
         one_line(r.user.as_deref().unwrap_or("someone")),
         r.hours_ago,
         one_line(&r.description)

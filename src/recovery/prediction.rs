@@ -7,7 +7,7 @@
 //! When the PR already runs in production, its migration files and the schema dumps are kept as
 //! they are on the tip: the database keeps what the migrations did, and the repository must keep
 //! agreeing with it (and `schema_migrations` keeps their versions).
-use super::conflicts::{describe, Conflict};
+use super::conflicts::{describe, Conflict, Reverted};
 use crate::config::MigrationGlobs;
 use crate::git::{self, GitError};
 use crate::preflight::migrations::kind_of;
@@ -122,7 +122,8 @@ pub fn predict(req: &RevertRequest) -> Result<Prediction, GitError> {
             if kept.contains(&path) {
                 resolved.push(path);
             } else {
-                conflicts.push(describe(&repo, &tip, req, &entry, &path)?);
+                let reverted = Reverted { number: req.pull_request, commits: &req.commits };
+                conflicts.push(describe(&repo, &tip, &reverted, &entry, &path)?);
             }
         }
         for path in &resolved {

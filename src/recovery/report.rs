@@ -70,6 +70,11 @@ impl StayingMigration {
     pub fn new(migration: Migration, old: OldCode) -> StayingMigration {
         StayingMigration { migration, old_code: old.verdict, old_code_reason: old.reason }
     }
+
+    /// Its class, else its path.
+    pub fn name(&self) -> String {
+        self.migration.class_name.clone().unwrap_or_else(|| self.migration.path.clone())
+    }
 }
 
 /// The PR a revert undoes (`target` of `revert`).
@@ -159,6 +164,12 @@ impl Report {
             pull_request: None,
             next: vec![],
         }
+    }
+
+    /// The data migrations among the migrations: never undone, their changes to rows stay.
+    pub fn data_migrations(&self) -> Vec<String> {
+        let data = self.migrations.iter().filter(|m| m.migration.kind == crate::preflight::migrations::Kind::Data);
+        data.map(StayingMigration::name).collect()
     }
 
     /// The commit the target runs: a rollback's release commit, a revert's merge commit.

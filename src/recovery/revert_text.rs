@@ -76,16 +76,11 @@ fn body(repo: &str, target: &PullRequestFacts, report: &Report, sentry: Option<&
                 Verdict::Compatible => "compatible",
                 Verdict::Unknown => "unknown",
             };
-            let name = m.migration.class_name.clone().unwrap_or_else(|| m.migration.path.clone());
+            let name = m.name();
             let _ = writeln!(out, "- the restored code against {name}: {verdict} ({})", one_line(&m.old_code_reason));
         }
     }
-    let data: Vec<String> = report
-        .migrations
-        .iter()
-        .filter(|m| m.migration.kind == Kind::Data)
-        .map(|m| m.migration.class_name.clone().unwrap_or_else(|| m.migration.path.clone()))
-        .collect();
+    let data = report.data_migrations();
     if !data.is_empty() {
         let _ = writeln!(out, "\nData migrations are not undone: {}.", data.join(", "));
     }

@@ -39,9 +39,10 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     let report = &mut plan.report;
     let app = report.app.clone();
     let target_commit = report.target_commit();
+    let shown = crate::deploy::announce::escape(&app);
     if let Some(n) = w.notice.as_mut() {
         let headline = format!(
-            ":rewind: {} is rolling {app} back from v{} to v{}; schema migrations stay applied",
+            ":rewind: {} is rolling {shown} back from v{} to v{}; schema migrations stay applied",
             n.escape(&w.who),
             current.version,
             target.version
@@ -118,11 +119,11 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     }
     let headline = match ok {
         true => format!(
-            ":rewind: {app} was rolled back from v{} to v{} (live as v{}); schema migrations stay applied",
+            ":rewind: {shown} was rolled back from v{} to v{} (live as v{}); schema migrations stay applied",
             current.version, target.version, created.version
         ),
         false => format!(
-            ":x: the rollback release v{} of {app} {status}; production still runs v{}",
+            ":x: the rollback release v{} of {shown} {status}; production still runs v{}",
             created.version, current.version
         ),
     };

@@ -10,22 +10,7 @@ use axum::response::Response;
 use git2::{Oid, Repository};
 use serde_json::{json, Value};
 
-const DOCS: &str = "https://docs.github.com/rest";
-
-pub fn message(status: StatusCode, text: &str) -> Response {
-    json(status, json!({"message": text, "documentation_url": DOCS, "status": status.as_u16().to_string()}))
-}
-
-pub fn not_found() -> Response {
-    message(StatusCode::NOT_FOUND, "Not Found")
-}
-
-pub fn validation(field: &str, code: &str) -> Response {
-    json(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        json!({"message": "Validation Failed", "errors": [{"resource": "PullRequest", "field": field, "code": code}], "documentation_url": DOCS, "status": "422"}),
-    )
-}
+pub use super::github_reply::{message, not_found, resolve, validation};
 
 pub fn flaky(status: StatusCode, retry_after: u64) -> Response {
     let mut resp = if status == StatusCode::TOO_MANY_REQUESTS {
@@ -48,13 +33,6 @@ pub fn headers(s: &Shared, req: &Req, resp: &mut Response) {
     set_header(resp, "x-ratelimit-used", used);
     set_header(resp, "x-ratelimit-reset", (chrono::Utc::now().timestamp() + 3600).to_string());
     set_header(resp, "x-ratelimit-resource", resource);
-}
-
-/// A branch, tag, `heads/x` or sha to a commit of GitHub's copy.
-pub fn resolve(repo: &Repository, reference: &str) -> Option<Oid> {
-    let r = reference.strip_prefix("refs/").unwrap_or(reference);
-    let candidates = [format!("refs/heads/{r}"), format!("refs/{r}"), format!("refs/tags/{r}"), r.to_string()];
-    candidates.iter().find_map(|c| repo.revparse_single(c).ok()?.peel_to_commit().ok().map(|c| c.id()))
 }
 
 /// Common checks: a token, a User-Agent (GitHub refuses requests without one), the one repository.

@@ -2,8 +2,8 @@
 //! the scratch history passed CI long ago (six minutes each, so estimates have a past to learn
 //! from); a commit made while the sandbox runs (a revert pushed through the API, a merge) is
 //! checked for [`NEW_COMMIT_CI`] of drill time, then turns green.
-use super::github::{message, resolve};
 use super::github_json::{self as shape, Urls};
+use super::github_reply::{message, resolve};
 use super::json;
 use crate::sandbox::clock::{stamp, Clock};
 use axum::http::StatusCode;

@@ -1,8 +1,8 @@
 //! GitHub's Git Data API on the sandbox's copy of the repository: blobs, trees on a base tree,
 //! commits and refs are written into the bare "origin" exactly as GitHub stores them, so a
 //! commit built through the API can be fetched, merged and deployed like any other.
-use super::github::{message, not_found};
 use super::github_json::Urls;
+use super::github_reply::{message, not_found};
 use super::{json, set_header, Req};
 use crate::sandbox::clock::stamp;
 use axum::http::StatusCode;

@@ -1,7 +1,7 @@
 //! Pull requests: list, get, files, create, update, merge, and the PRs of a commit.
-use super::github::{message, not_found, resolve, validation};
 use super::github_git::{merge, Refusal};
 use super::github_json::{self as shape, Urls};
+use super::github_reply::{message, not_found, resolve, validation};
 use super::paging::github_page;
 use super::{json, set_header, Req};
 use crate::sandbox::world::github::{Branches, PullRequest};

@@ -8,6 +8,7 @@ mod github_data;
 mod github_git;
 pub mod github_json;
 mod github_pulls;
+mod github_reply;
 mod graphql;
 mod heroku;
 mod paging;

@@ -21,4 +21,5 @@ pub mod rollback;
 pub mod rollback_run;
 pub mod rollback_target;
 pub mod schema_effects;
+mod statements;
 pub mod undo;

@@ -150,7 +150,35 @@ pub async fn preview(services: &Services, config: &Config, app: &str, req: &Requ
         }
         None => {}
     }
-    if !report.conflicts.is_empty() {
+    if let Some((sha, subject)) = &git.reverted_by {
+        report.conflicts.clear();
+        report.refuse(
+            Failure::new(
+                Exit::Failure,
+                "already_reverted",
+                format!(
+                    "#{} was reverted already by {sha} (\"{}\")",
+                    pull.number,
+                    crate::ui::sanitize::one_line(subject)
+                ),
+            )
+            .with_hint("deploy the branch if production still runs it: `bpdeploy preflight` shows what ships"),
+        );
+    } else if report.conflicts.is_empty() && git.prediction.changes.is_empty() {
+        let why = match report.kept_paths.is_empty() {
+            true => "the tip already lacks its changes (was it reverted already?)",
+            false => "everything it changed is kept (its migrations and the schema dumps)",
+        };
+        report.refuse(
+            Failure::new(
+                Exit::Failure,
+                "nothing_to_revert",
+                format!("reverting #{} changes nothing: {why}", pull.number),
+            )
+            .with_hint("`git log origin/<branch>` shows what happened to it"),
+        );
+    }
+    if !report.conflicts.is_empty() && report.refusal.is_none() {
         let files: Vec<&str> = report.conflicts.iter().map(|c| c.path.as_str()).collect();
         report.refuse(
             Failure::new(

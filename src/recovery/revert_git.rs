@@ -37,6 +37,9 @@ pub struct GitFindings {
     pub recent: Vec<String>,
     /// `name <email>` of this repository's git identity, for the commit's author.
     pub identity: Option<(String, String)>,
+    /// A commit on the branch since the PR that says it reverts it (`This reverts commit …`):
+    /// short sha and subject.
+    pub reverted_by: Option<(String, String)>,
 }
 
 pub fn read(input: &GitInput) -> Result<GitFindings, GitError> {
@@ -113,6 +116,7 @@ pub fn read(input: &GitInput) -> Result<GitFindings, GitError> {
     };
     let recent = recent_first_parent(&repo, tip)?.into_iter().map(|o| o.to_string()).collect();
     let identity = repo.signature().ok().and_then(|s| Some((s.name()?.to_string(), s.email()?.to_string())));
+    let reverted_by = reverted_by(&repo, &commits, tip)?;
     Ok(GitFindings {
         commits: commits.iter().map(Oid::to_string).collect(),
         merged_as,
@@ -122,7 +126,31 @@ pub fn read(input: &GitInput) -> Result<GitFindings, GitError> {
         undo,
         recent,
         identity,
+        reverted_by,
     })
+}
+
+/// Commits looked at for an earlier revert: a revert comes soon after what it reverts.
+const REVERT_SEARCH: usize = 1000;
+
+/// The newest commit since the PR whose message says it reverts one of the PR's commits, as
+/// `git revert` and GitHub's Revert button write it.
+fn reverted_by(repo: &git2::Repository, commits: &[Oid], tip: Oid) -> Result<Option<(String, String)>, GitError> {
+    let mut walk = repo.revwalk()?;
+    walk.push(tip)?;
+    for c in commits {
+        walk.hide(*c)?;
+    }
+    let marks: Vec<String> = commits.iter().map(|c| format!("This reverts commit {c}")).collect();
+    for id in walk.take(REVERT_SEARCH) {
+        let commit = repo.find_commit(id?)?;
+        let message = commit.message().unwrap_or("");
+        if marks.iter().any(|m| message.contains(m.as_str())) {
+            let short = commit.id().to_string()[..7].to_string();
+            return Ok(Some((short, commit.summary().unwrap_or("").to_string())));
+        }
+    }
+    Ok(None)
 }
 
 /// The tip and up to four first parents before it.

@@ -232,5 +232,13 @@ async fn revert_merge_opens_the_predicted_revert_waits_for_its_checks_and_merges
     assert!(tree.get_path(undo_path.as_ref()).is_ok(), "the undo migration is in the revert");
     let slack: Vec<String> = d.sb.slack_record().messages.iter().flat_map(|m| m.history.clone()).collect();
     assert!(slack.iter().any(|t| t.contains("reverting #4") && t.contains("merged as")), "{slack:#?}");
+    // Once merged, #4 is reverted already: a second run says by what and sends nothing.
+    let before = d.sb.exchanges().len();
+    let again = d.run(&["--json", "revert", "4", "--yes"]).await;
+    let refusal = &again.json()["refusal"];
+    assert_eq!((again.code, refusal["code"].as_str()), (1, Some("already_reverted")), "{}", context(&again));
+    let head = pr["head"].as_str().unwrap();
+    assert!(refusal["message"].as_str().unwrap().contains(&head[..7]), "names the revert commit: {refusal}");
+    assert_eq!(writes_since(&d, before), Vec::<String>::new());
     d.assert_contract();
 }

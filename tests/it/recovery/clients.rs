@@ -271,3 +271,42 @@ fn the_expected_sha_of_a_commit_is_the_one_git_writes() {
     assert_eq!(expected_sha(&planned), Some(written.to_string()));
     assert_eq!(expected_sha(&bpdeploy::api::github::NewGitCommit { author: None, ..planned }), None);
 }
+
+#[tokio::test]
+async fn waiting_for_checks_ends_on_the_first_failing_one_and_names_it() {
+    let kit = Kit::new().await;
+    let head = sha(30);
+    let runs_path = format!("{REPO}/commits/{head}/check-runs");
+    let mut running = g::check_run(1);
+    running["status"] = json!("in_progress");
+    running["conclusion"] = Value::Null;
+    running["completed_at"] = Value::Null;
+    let mut failed = g::check_run(1);
+    failed["conclusion"] = json!("failure");
+    let answer = |run: &Value| serve("GET", &runs_path, 200, json!({"total_count": 1, "check_runs": [run]}));
+    Mock::given(method("GET"))
+        .and(path(&runs_path))
+        .respond_with(answer(&running))
+        .up_to_n_times(2)
+        .mount(&kit.server)
+        .await;
+    Mock::given(method("GET")).and(path(&runs_path)).respond_with(answer(&failed)).mount(&kit.server).await;
+    let status_path = format!("{REPO}/commits/{head}/status");
+    let mut status = g::combined_status(30);
+    status["statuses"] = json!([]);
+    Mock::given(method("GET"))
+        .and(path(&status_path))
+        .respond_with(serve("GET", &status_path, 200, status))
+        .mount(&kit.server)
+        .await;
+    let mut said = Vec::new();
+    let end = bpdeploy::recovery::checks::wait(&kit.c.github, &head, Duration::from_millis(5), Some(400), |s| {
+        said.push(s.to_string())
+    })
+    .await
+    .unwrap();
+    let name = failed["name"].as_str().unwrap().to_string();
+    assert_eq!(end, bpdeploy::recovery::checks::ChecksEnd::Failed(vec![name]));
+    assert!(said.first().is_some_and(|s| s.starts_with("checks: 0/1 passed, about ")), "{said:?}");
+    kit.assert_contract().await;
+}

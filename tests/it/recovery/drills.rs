@@ -54,6 +54,20 @@ async fn a_rollback_preview_lists_the_prs_it_removes_and_the_migrations_that_sta
     let eta = &r["estimated_recovery_secs"];
     assert_eq!(eta["parts"][0]["secs"], 42, "v6's release phase, as Heroku recorded it: {eta}");
     assert_eq!((eta["min"].as_u64(), eta["max"].as_u64()), (Some(42 + 180), Some(42 + 420)));
+    // The human preview says the same, in sections; off a TTY, tables are tab-separated.
+    let human = d.run(&["--dry-run", "rollback"]).await;
+    assert_eq!(human.code, 0, "{}", context(&human));
+    for line in [
+        "Rollback of storefront: v7 → v6 [DANGER]",
+        "Pull requests leaving production (5)",
+        "#4\tdave\tAward loyalty points on orders",
+        "ChangeOrdersStatusToInteger\tschema\t#8\tbreaks",
+        "Data migrations are never undone; their changes to rows stay: BackfillOrderTotals",
+        "Config vars rolled back with the code: none (keys only; add-ons are not rolled back)",
+        "Dry run: nothing was sent.",
+    ] {
+        assert!(human.stdout.contains(line), "{line:?} in:\n{}", human.stdout);
+    }
     assert_eq!(writes_since(&d, before), Vec::<String>::new(), "--dry-run sends nothing");
     d.assert_contract();
 }
@@ -146,14 +160,32 @@ async fn revert_conflict_predicts_the_conflict_names_the_other_pr_and_creates_no
     assert_eq!(conflict["pull_requests"], json!([9]), "Ivan's later PR wrote those lines: {conflict}");
     assert!(conflict["lines"][0].as_u64().unwrap() > 0);
     assert!(r["next"].as_array().unwrap().iter().any(|n| n == "bpdeploy rollback"), "{r}");
+    let human = d.run(&["revert", "4", "--yes"]).await;
+    assert_eq!(human.code, 3);
+    assert!(human.stdout.contains("Conflicts (the revert cannot be made as is)"), "{}", human.stdout);
+    assert!(human.stdout.contains("app/services/loyalty/points_calculator.rb\t"), "{}", human.stdout);
+    assert!(human.stdout.contains("Refused: reverting #4 conflicts with later changes"), "{}", human.stdout);
+    assert!(human.stdout.contains("next: bpdeploy rollback"), "{}", human.stdout);
     assert_eq!(writes_since(&d, before), Vec::<String>::new(), "a conflicting revert creates nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_squash_merged_pr_in_production_keeps_its_migrations_schema_dump_and_data_migration() {
+async fn a_squash_merged_pr_reverts_cleanly_and_one_made_only_of_migrations_has_nothing_to_revert() {
     let d = Drill::start(Scenario::Happy).await;
-    let run = d.run(&["--json", "--dry-run", "revert", "2"]).await;
+    // #7 (squashed, on master, not deployed): a plain revert of its code.
+    let run = d.run(&["--json", "--dry-run", "revert", "7"]).await;
     assert_eq!(run.code, 0, "{}", context(&run));
+    let r = run.json();
+    assert_eq!(
+        (r["target"]["merged_as"].as_str(), r["target"]["in_production"].as_bool()),
+        (Some("squash"), Some(false))
+    );
+    assert_eq!((r["conflicts"].clone(), r["kept_paths"].clone()), (json!([]), json!([])));
+    assert_eq!(r["action"], "previewed");
+
+    // #2 (squashed, in production) changed only migrations and the schema dump: all kept.
+    let run = d.run(&["--json", "--dry-run", "revert", "2"]).await;
+    assert_eq!(run.code, 1, "{}", context(&run));
     let r = run.json();
     assert_eq!(
         (r["target"]["merged_as"].as_str(), r["target"]["in_production"].as_bool()),
@@ -170,9 +202,9 @@ async fn a_squash_merged_pr_in_production_keeps_its_migrations_schema_dump_and_d
         ],
         "{r}"
     );
+    assert_eq!(r["refusal"]["code"], "nothing_to_revert");
     assert_eq!(migration(&r, "AddStatusToOrders")["old_code"], "compatible");
     assert_eq!(migration(&r, "SetDefaultStatus")["kind"], "data");
-    assert_eq!(r["conflicts"], json!([]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -160,7 +160,7 @@ _bpdeploy() {
             fi
             case "${prev}" in
                 --scenario)
-                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream remove-column" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -533,7 +533,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__revert)
-            opts="-q -v -y -h -V --merge --deploy --watch --sentry --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-q -v -y -h -V --merge --deploy --watch --sentry --undo-migrations --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -596,7 +596,7 @@ _bpdeploy() {
             fi
             case "${prev}" in
                 --scenario)
-                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream remove-column" -- "${cur}"))
                     return 0
                     ;;
                 --port)

@@ -87,9 +87,10 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l app -d 'Her
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l merge -d 'Merge the revert PR once it is open'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l merge -d 'Merge the revert PR once its checks pass ([github] merge_method)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l deploy -d 'Deploy after merging (implies --merge)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l watch -d 'Watch the deploy (implies --deploy)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l undo-migrations -d 'Add a migration that undoes the PR\'s reversible schema migrations (Rails `revert`)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'
@@ -160,7 +161,8 @@ revert-conflict\t''
 experiment\t''
 data-issue\t''
 flaky-api\t''
-slow-stream\t''"
+slow-stream\t''
+remove-column\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l port -d 'Port on 127.0.0.1 (default: any free port)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l repo-dir -d 'Where to create the scratch repository (default: a new temporary directory)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l env-file -d 'Write the shell lines to FILE instead of stdout: whole, once serving; removed on stop' -r -F
@@ -184,7 +186,8 @@ revert-conflict\t''
 experiment\t''
 data-issue\t''
 flaky-api\t''
-slow-stream\t''"
+slow-stream\t''
+remove-column\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''

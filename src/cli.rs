@@ -160,7 +160,7 @@ pub struct RevertArgs {
     /// The merged pull request: a number or its URL
     #[arg(value_name = "PR")]
     pub pull_request: String,
-    /// Merge the revert PR once it is open
+    /// Merge the revert PR once its checks pass ([github] merge_method)
     #[arg(long)]
     pub merge: bool,
     /// Deploy after merging (implies --merge)
@@ -172,6 +172,9 @@ pub struct RevertArgs {
     /// The Sentry issue that motivated the revert, linked in the PR body
     #[arg(long, value_name = "ISSUE")]
     pub sentry: Option<String>,
+    /// Add a migration that undoes the PR's reversible schema migrations (Rails `revert`)
+    #[arg(long)]
+    pub undo_migrations: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]
@@ -217,6 +220,7 @@ pub enum Scenario {
     DataIssue,
     FlakyApi,
     SlowStream,
+    RemoveColumn,
 }
 
 impl Scenario {
@@ -231,6 +235,7 @@ impl Scenario {
             Scenario::DataIssue => "data-issue",
             Scenario::FlakyApi => "flaky-api",
             Scenario::SlowStream => "slow-stream",
+            Scenario::RemoveColumn => "remove-column",
         }
     }
 }

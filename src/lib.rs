@@ -15,6 +15,7 @@ pub mod error;
 pub mod exit;
 pub mod git;
 pub mod preflight;
+pub mod recovery;
 pub mod sandbox;
 pub mod triage;
 pub mod ui;

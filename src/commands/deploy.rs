@@ -95,7 +95,7 @@ pub(crate) fn setup(
 }
 
 /// Who is deploying, as the team knows them: the login name of this machine.
-fn who(ctx: &Context) -> String {
+pub(crate) fn who(ctx: &Context) -> String {
     ctx.env
         .get("BPDEPLOY_USER")
         .or_else(|| ctx.env.get("USER"))

@@ -144,17 +144,7 @@ impl Announcement {
         if self.pull_requests.is_empty() {
             return "No pull requests in this deploy (direct pushes only).".into();
         }
-        let mut out = String::from("Shipping:\n");
-        for pr in &self.pull_requests {
-            let title = escape(&crate::ui::sanitize::one_line(&pr.title));
-            let number = match &pr.url {
-                Some(url) => format!("<{url}|#{}>", pr.number),
-                None => format!("#{}", pr.number),
-            };
-            let by = pr.author.as_deref().map(|a| format!(" ({})", escape(a))).unwrap_or_default();
-            out.push_str(&format!("• {number} {title}{by}\n"));
-        }
-        out.trim_end().to_string()
+        pull_request_list("Shipping:", &self.pull_requests)
     }
 
     /// The last reply in the thread, for stages that end the deploy.
@@ -176,6 +166,21 @@ impl Announcement {
             _ => format!("bpdeploy stopped on an error.{reason}"),
         })
     }
+}
+
+/// A header line, then one mrkdwn line per PR: its number (linked), title and author.
+pub fn pull_request_list(header: &str, prs: &[PullRequestLine]) -> String {
+    let mut out = format!("{header}\n");
+    for pr in prs {
+        let title = escape(&crate::ui::sanitize::one_line(&pr.title));
+        let number = match &pr.url {
+            Some(url) => format!("<{url}|#{}>", pr.number),
+            None => format!("#{}", pr.number),
+        };
+        let by = pr.author.as_deref().map(|a| format!(" ({})", escape(a))).unwrap_or_default();
+        out.push_str(&format!("• {number} {title}{by}\n"));
+    }
+    out.trim_end().to_string()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -100,24 +100,8 @@ pub async fn roll_back(
     let bad = releases.iter().find(|r| r.version == bad_version).ok_or(RollbackError::UnknownRelease(bad_version))?;
     let target = previous_code_release(&releases, bad).ok_or(RollbackError::NoTarget(bad_version))?.clone();
     let newest = releases.iter().map(|r| r.version).max().unwrap_or(bad_version);
-    let (created, reconciled) = match heroku.rollback(app, &target.id).await {
-        Ok(r) => (r, false),
-        Err(ApiError::Ambiguous { .. }) => {
-            let after: Vec<Release> = heroku.releases(app, 10).await?;
-            let summaries: Vec<ReleaseSummary> = after.iter().map(ReleaseSummary::from).collect();
-            let found =
-                find_rollback(&summaries, newest, target.version).ok_or(RollbackError::Unconfirmed(target.version))?;
-            let release =
-                after.into_iter().find(|r| r.id == found.id).ok_or(RollbackError::Unconfirmed(target.version))?;
-            (release, true)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let mut status = created.status.clone();
-    while status == "pending" {
-        tokio::time::sleep(poll).await;
-        status = heroku.release(app, &created.id).await?.status;
-    }
+    let (created, reconciled) = send_rollback(heroku, app, &target, newest).await?;
+    let status = settle(heroku, app, &created, poll).await?;
     if status != "succeeded" {
         return Err(RollbackError::ReleaseFailed(created.version, status));
     }
@@ -128,6 +112,39 @@ pub async fn roll_back(
         to_release_id: target.id,
         reconciled,
     })
+}
+
+/// The rollback POST to `target`, sent once. When it gets no answer, the releases newer than
+/// `newest` are read back and the "Rollback to vN" one is the answer; `true` says so.
+pub async fn send_rollback(
+    heroku: &Heroku,
+    app: &str,
+    target: &ReleaseSummary,
+    newest: u64,
+) -> Result<(Release, bool), RollbackError> {
+    match heroku.rollback(app, &target.id).await {
+        Ok(r) => Ok((r, false)),
+        Err(ApiError::Ambiguous { .. }) => {
+            let after: Vec<Release> = heroku.releases(app, 10).await?;
+            let summaries: Vec<ReleaseSummary> = after.iter().map(ReleaseSummary::from).collect();
+            let found =
+                find_rollback(&summaries, newest, target.version).ok_or(RollbackError::Unconfirmed(target.version))?;
+            let release =
+                after.into_iter().find(|r| r.id == found.id).ok_or(RollbackError::Unconfirmed(target.version))?;
+            Ok((release, true))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Waits for a release's release phase to end (polling every `poll`); its final status.
+pub async fn settle(heroku: &Heroku, app: &str, release: &Release, poll: Duration) -> Result<String, ApiError> {
+    let mut status = release.status.clone();
+    while status == "pending" {
+        tokio::time::sleep(poll).await;
+        status = heroku.release(app, &release.id).await?.status;
+    }
+    Ok(status)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod deploy;
 mod e2e;
 mod foundation;
 mod preflight;
+mod recovery;
 mod sandbox;
 mod security;
 mod support;

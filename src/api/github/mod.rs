@@ -1,12 +1,14 @@
 //! GitHub REST (`Accept: application/vnd.github+json`, `X-GitHub-Api-Version: 2022-11-28`,
 //! Link paging) and GraphQL (see [`graphql`]). Paths are relative to the configured base, so
 //! GitHub Enterprise (`/api/v3/`) and the sandbox's `/github/` prefix work unchanged.
+pub mod git_data;
 pub mod graphql;
 pub mod types;
 
 use crate::api::http::{segment, segments, Call, HttpCore};
 use crate::api::secret::SecretUrl;
 use crate::api::{page, ApiError};
+pub use git_data::{GitCommit, GitPersonStamp, GitRef, NewGitCommit, TreeEntry};
 pub use graphql::{GqlPull, GraphQl, PullLookup, Revert};
 pub use types::*;
 
@@ -135,9 +137,12 @@ impl GitHub {
     }
 
     /// `PUT pulls/{n}/merge`. 405 (not mergeable) and 409 (head moved) come back as errors.
+    /// Never resent: a merge whose answer is lost may have happened; read the PR back with
+    /// [`GitHub::pull`] before anything else.
     pub async fn merge_pull(&self, number: u64, merge: &MergeRequest) -> Result<MergeResult, ApiError> {
-        let call =
+        let mut call =
             Call::put("repos/{owner}/{repo}/pulls/{pull_number}/merge", self.path(&format!("pulls/{number}/merge")));
+        call.resend = crate::api::http::Resend::Never;
         self.http.json(&call.json(merge)).await
     }
 

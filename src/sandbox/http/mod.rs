@@ -4,9 +4,12 @@
 mod codeload;
 mod echo;
 mod github;
+mod github_checks;
+mod github_data;
 mod github_git;
 pub mod github_json;
 mod github_pulls;
+mod github_reply;
 mod graphql;
 mod heroku;
 pub(crate) mod paging;

@@ -31,6 +31,9 @@ pub enum ApiError {
     /// The answer did not have the expected shape.
     #[error("cannot decode {}'s answer to {endpoint}: {message}", service.name())]
     Decode { service: Service, endpoint: String, message: String },
+    /// `--dry-run` closed the mutation gate: the request was not sent.
+    #[error("dry run: {endpoint} was not sent to {}", service.name())]
+    DryRun { service: Service, endpoint: String },
     /// The configured way of talking to the service cannot do this (a Slack webhook cannot edit).
     #[error("{} cannot {what} with the configured credential", service.name())]
     Unsupported { service: Service, what: String },
@@ -47,6 +50,7 @@ impl ApiError {
             | ApiError::Transport { service, .. }
             | ApiError::Ambiguous { service, .. }
             | ApiError::Decode { service, .. }
+            | ApiError::DryRun { service, .. }
             | ApiError::Unsupported { service, .. } => *service,
         }
     }
@@ -119,6 +123,7 @@ impl Diagnose for ApiError {
             ApiError::Ambiguous { .. } => format!("{s}_outcome_unknown"),
             ApiError::Decode { .. } => format!("{s}_bad_response"),
             ApiError::Unsupported { .. } => format!("{s}_unsupported"),
+            ApiError::DryRun { .. } => "dry_run".into(),
         }
     }
 

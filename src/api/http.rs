@@ -5,6 +5,7 @@
 //! path or a URL. reqwest errors are stripped of their URL before they are formatted.
 pub use crate::api::call::{segment, segments, Call, Resend};
 use crate::api::error_body;
+use crate::api::gate::MutationGate;
 use crate::api::retry::{self, HttpSettings};
 use crate::api::secret::SecretUrl;
 use crate::api::ApiError;
@@ -18,11 +19,13 @@ use url::Url;
 
 pub const USER_AGENT: &str = concat!("bpdeploy/", env!("CARGO_PKG_VERSION"));
 
-/// The one reqwest client of the process plus the knobs. Cheap to clone.
+/// The one reqwest client of the process plus the knobs and the mutation gate. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Transport {
     client: reqwest::Client,
     pub settings: HttpSettings,
+    /// Every mutating request passes it before it is sent; `--dry-run` closes it.
+    gate: MutationGate,
 }
 
 impl Transport {
@@ -35,7 +38,17 @@ impl Transport {
             // to another host must not receive our Authorization header.
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(Transport { client, settings })
+        Ok(Transport { client, settings, gate: MutationGate::open() })
+    }
+
+    /// The same transport behind `gate` (the command context's, closed by `--dry-run`).
+    pub fn with_gate(mut self, gate: MutationGate) -> Transport {
+        self.gate = gate;
+        self
+    }
+
+    pub fn gate(&self) -> &MutationGate {
+        &self.gate
     }
 
     pub(crate) fn client(&self) -> &reqwest::Client {
@@ -127,6 +140,7 @@ impl HttpCore {
             endpoint: endpoint.clone(),
             message,
         })?;
+        self.transport.gate.pass(self.service, call)?;
         let settings = &self.transport.settings;
         let mut attempt = 0u32;
         loop {
@@ -178,14 +192,28 @@ impl HttpCore {
                     continue;
                 }
             }
+            // A server error to a create does not say whether it happened: Heroku may have
+            // made the build before its gateway gave up. Read back before anything else.
+            if status >= 500 && call.resend == Resend::Never {
+                let message = format!("answered {status}");
+                return Err(ApiError::Ambiguous { service: self.service, endpoint, message });
+            }
             let redact = self.token.as_ref().map(|t| t.expose());
             return Err(error_body::status_error(self.service, status, &headers, &body, endpoint, wait, redact));
         }
     }
 
-    /// Sends and decodes a JSON answer.
+    /// Sends and decodes a JSON answer. A create whose success answer cannot be read did
+    /// happen, but what it made is unknown: that is an unknown outcome, not a bad answer.
     pub async fn json<T: DeserializeOwned>(&self, call: &Call) -> Result<T, ApiError> {
-        self.send(call).await?.json()
+        let reply = self.send(call).await?;
+        match reply.json() {
+            Err(ApiError::Decode { service, endpoint, message }) if call.resend == Resend::Never => {
+                let message = format!("answered {} with a body that cannot be read ({message})", reply.status);
+                Err(ApiError::Ambiguous { service, endpoint, message })
+            }
+            decoded => decoded,
+        }
     }
 
     fn url(&self, call: &Call) -> Result<Url, String> {

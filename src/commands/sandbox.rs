@@ -66,13 +66,7 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     let repo_dir = args.repo_dir.as_ref().map(|d| if d.is_absolute() { d.clone() } else { ctx.env.cwd.join(d) });
     // Listen for SIGTERM before announcing readiness, so an early stop is never a kill.
     let stop = StopSignal::install();
-    let opts = SandboxOptions {
-        scenario: args.scenario,
-        port: args.port,
-        repo_dir,
-        speed: speed(ctx)?,
-        record_exchanges: false,
-    };
+    let opts = SandboxOptions { port: args.port, repo_dir, speed: speed(ctx)?, ..SandboxOptions::new(args.scenario) };
     let sandbox =
         Sandbox::start(opts).await.map_err(|e| Failure::new(Exit::Failure, "sandbox_failed", e.to_string()))?;
     if ctx.ui.json {

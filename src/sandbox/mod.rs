@@ -13,7 +13,7 @@ use crate::cli::Scenario;
 use clock::Clock;
 use drill::Drill;
 use git2::Repository;
-use http::record::Exchange;
+use http::record::{Exchange, RequestEntry};
 use scratch::{LocalConfig, ScratchRepo};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -35,11 +35,15 @@ pub struct SandboxOptions {
     /// Keep every API request and answer for [`Sandbox::exchanges`] (contract tests); off for
     /// people, whose sandbox may run for hours.
     pub record_exchanges: bool,
+    /// The base URL clients reach the sandbox at, when it differs from the address it listens
+    /// on (behind a proxy, like a real service behind its load balancer). URLs in answers
+    /// (output streams, the tarball redirect, Link headers) use it.
+    pub public_url: Option<String>,
 }
 
 impl SandboxOptions {
     pub fn new(scenario: Scenario) -> SandboxOptions {
-        SandboxOptions { scenario, port: 0, repo_dir: None, speed: 1.0, record_exchanges: false }
+        SandboxOptions { scenario, port: 0, repo_dir: None, speed: 1.0, record_exchanges: false, public_url: None }
     }
 }
 
@@ -80,7 +84,7 @@ pub struct Shared {
     pub clock: Clock,
     pub drill: Drill,
     pub tokens: Tokens,
-    /// `http://127.0.0.1:PORT`, no trailing slash.
+    /// `http://127.0.0.1:PORT` (or the public URL), no trailing slash.
     pub base_url: String,
     pub scratch: ScratchRepo,
     world: Mutex<World>,
@@ -90,6 +94,8 @@ pub struct Shared {
     codeload_key: u64,
     /// The exchange log, when asked for.
     exchanges: Option<Mutex<Vec<Exchange>>>,
+    /// The request log: one small entry per API request, always kept.
+    requests: Mutex<Vec<RequestEntry>>,
 }
 
 impl Shared {
@@ -109,6 +115,19 @@ impl Shared {
 
     pub fn slack_record(&self) -> SlackRecord {
         self.world().slack.clone()
+    }
+
+    fn note_request(&self, entry: RequestEntry) {
+        let mut log = self.requests.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if log.len() >= http::record::REQUEST_LOG_CAP {
+            log.remove(0);
+        }
+        log.push(entry);
+    }
+
+    /// The request log, oldest first.
+    pub fn requests(&self) -> Vec<RequestEntry> {
+        self.requests.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     fn codeload_sig(&self, sha: &str) -> String {
@@ -151,7 +170,10 @@ impl Sandbox {
             .map_err(|e| SandboxError::Bind { port: opts.port, message: e.to_string() })?;
         let port =
             listener.local_addr().map_err(|e| SandboxError::Bind { port: opts.port, message: e.to_string() })?.port();
-        let base_url = format!("http://127.0.0.1:{port}");
+        let base_url = match &opts.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://127.0.0.1:{port}"),
+        };
         let clock = Clock::new(opts.speed);
         // The scratch repository lives in the system temp dir unless the caller names a place.
         let (repo_dir, temp_root) = match &opts.repo_dir {
@@ -183,6 +205,7 @@ impl Sandbox {
             calls_heroku: AtomicU64::new(0),
             codeload_key: fastrand::u64(..),
             exchanges: opts.record_exchanges.then(|| Mutex::new(Vec::new())),
+            requests: Mutex::new(Vec::new()),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(shared.clone());
@@ -239,6 +262,12 @@ impl Sandbox {
 
     pub fn slack_record(&self) -> SlackRecord {
         self.shared.slack_record()
+    }
+
+    /// One entry per API request answered so far (service, method, path, status), oldest first:
+    /// what `/_sandbox/requests` serves.
+    pub fn requests(&self) -> Vec<RequestEntry> {
+        self.shared.requests()
     }
 
     /// Every API call answered so far, oldest first; empty unless started with

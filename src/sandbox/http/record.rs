@@ -1,11 +1,46 @@
-//! The exchange log: every API request the sandbox answered and what it answered, kept only when
+//! What the sandbox was asked. The request log (always on, served at `/_sandbox/requests`) has one
+//! small entry per API request: service, method, path and status, so that anyone can count what
+//! a command changed. The exchange log keeps every request with its answer, only when
 //! [`SandboxOptions::record_exchanges`](crate::sandbox::SandboxOptions) asks for it (contract
 //! tests replay it through the official schemas). Output streams and the tarball target are not
-//! API calls and are not recorded.
+//! API calls and are in neither.
 use super::Req;
 use axum::body::Body;
+use axum::http::Method;
 use axum::response::Response;
+use serde::Serialize;
 use serde_json::Value;
+
+/// One API request in the request log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestEntry {
+    /// `heroku`, `github`, `sentry` or `slack`.
+    pub service: &'static str,
+    pub method: String,
+    /// Relative to the service's base, starting with `/`, without the query (`/apps/x/builds`).
+    pub path: String,
+    pub status: u16,
+    /// POST, PATCH, PUT or DELETE, except a GraphQL query (a POST that only reads).
+    pub mutates: bool,
+}
+
+/// The log keeps this many entries (a sandbox may serve a practice session for hours).
+pub const REQUEST_LOG_CAP: usize = 100_000;
+
+/// The request-log entry for one answered request.
+pub fn entry(service: &'static str, req: &Req, status: u16) -> RequestEntry {
+    let writes = matches!(req.method, Method::POST | Method::PATCH | Method::PUT | Method::DELETE);
+    let graphql_query = req.segs == ["graphql"]
+        && req.json().and_then(|b| b.get("query")?.as_str().map(|q| !q.trim_start().starts_with("mutation")))
+            == Some(true);
+    RequestEntry {
+        service,
+        method: req.method.to_string(),
+        path: format!("/{}", req.segs.join("/")),
+        status,
+        mutates: writes && !graphql_query,
+    }
+}
 
 /// One API call as the sandbox saw it.
 #[derive(Debug, Clone)]

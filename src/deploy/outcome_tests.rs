@@ -38,10 +38,16 @@ fn build_failure_says_nothing_changed_and_shows_the_tail() {
 fn release_failure_names_the_migration_and_what_production_serves() {
     let mut p = MigrationProgress::new(vec![]);
     p.observe("== 20250101000002 AddIndexToOrders: migrating");
+    p.log_complete();
     let mut o = base(Ending::ReleaseFailed);
     o.release = Some(42);
-    o.release_failure =
-        Some(ReleaseFailure::new(42, Some(41), "shop", p.report(), vec!["PG::LockNotAvailable".into()]));
+    o.release_failure = Some(ReleaseFailure::new(
+        42,
+        Some(41),
+        "shop",
+        p.report(crate::deploy::migrations::PhaseEnd::Failed),
+        vec!["PG::LockNotAvailable".into()],
+    ));
     let o = o.conclude();
     let text = o.human(&Ui::plain());
     assert!(
@@ -51,7 +57,7 @@ fn release_failure_names_the_migration_and_what_production_serves() {
     assert!(text.contains("Next: fix migration 20250101000002"));
     let json = o.to_json();
     assert_eq!(json["status"], "release_failed");
-    assert_eq!(json["release_failure"]["migrations"]["failed"]["version"], "20250101000002");
+    assert_eq!(json["release_failure"]["migrations"]["failed"][0]["version"], "20250101000002");
 }
 
 #[test]

@@ -57,7 +57,7 @@ async fn auto_rollback_creates_one_rollback_release_and_the_spike_stops() {
     assert_eq!(deploy.code, 0, "{}", context(&deploy));
     assert_eq!(result(&deploy)["status"], "live");
 
-    let run = d.run(&["--json", "watch", "--auto-rollback", "--duration", "3s", "--interval", "150ms"]).await;
+    let run = d.run(&["--json", "--yes", "watch", "--auto-rollback", "--duration", "3s", "--interval", "150ms"]).await;
     assert_eq!(run.code, 3, "a rolled-back release still failed: {}", context(&run));
     let r = result(&run);
     assert_eq!(r["status"], "rolled_back", "{}", context(&run));

@@ -45,6 +45,30 @@ pub struct ReleaseAccount {
     pub status: WorkStatus,
 }
 
+/// This run's GitHub deployment (the lock), its latest status read back at the end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeploymentAccount {
+    pub id: u64,
+    /// `success`, `failure`, `error`, `in_progress` (left for the command that resumes), or
+    /// `unknown` when GitHub could not be read.
+    pub state: String,
+}
+
+/// Where the deploy's Slack message stands. Slack cannot be read back without more scopes, so
+/// this is what bpdeploy knows of its own posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlackState {
+    /// Nothing posted (or nothing to post).
+    NotPosted,
+    /// Posted, and every update since went through.
+    UpToDate,
+    /// An update failed: the message shows an earlier stage.
+    Behind,
+    /// A post got no answer: it may be in the channel, and it is never posted again.
+    Unknown,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Account {
     /// The release serving traffic, read at the end; `"unknown"` when Heroku could not be read.
@@ -52,6 +76,9 @@ pub struct Account {
     pub current_release: Option<u64>,
     pub build: Option<BuildAccount>,
     pub release: Option<ReleaseAccount>,
+    pub deployment: Option<DeploymentAccount>,
+    /// None: no Slack announcement was configured.
+    pub slack: Option<SlackState>,
 }
 
 fn version_or_unknown<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
@@ -76,8 +103,9 @@ impl Account {
         }
         let serves = match previous {
             Some(p) if p == current => format!("{app} still serves v{current}"),
-            Some(_) => format!("{app} serves v{current}, a release this run did not make"),
-            None => format!("{app} serves v{current}"),
+            // Only a release this run knows to be its own is said not to be it.
+            Some(_) if ours.is_some() => format!("{app} serves v{current}, a release this run did not make"),
+            _ => format!("{app} serves v{current}"),
         };
         match (&self.build, &self.release) {
             (_, Some(ReleaseAccount { version, status })) => {
@@ -151,6 +179,7 @@ mod tests {
             current_release: current,
             build: build.map(|status| BuildAccount { id: Some("b1".into()), status }),
             release: release.map(|(v, status)| ReleaseAccount { version: Some(v), status }),
+            ..Account::default()
         }
     }
 
@@ -175,9 +204,10 @@ mod tests {
             "shop still serves v6; the state of this deploy's build is unknown"
         );
         assert!(say(account(None, Some(Unknown), None)).starts_with("what shop serves now is unknown"));
+        assert_eq!(say(account(Some(8), None, None)), "shop serves v8; no build was created");
         assert_eq!(
-            say(account(Some(8), None, None)),
-            "shop serves v8, a release this run did not make; no build was created"
+            say(account(Some(8), Some(Succeeded), Some((7, Succeeded)))),
+            "shop serves v8, a release this run did not make; v7 succeeded but is no longer current"
         );
     }
 

@@ -26,11 +26,13 @@ impl Driver {
         o.account = facts.account.clone();
         o.branch = self.setup.branch.clone();
         o.rollback_held = facts.rollback_held;
+        o.watch_wanted = self.machine.options.watch;
         if let Some(v) = o.account.as_ref().and_then(|a| a.release.as_ref()).and_then(|r| r.version) {
             o.release = o.release.or(Some(v));
         }
         let end = self.phase_end();
-        if facts.release.is_some() {
+        let release_known = o.account.as_ref().is_some_and(|a| a.release.as_ref().is_some_and(|r| r.version.is_some()));
+        if facts.release.is_some() || release_known {
             o.migrations = Some(self.migrations.report(end));
         }
         if ending == Ending::DryRun {

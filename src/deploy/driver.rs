@@ -120,6 +120,7 @@ impl Driver {
             let account = self.read_back().await;
             self.machine.facts.account = Some(account);
         }
+        self.settle_records().await;
     }
 
     /// Ctrl-C: stop following, read back and close what must be closed (briefly), say how to resume.
@@ -132,6 +133,7 @@ impl Driver {
             }
         };
         let _ = tokio::time::timeout(Duration::from_secs(5), effects).await;
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.settle_records()).await;
         self.reporter.event(DeployEvent::Interrupted { resume: self.machine.resume_hint() });
     }
 

@@ -2,7 +2,7 @@
 //! and the read-back that gives the final account: what Heroku says production serves and where
 //! this run's build and release are, never inferred from the last thing seen.
 use crate::api::heroku::{Build, Release};
-use crate::deploy::account::{Account, BuildAccount, ReleaseAccount, WorkStatus};
+use crate::deploy::account::{Account, BuildAccount, DeploymentAccount, ReleaseAccount, WorkStatus};
 use crate::deploy::driver::Driver;
 use crate::deploy::events::DeployEvent;
 use crate::deploy::machine::Event;
@@ -80,15 +80,16 @@ impl Driver {
         let release_id = facts.release.as_ref().map(|r| r.id.clone()).or(build_release);
         let release = match release_id {
             Some(id) => {
-                let read = heroku.release(&app, &id).await.ok();
+                // The release itself, else its line in the list read above.
+                let listed = || releases.as_ref().and_then(|rs| rs.iter().find(|r| r.id == id).cloned());
+                let read = heroku.release(&app, &id).await.ok().or_else(listed);
                 let version = read.as_ref().map(|r| r.version).or(facts.release.as_ref().map(|r| r.version));
-                Some(ReleaseAccount {
-                    version,
-                    status: read.map_or(WorkStatus::Unknown, |r| WorkStatus::from_heroku(&r.status)),
-                })
+                let status = read.map_or(WorkStatus::Unknown, |r| WorkStatus::from_heroku(&r.status));
+                Some(ReleaseAccount { version, status })
             }
-            None if build.as_ref().is_some_and(|b| b.status == WorkStatus::Succeeded) => {
-                // Linked to no release yet: the newest one deploying this sha, else unknown.
+            None if build.as_ref().is_some_and(|b| matches!(b.status, WorkStatus::Succeeded | WorkStatus::Unknown)) => {
+                // Linked to no release yet (or the build unreadable): the release deploying
+                // this sha since the deploy began, else unknown.
                 let found = releases.as_deref().and_then(|rs| self.deploying_our_sha(rs));
                 Some(found.map_or(ReleaseAccount { version: None, status: WorkStatus::Unknown }, |r| ReleaseAccount {
                     version: Some(r.version),
@@ -97,7 +98,27 @@ impl Driver {
             }
             None => None,
         };
-        Account { current_release, build, release }
+        Account { current_release, build, release, ..Account::default() }
+    }
+
+    /// The records, as they stand once every effect ran: the GitHub deployment's latest status
+    /// read back, and what bpdeploy knows of its Slack message.
+    pub(crate) async fn settle_records(&mut self) {
+        let deployment = match (&self.services.github, self.machine.facts.deployment_id) {
+            (Some(github), Some(id)) => {
+                let state = match github.deployment_statuses(id).await {
+                    Ok(statuses) => statuses.first().map_or("none".to_string(), |s| s.state.clone()),
+                    Err(_) => "unknown".to_string(),
+                };
+                Some(DeploymentAccount { id, state })
+            }
+            _ => None,
+        };
+        let slack = self.services.announcer.as_ref().map(|a| a.state);
+        if let Some(account) = self.machine.facts.account.as_mut() {
+            account.deployment = deployment;
+            account.slack = slack;
+        }
     }
 
     /// The build this run's unanswered POST made, if Heroku lists one.

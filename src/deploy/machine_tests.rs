@@ -293,6 +293,7 @@ fn an_error_after_the_build_post_ends_with_what_heroku_says() {
         current_release: Some(42),
         build: Some(BuildAccount { id: Some("b-1".into()), status: WorkStatus::Succeeded }),
         release: Some(ReleaseAccount { version: Some(42), status: WorkStatus::Succeeded }),
+        ..Account::default()
     };
     let actions = m.step(Event::ReadBack(live));
     assert_eq!(m.phase, P::Done(Ending::Error));
@@ -305,7 +306,7 @@ fn an_error_after_the_build_post_ends_with_what_heroku_says() {
     let running = Account {
         current_release: Some(41),
         build: Some(BuildAccount { id: Some("b-1".into()), status: WorkStatus::Unknown }),
-        release: None,
+        ..Account::default()
     };
     let actions = m.step(Event::ReadBack(running));
     assert!(!actions.iter().any(|a| matches!(a, Action::SetDeploymentStatus(_))), "left for the resume: {actions:?}");

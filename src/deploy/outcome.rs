@@ -60,6 +60,9 @@ pub struct DeployOutcome {
     /// `--dry-run` of an automatic rollback: the release it would have gone back to.
     #[serde(skip)]
     pub rollback_held: Option<u64>,
+    /// A watch was asked for: a run that ended before its verdict says how to watch.
+    #[serde(skip)]
+    pub watch_wanted: bool,
 }
 
 impl DeployOutcome {
@@ -86,6 +89,7 @@ impl DeployOutcome {
             calls: vec![],
             branch: String::new(),
             rollback_held: None,
+            watch_wanted: false,
         }
     }
 
@@ -121,6 +125,12 @@ impl DeployOutcome {
             (Ending::NothingToDeploy, None) => format!("{app} serves {old}, which already runs this commit"),
             (_, None) => format!("{app} is unchanged: it serves {old}"),
         };
+        // The release went live but the watch asked for never gave its verdict: watch it.
+        let live_unwatched =
+            self.watch_wanted && self.watch.is_none() && read.as_ref().is_some_and(Account::ours_is_current);
+        if self.resume.is_none() && live_unwatched && self.status != Ending::Live {
+            self.resume = self.release.map(|v| format!("bpdeploy watch --release v{v}"));
+        }
         if let Some(r) = &self.resume {
             self.next.push(r.clone());
         }
@@ -131,9 +141,18 @@ impl DeployOutcome {
             self.next.push(cmd);
         }
         let watched_is_current = read.as_ref().map_or(true, Account::ours_is_current);
+        let went_live = read.as_ref().is_some_and(Account::ours_is_current);
         match self.status {
             Ending::Live if self.resume.is_none() => self.next.push(format!("bpdeploy watch --release {new}")),
-            Ending::Failing if self.rollback.is_none() && watched_is_current => {
+            // Lost track, but Heroku says the release went live: what comes next is the watch.
+            Ending::Error if went_live && self.resume.is_none() => {
+                self.next.push(format!("bpdeploy watch --release {new}"))
+            }
+            Ending::Failing
+                if self.rollback.is_none()
+                    && watched_is_current
+                    && self.next.iter().all(|n| !n.contains("bpdeploy rollback")) =>
+            {
                 self.next.push(match self.rollback_held {
                     Some(to) => format!("bpdeploy rollback v{to}"),
                     None => "bpdeploy rollback".into(),
@@ -154,7 +173,8 @@ impl DeployOutcome {
             Ending::DryRun => self.next.push("run the same command without --dry-run to deploy".into()),
             _ => {}
         }
-        if let Some(hint) = self.error.as_ref().and_then(|e| e.hint.clone()) {
+        // "Try again" is no advice once the release went live: the account says what to do.
+        if let Some(hint) = self.error.as_ref().and_then(|e| e.hint.clone()).filter(|_| !went_live) {
             if !self.next.contains(&hint) {
                 self.next.push(hint);
             }
@@ -167,7 +187,8 @@ impl DeployOutcome {
         let current = self.account.as_ref().map(|a| a.current_release);
         match (&self.rollback, current) {
             (Some(r), Some(c)) => c == Some(r.new_version),
-            _ => true,
+            (None, Some(_)) => false,
+            (_, None) => true,
         }
     }
 

@@ -106,3 +106,43 @@ fn every_ending_states_production_and_result_json_has_the_status() {
         .human(&Ui::plain())
         .starts_with("Not deploying: a pending build by bob since 2025-01-01T00:00:00Z"));
 }
+
+/// The human report and the JSON are one outcome rendered twice: for every ending, the human
+/// text carries the `production` sentence and every `next` step, whatever the account says.
+#[test]
+fn the_human_report_carries_the_same_account() {
+    use crate::deploy::account::{Account, BuildAccount, ReleaseAccount, WorkStatus};
+    let accounts = [
+        None,
+        Some(Account {
+            current_release: Some(42),
+            build: Some(BuildAccount { id: Some("b1".into()), status: WorkStatus::Succeeded }),
+            release: Some(ReleaseAccount { version: Some(42), status: WorkStatus::Succeeded }),
+            ..Account::default()
+        }),
+        Some(Account {
+            current_release: None,
+            build: Some(BuildAccount { id: Some("b1".into()), status: WorkStatus::Unknown }),
+            ..Account::default()
+        }),
+    ];
+    for ending in Ending::ALL {
+        for account in &accounts {
+            let mut o = base(ending);
+            o.account = account.clone();
+            o.resume = account.as_ref().and_then(Account::resume);
+            o.error = (ending == Ending::Error).then(|| Failure::new(Exit::Failure, "x", "lost").with_hint("h"));
+            let o = o.conclude();
+            let text = o.human(&Ui::plain());
+            let json = o.to_json();
+            let production = json["production"].as_str().unwrap();
+            assert!(text.contains(&format!("Production: {production}.")), "{ending:?}: {text}");
+            for step in json["next"].as_array().unwrap() {
+                assert!(text.contains(&format!("Next: {}", step.as_str().unwrap())), "{ending:?}: {step} in {text}");
+            }
+            if account.as_ref().is_some_and(|a| a.current_release.is_none()) {
+                assert!(production.contains("unknown") && json["resume"].is_string(), "{ending:?}: {json}");
+            }
+        }
+    }
+}

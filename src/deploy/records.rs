@@ -6,6 +6,7 @@ use crate::api::github::{DeploymentCreated, GitHub, NewDeployment, NewDeployment
 use crate::api::sentry::{CommitRef, NewDeploy, NewRelease, Sentry};
 use crate::api::slack::{Message, Posted, Slack};
 use crate::api::ApiError;
+use crate::deploy::account::SlackState;
 use crate::deploy::announce::{Announcement, SlackStage, StageFacts};
 use crate::deploy::steps::DeploymentState;
 use chrono::Utc;
@@ -89,20 +90,6 @@ pub async fn mark_sentry_deploy(sentry: &Sentry, version: &str, environment: &st
         projects: vec![],
     };
     sentry.create_deploy(version, &deploy).await.map(|_| ())
-}
-
-/// Where the deploy's Slack message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SlackState {
-    /// Nothing posted yet (or nothing to post).
-    NotPosted,
-    /// Posted, and every update since went through.
-    UpToDate,
-    /// An update failed: the message shows an earlier stage.
-    Behind,
-    /// A post got no answer: it may be in the channel, and it is never posted again.
-    Unknown,
 }
 
 /// The one Slack message of a deploy: posted once, then edited (bot) or followed by new

@@ -158,6 +158,8 @@ impl Shared {
 /// A running sandbox. Dropping it stops the server and removes a temporary scratch repository.
 pub struct Sandbox {
     shared: Arc<Shared>,
+    /// `http://127.0.0.1:PORT`: where it listens (the public URL may be a proxy in front).
+    listen_url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     temp_root: Option<PathBuf>,
@@ -216,12 +218,18 @@ impl Sandbox {
                 })
                 .await;
         });
-        Ok(Sandbox { shared, stop: Some(stop), server: Some(server), temp_root })
+        let listen_url = format!("http://127.0.0.1:{port}");
+        Ok(Sandbox { shared, listen_url, stop: Some(stop), server: Some(server), temp_root })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// The URL clients use: `http://127.0.0.1:PORT`, or the public URL it was given.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
+    }
+
+    /// `http://127.0.0.1:PORT`, where it listens (differs from [`Sandbox::base_url`] behind a proxy).
+    pub fn listen_url(&self) -> &str {
+        &self.listen_url
     }
 
     pub fn repo_dir(&self) -> &Path {

@@ -2,6 +2,7 @@
 mod api;
 mod deploy;
 mod e2e;
+mod faults;
 mod foundation;
 mod preflight;
 mod sandbox;

@@ -121,6 +121,15 @@ async fn slow_stream_completes_by_polling_after_the_streams_drop() {
     assert!(warnings.iter().any(|w| w.contains("build output stream dropped")), "{warnings:?}");
     assert!(warnings.iter().any(|w| w.contains("release phase stream dropped")), "{warnings:?}");
     assert_eq!(current(&d.releases().await), 7);
+    // The stream dropped after `AddLoyaltyPointsToOrders: migrating`; the release phase succeeded,
+    // and its log, read again once it finished, shows every migration ran: none failed or unknown.
+    let m = &r["migrations"];
+    assert_eq!(
+        (m["failed"].clone(), m["unknown"].clone()),
+        (Value::from(vec![] as Vec<Value>), Value::from(vec![] as Vec<Value>)),
+        "{m}"
+    );
+    assert_eq!(m["ran"].as_array().unwrap().len(), 4, "{m}");
     d.assert_contract();
 }
 

@@ -87,16 +87,15 @@ impl Driver {
                 let status = read.map_or(WorkStatus::Unknown, |r| WorkStatus::from_heroku(&r.status));
                 Some(ReleaseAccount { version, status })
             }
-            None if build.as_ref().is_some_and(|b| matches!(b.status, WorkStatus::Succeeded | WorkStatus::Unknown)) => {
-                // Linked to no release yet (or the build unreadable): the release deploying
-                // this sha since the deploy began, else unknown.
+            None => {
+                // Linked to no release yet, or the build unreadable: the release deploying this
+                // sha since the deploy began. A succeeded build without one has an unknown release.
                 let found = releases.as_deref().and_then(|rs| self.deploying_our_sha(rs));
-                Some(found.map_or(ReleaseAccount { version: None, status: WorkStatus::Unknown }, |r| ReleaseAccount {
-                    version: Some(r.version),
-                    status: WorkStatus::from_heroku(&r.status),
-                }))
+                let found = found
+                    .map(|r| ReleaseAccount { version: Some(r.version), status: WorkStatus::from_heroku(&r.status) });
+                let succeeded = build.as_ref().is_some_and(|b| b.status == WorkStatus::Succeeded);
+                found.or(succeeded.then_some(ReleaseAccount { version: None, status: WorkStatus::Unknown }))
             }
-            None => None,
         };
         Account { current_release, build, release, ..Account::default() }
     }

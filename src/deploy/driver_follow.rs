@@ -16,7 +16,11 @@ impl Driver {
         let Some(github) = self.services.github.as_ref() else {
             return Event::Failed(Failure::new(Exit::Failure, "github_missing", "deploying needs GitHub"));
         };
-        let description = format!("bpdeploy: {} by {}", self.setup.branch, self.setup.who);
+        let mut description = format!("bpdeploy: {} by {}", self.setup.branch, self.setup.who);
+        if let Some(id) = self.machine.facts.deployment_id {
+            // The lock finds a deployment's work by this tag (see `lock_io`).
+            description = format!("{description} {}", crate::deploy::lock_io::deployment_tag(id));
+        }
         let event = follow::create_build(&self.services.heroku, github, &self.setup.app, sha, &description).await;
         self.note_build(&event);
         event

@@ -24,15 +24,13 @@ impl HerokuRecent {
         Ok(HerokuRecent { builds: heroku.builds(app, 20).await?, releases: heroku.releases(app, 10).await? })
     }
 
-    /// The Heroku work of a deployment: the first build of its sha made since it was created
-    /// (a minute of slack for the two services' clocks), and that build's release.
+    /// The Heroku work of a deployment: the build that names it (bpdeploy writes the deployment
+    /// into the build's `version_description`), and that build's release. Matching by sha alone
+    /// would take an earlier deploy of the same commit for this one's work.
     fn work_of(&self, d: &Deployment) -> DeploymentWork {
-        let since = d.created_at - chrono::Duration::seconds(60);
-        let build = self
-            .builds
-            .iter()
-            .filter(|b| b.source_blob.version.as_deref() == Some(d.sha.as_str()) && b.created_at >= since)
-            .min_by_key(|b| b.created_at);
+        let tag = deployment_tag(d.id);
+        let build =
+            self.builds.iter().find(|b| b.source_blob.version_description.as_deref().is_some_and(|v| v.contains(&tag)));
         let Some(build) = build else { return DeploymentWork::NotStarted };
         match build.status.as_str() {
             "pending" => DeploymentWork::Running,
@@ -47,6 +45,11 @@ impl HerokuRecent {
             }
         }
     }
+}
+
+/// How a build names the GitHub deployment it belongs to, in its `version_description`.
+pub fn deployment_tag(id: u64) -> String {
+    format!("(GitHub deployment {id})")
 }
 
 fn pending<'a>(items: impl Iterator<Item = (&'a str, Option<String>, DateTime<Utc>)>) -> Vec<PendingWork> {
@@ -126,4 +129,46 @@ pub async fn deployment_to_take_over(github: &GitHub, app: &str, sha: &str) -> R
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn build(id: &str, status: &str, description: &str, release: Option<&str>) -> Build {
+        serde_json::from_value(json!({
+            "id": id, "status": status, "created_at": "2025-01-01T10:00:00Z",
+            "source_blob": {"url": null, "version": "abc", "version_description": description},
+            "release": release.map(|r| json!({"id": r})),
+        }))
+        .unwrap()
+    }
+
+    fn release(id: &str, status: &str) -> Release {
+        serde_json::from_value(json!({"id": id, "version": 7, "status": status, "created_at": "2025-01-01T10:01:00Z"}))
+            .unwrap()
+    }
+
+    /// Found while racing twenty deploys of the same commit: an earlier deploy's finished build
+    /// of the same sha made a live deploy's lock look stale. The build names its deployment.
+    #[test]
+    fn a_deployments_work_is_the_build_that_names_it_not_any_build_of_its_sha() {
+        let deployment = |id: u64| -> Deployment {
+            serde_json::from_value(json!({"id": id, "sha": "abc", "ref": "abc", "environment": "shop",
+                "created_at": "2025-01-01T10:00:30Z"}))
+            .unwrap()
+        };
+        let recent = HerokuRecent {
+            builds: vec![
+                build("b2", "pending", &format!("bpdeploy: master by bob {}", deployment_tag(12)), None),
+                build("b1", "succeeded", &format!("bpdeploy: master by alice {}", deployment_tag(11)), Some("r7")),
+            ],
+            releases: vec![release("r7", "succeeded")],
+        };
+        assert_eq!(recent.work_of(&deployment(11)), DeploymentWork::Finished { succeeded: true });
+        assert_eq!(recent.work_of(&deployment(12)), DeploymentWork::Running);
+        assert_eq!(recent.work_of(&deployment(13)), DeploymentWork::NotStarted, "same sha, no build of its own");
+        assert_eq!(recent.work_of(&deployment(1)), DeploymentWork::NotStarted, "1 is not a prefix match of 11 or 12");
+    }
 }

@@ -49,7 +49,7 @@ impl Faulty {
     }
 
     /// A Heroku read straight from the sandbox, past the proxy: the truth the account is held to.
-    async fn heroku(&self, path: &str) -> Value {
+    pub async fn heroku(&self, path: &str) -> Value {
         let url = format!("{}/heroku/{path}", self.d.sb.listen_url());
         let resp = self
             .http
@@ -62,7 +62,7 @@ impl Faulty {
         resp.json().await.unwrap()
     }
 
-    async fn github(&self, path: &str) -> Value {
+    pub async fn github(&self, path: &str) -> Value {
         let url = format!("{}/github/{path}", self.d.sb.listen_url());
         let resp = self
             .http

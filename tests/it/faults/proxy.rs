@@ -60,8 +60,33 @@ impl Rule {
     }
 }
 
+/// Requests that wait at the proxy while it is closed (to line two deploys up at the same step).
+#[derive(Clone)]
+pub struct Hold {
+    method: &'static str,
+    prefix: String,
+    open: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Hold {
+    pub fn open(&self) {
+        self.open.send_replace(true);
+    }
+    pub fn close(&self) {
+        self.open.send_replace(false);
+    }
+    async fn wait(&self, method: &str, path: &str) {
+        if method != self.method || !path.starts_with(&self.prefix) {
+            return;
+        }
+        let mut rx = self.open.subscribe();
+        let _ = rx.wait_for(|open| *open).await;
+    }
+}
+
 struct State {
     rules: Vec<(Rule, usize)>,
+    holds: Vec<Hold>,
     /// Faults applied, as `METHOD path: fault`.
     applied: Vec<String>,
 }
@@ -77,7 +102,8 @@ impl Proxy {
     pub async fn bind() -> (Proxy, TcpListener) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        (Proxy { url, state: Arc::new(Mutex::new(State { rules: vec![], applied: vec![] })) }, listener)
+        let state = State { rules: vec![], holds: vec![], applied: vec![] };
+        (Proxy { url, state: Arc::new(Mutex::new(state)) }, listener)
     }
 
     pub fn serve(&self, listener: TcpListener, upstream: SocketAddr) {
@@ -91,6 +117,14 @@ impl Proxy {
 
     pub fn add(&self, rule: Rule) {
         self.state.lock().unwrap().rules.push((rule, 0));
+    }
+
+    /// Requests of `method` under `prefix` wait while the hold is closed (it starts closed).
+    pub fn hold(&self, method: &'static str, prefix: &str) -> Hold {
+        let (tx, _) = tokio::sync::watch::channel(false);
+        let hold = Hold { method, prefix: prefix.to_string(), open: Arc::new(tx) };
+        self.state.lock().unwrap().holds.push(hold.clone());
+        hold
     }
 
     /// The faults applied so far.
@@ -122,6 +156,10 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, state: Arc<Mutex<St
     let mut parts = first.split_whitespace();
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
     let path = target.split('?').next().unwrap_or_default();
+    let holds = state.lock().unwrap().holds.clone();
+    for hold in holds {
+        hold.wait(method, path).await;
+    }
     let request = with_connection_close(&head, &body);
     match pick(&state, method, path) {
         None => relay(client, upstream, &request, None).await,

@@ -79,6 +79,9 @@ pub struct Account {
     pub deployment: Option<DeploymentAccount>,
     /// None: no Slack announcement was configured.
     pub slack: Option<SlackState>,
+    /// A `watch` of a release it did not deploy: "the watched release", not "this deploy's".
+    #[serde(skip)]
+    pub watch_only: bool,
 }
 
 fn version_or_unknown<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
@@ -99,7 +102,8 @@ impl Account {
         };
         let ours = self.release.as_ref().and_then(|r| r.version);
         if ours == Some(current) {
-            return format!("{app} serves v{current}, this deploy's release");
+            let whose = if self.watch_only { "the watched release" } else { "this deploy's release" };
+            return format!("{app} serves v{current}, {whose}");
         }
         let serves = match previous {
             Some(p) if p == current => format!("{app} still serves v{current}"),
@@ -110,6 +114,7 @@ impl Account {
         match (&self.build, &self.release) {
             (_, Some(ReleaseAccount { version, status })) => {
                 let name = version.map(|v| format!("v{v}")).unwrap_or_else(|| "this deploy's release".into());
+                let name = if self.watch_only { format!("the watched {name}") } else { name };
                 match status {
                     WorkStatus::Pending => format!("{serves} until the release phase of {name} finishes on Heroku"),
                     WorkStatus::Failed => format!("{serves}; the release phase of {name} failed"),

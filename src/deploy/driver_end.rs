@@ -97,7 +97,8 @@ impl Driver {
                 found.or(succeeded.then_some(ReleaseAccount { version: None, status: WorkStatus::Unknown }))
             }
         };
-        Account { current_release, build, release, ..Account::default() }
+        let watch_only = facts.build_posts == 0 && facts.build.is_none();
+        Account { current_release, build, release, watch_only, ..Account::default() }
     }
 
     /// The records, as they stand once every effect ran: the GitHub deployment's latest status

@@ -36,7 +36,7 @@ pub fn entry(service: &'static str, req: &Req, status: u16) -> RequestEntry {
     RequestEntry {
         service,
         method: req.method.to_string(),
-        path: format!("/{}", req.segs.join("/")),
+        path: relative(service, &req.path).to_string(),
         status,
         mutates: writes && !graphql_query,
     }
@@ -57,6 +57,15 @@ pub struct Exchange {
     pub response: Option<Value>,
 }
 
+/// A path as received, relative to the service's base (`/heroku/apps/x` → `/apps/x`).
+fn relative<'a>(service: &str, path: &'a str) -> &'a str {
+    let prefix_len = match service {
+        "slack" => "/slack/api".len(),
+        _ => service.len() + 1,
+    };
+    path.get(prefix_len..).unwrap_or_default()
+}
+
 /// Answers are JSON documents of a few kilobytes; anything larger is not an API answer.
 const BODY_LIMIT: usize = 4 << 20;
 
@@ -65,10 +74,6 @@ pub async fn exchange(service: &'static str, req: &Req, resp: Response) -> (Exch
     let (parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
     let uri = req.uri_path_and_query();
-    let prefix_len = match service {
-        "slack" => "/slack/api".len(),
-        _ => service.len() + 1,
-    };
     let headers = req
         .headers
         .iter()
@@ -84,7 +89,7 @@ pub async fn exchange(service: &'static str, req: &Req, resp: Response) -> (Exch
     let record = Exchange {
         service,
         method: req.method.to_string(),
-        path: uri.get(prefix_len..).unwrap_or_default().to_string(),
+        path: relative(service, &uri).to_string(),
         headers,
         request: req.json(),
         status: parts.status.as_u16(),

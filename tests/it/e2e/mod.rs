@@ -6,8 +6,10 @@
 //! call the real clients made is checked against the official schemas ([`Drill::assert_contract`]).
 mod deploy;
 mod drills;
+mod dry_run;
 mod lock;
 mod process;
+mod ships;
 mod watch;
 
 use crate::api::contract;

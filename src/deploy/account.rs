@@ -1,8 +1,28 @@
 //! The account a deploy or a watch ends with: what Heroku says production serves now, and where
 //! this run's build and release are, read back from Heroku at the end, never inferred from the
 //! last thing seen. What could not be read is `unknown`, with the command that finds out.
-use crate::deploy::steps::DeploymentState;
 use serde::{Serialize, Serializer};
+
+/// The GitHub deployment states bpdeploy writes (the deploy's record, also its lock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeploymentState {
+    InProgress,
+    Success,
+    Failure,
+    Error,
+}
+
+impl DeploymentState {
+    pub fn github_state(self) -> &'static str {
+        match self {
+            DeploymentState::InProgress => "in_progress",
+            DeploymentState::Success => "success",
+            DeploymentState::Failure => "failure",
+            DeploymentState::Error => "error",
+        }
+    }
+}
 
 /// Where a build or a release stands, as Heroku answered (or could not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -113,8 +113,9 @@ impl Driver {
         self.eta = Eta::from_recent(&past);
         match evaluate(&evidence, chrono::Utc::now(), None) {
             LockState::Free { stale } => {
-                for s in stale {
-                    self.reporter.warn(&format!("{}; going ahead", s.note));
+                // Taking the lock says so and closes them; a dry run stops before, so says it here.
+                for s in stale.iter().filter(|_| self.machine.options.dry_run) {
+                    self.reporter.warn(&format!("{}; a real run closes it and goes ahead", s.note));
                 }
                 self.reporter.event(DeployEvent::Lock { held: false, holder: None, forced: false });
                 Event::LockFree

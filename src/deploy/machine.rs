@@ -220,7 +220,9 @@ impl Machine {
                 if let (Some(state), Some(_)) = (account.deployment_state(), self.facts.deployment_id) {
                     actions.push(Action::SetDeploymentStatus(state));
                 }
-                actions.push(Action::UpdateSlack(SlackStage::Errored));
+                // The team reads the truth: a release that went live is announced as live.
+                let stage = if account.ours_is_current() { SlackStage::Live } else { SlackStage::Errored };
+                actions.push(Action::UpdateSlack(stage));
                 self.facts.account = Some(account);
                 self.finish(Ending::Error, actions)
             }

@@ -298,6 +298,7 @@ fn an_error_after_the_build_post_ends_with_what_heroku_says() {
     let actions = m.step(Event::ReadBack(live));
     assert_eq!(m.phase, P::Done(Ending::Error));
     assert_eq!(actions[0], Action::SetDeploymentStatus(DeploymentState::Success), "v42 did go live: {actions:?}");
+    assert_eq!(actions[1], Action::UpdateSlack(SlackStage::Live), "and Slack says so");
     assert_eq!(m.resume_hint(), None, "nothing left running");
 
     let mut events = until("build_started");

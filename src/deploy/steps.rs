@@ -2,6 +2,7 @@
 //! actions the machine asks for. Kept apart from the transitions so both stay readable.
 use crate::api::SecretUrl;
 use crate::deploy::account::Account;
+pub use crate::deploy::account::DeploymentState;
 use crate::deploy::announce::SlackStage;
 use crate::error::Failure;
 use serde::Serialize;
@@ -45,26 +46,6 @@ pub enum Follow {
     Stream,
     /// The stream dropped: read the status every poll interval instead.
     Poll,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeploymentState {
-    InProgress,
-    Success,
-    Failure,
-    Error,
-}
-
-impl DeploymentState {
-    pub fn github_state(self) -> &'static str {
-        match self {
-            DeploymentState::InProgress => "in_progress",
-            DeploymentState::Success => "success",
-            DeploymentState::Failure => "failure",
-            DeploymentState::Error => "error",
-        }
-    }
 }
 
 /// What the driver reports back.

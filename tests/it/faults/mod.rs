@@ -50,30 +50,19 @@ impl Faulty {
 
     /// A Heroku read straight from the sandbox, past the proxy: the truth the account is held to.
     pub async fn heroku(&self, path: &str) -> Value {
-        let url = format!("{}/heroku/{path}", self.d.sb.listen_url());
-        let resp = self
-            .http
-            .get(url)
-            .header("accept", "application/vnd.heroku+json; version=3")
-            .bearer_auth(&self.d.sb.tokens().heroku)
-            .send()
-            .await
-            .unwrap();
-        resp.json().await.unwrap()
+        let token = self.d.sb.tokens().heroku.clone();
+        self.probe("heroku", &token, path, ("accept", "application/vnd.heroku+json; version=3")).await
     }
 
     pub async fn github(&self, path: &str) -> Value {
-        let url = format!("{}/github/{path}", self.d.sb.listen_url());
-        let resp = self
-            .http
-            .get(url)
-            .header("accept", "application/vnd.github+json")
-            .header("user-agent", "faults-probe")
-            .bearer_auth(&self.d.sb.tokens().github)
-            .send()
-            .await
-            .unwrap();
-        resp.json().await.unwrap()
+        let token = self.d.sb.tokens().github.clone();
+        self.probe("github", &token, path, ("accept", "application/vnd.github+json")).await
+    }
+
+    async fn probe(&self, service: &str, token: &str, path: &str, accept: (&str, &str)) -> Value {
+        let url = format!("{}/{service}/{path}", self.d.sb.listen_url());
+        let request = self.http.get(url).header(accept.0, accept.1).header("user-agent", "faults-probe");
+        request.bearer_auth(token).send().await.unwrap().json().await.unwrap()
     }
 
     /// Holds the run to the sandbox's state: creates never duplicated, the account true.

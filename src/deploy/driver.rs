@@ -194,6 +194,8 @@ impl Driver {
         if let Some(account) = &self.machine.facts.account {
             let previous = self.previous.as_ref().map(|r| r.version);
             self.stage.production = Some(account.sentence(&self.setup.app, previous));
+            let read = account.release.as_ref().and_then(|r| r.version);
+            self.stage.release_version = self.stage.release_version.or(read);
         }
         if let (SlackStage::Errored, Some(e)) = (stage, &self.machine.facts.error) {
             self.stage.reason = Some(e.message.clone());

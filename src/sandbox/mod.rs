@@ -13,7 +13,7 @@ use crate::cli::Scenario;
 use clock::Clock;
 use drill::Drill;
 use git2::Repository;
-use http::record::{Exchange, RequestEntry};
+use http::record::{Exchange, RequestEntry, RequestLog};
 use scratch::{LocalConfig, ScratchRepo};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -94,8 +94,8 @@ pub struct Shared {
     codeload_key: u64,
     /// The exchange log, when asked for.
     exchanges: Option<Mutex<Vec<Exchange>>>,
-    /// The request log: one small entry per API request, always kept.
-    requests: Mutex<Vec<RequestEntry>>,
+    /// One small entry per API request, always kept.
+    pub requests: RequestLog,
 }
 
 impl Shared {
@@ -115,19 +115,6 @@ impl Shared {
 
     pub fn slack_record(&self) -> SlackRecord {
         self.world().slack.clone()
-    }
-
-    fn note_request(&self, entry: RequestEntry) {
-        let mut log = self.requests.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if log.len() >= http::record::REQUEST_LOG_CAP {
-            log.remove(0);
-        }
-        log.push(entry);
-    }
-
-    /// The request log, oldest first.
-    pub fn requests(&self) -> Vec<RequestEntry> {
-        self.requests.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     fn codeload_sig(&self, sha: &str) -> String {
@@ -207,7 +194,7 @@ impl Sandbox {
             calls_heroku: AtomicU64::new(0),
             codeload_key: fastrand::u64(..),
             exchanges: opts.record_exchanges.then(|| Mutex::new(Vec::new())),
-            requests: Mutex::new(Vec::new()),
+            requests: RequestLog::default(),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(shared.clone());
@@ -275,7 +262,7 @@ impl Sandbox {
     /// One entry per API request answered so far (service, method, path, status), oldest first:
     /// what `/_sandbox/requests` serves.
     pub fn requests(&self) -> Vec<RequestEntry> {
-        self.shared.requests()
+        self.shared.requests.entries()
     }
 
     /// Every API call answered so far, oldest first; empty unless started with

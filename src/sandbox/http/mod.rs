@@ -131,7 +131,7 @@ fn flaky(s: &Shared, method: &Method) -> Option<(StatusCode, u64)> {
 /// Logs the call, adds it to the request log and, when the sandbox keeps one, the exchange log.
 async fn log(s: &Shared, service: &'static str, req: &Req, resp: Response) -> Response {
     tracing::info!("sandbox {} {} -> {}", req.method, req.path, resp.status().as_u16());
-    s.note_request(record::entry(service, req, resp.status().as_u16()));
+    s.requests.note(record::entry(service, req, resp.status().as_u16()));
     match &s.exchanges {
         Some(log) => {
             let (exchange, resp) = record::exchange(service, req, resp).await;
@@ -211,7 +211,7 @@ async fn slack_record(State(s): State<SharedState>) -> Response {
 
 /// Every API request answered so far, oldest first: `[{"service","method","path","status","mutates"}]`.
 async fn request_log(State(s): State<SharedState>) -> Response {
-    json(StatusCode::OK, serde_json::to_value(s.requests()).unwrap_or_default())
+    json(StatusCode::OK, serde_json::to_value(s.requests.entries()).unwrap_or_default())
 }
 
 pub fn empty(status: StatusCode) -> Response {

@@ -27,6 +27,25 @@ pub struct RequestEntry {
 /// The log keeps this many entries (a sandbox may serve a practice session for hours).
 pub const REQUEST_LOG_CAP: usize = 100_000;
 
+/// The request log: one small entry per API request, always kept, the oldest dropped past the cap.
+#[derive(Debug, Default)]
+pub struct RequestLog(std::sync::Mutex<std::collections::VecDeque<RequestEntry>>);
+
+impl RequestLog {
+    pub fn note(&self, entry: RequestEntry) {
+        let mut log = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if log.len() >= REQUEST_LOG_CAP {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> Vec<RequestEntry> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().cloned().collect()
+    }
+}
+
 /// The request-log entry for one answered request.
 pub fn entry(service: &'static str, req: &Req, status: u16) -> RequestEntry {
     let writes = matches!(req.method, Method::POST | Method::PATCH | Method::PUT | Method::DELETE);

@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// bpdeploy's request timeout in these runs: stalls and late requests are measured against it.
-pub const TIMEOUT: Duration = Duration::from_millis(600);
+pub const TIMEOUT: Duration = Duration::from_millis(1000);
 /// Drills at forty times a desk's pace.
 const SPEED: f64 = 40.0;
 

@@ -160,7 +160,7 @@ _bpdeploy() {
             fi
             case "${prev}" in
                 --scenario)
-                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient remove-column" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -183,13 +183,21 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__deploy)
-            opts="-q -v -y -h -V --branch --watch --force --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-q -v -y -h -V --branch --watch --auto-rollback --duration --interval --force --steal-lock --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -533,7 +541,7 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__revert)
-            opts="-q -v -y -h -V --merge --deploy --watch --sentry --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-q -v -y -h -V --merge --deploy --watch --sentry --undo-migrations --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -596,7 +604,7 @@ _bpdeploy() {
             fi
             case "${prev}" in
                 --scenario)
-                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient remove-column" -- "${cur}"))
                     return 0
                     ;;
                 --port)

@@ -131,9 +131,21 @@ pub struct DeployArgs {
     /// Watch the release after it goes live (see `bpdeploy watch`)
     #[arg(long)]
     pub watch: bool,
-    /// Deploy despite a stop verdict or a deploy lock
+    /// With --watch: roll back to the previous code release on a failing verdict
+    #[arg(long, requires = "watch")]
+    pub auto_rollback: bool,
+    /// With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)
+    #[arg(long, value_name = "D", requires = "watch")]
+    pub duration: Option<String>,
+    /// With --watch: how often to look, e.g. 15s (default: [watch] interval)
+    #[arg(long, value_name = "D", requires = "watch")]
+    pub interval: Option<String>,
+    /// Deploy despite a stop verdict, or when production already runs the commit
     #[arg(long)]
     pub force: bool,
+    /// Deploy although another deploy holds the lock (only when that deploy is gone for good)
+    #[arg(long)]
+    pub steal_lock: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]
@@ -160,7 +172,7 @@ pub struct RevertArgs {
     /// The merged pull request: a number or its URL
     #[arg(value_name = "PR")]
     pub pull_request: String,
-    /// Merge the revert PR once it is open
+    /// Merge the revert PR once its checks pass ([github] merge_method)
     #[arg(long)]
     pub merge: bool,
     /// Deploy after merging (implies --merge)
@@ -172,6 +184,9 @@ pub struct RevertArgs {
     /// The Sentry issue that motivated the revert, linked in the PR body
     #[arg(long, value_name = "ISSUE")]
     pub sentry: Option<String>,
+    /// Add a migration that undoes the PR's reversible schema migrations (Rails `revert`)
+    #[arg(long)]
+    pub undo_migrations: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]
@@ -219,6 +234,7 @@ pub enum Scenario {
     SlowStream,
     AppTimeouts,
     Transient,
+    RemoveColumn,
 }
 
 impl Scenario {
@@ -235,6 +251,7 @@ impl Scenario {
             Scenario::SlowStream => "slow-stream",
             Scenario::AppTimeouts => "app-timeouts",
             Scenario::Transient => "transient",
+            Scenario::RemoveColumn => "remove-column",
         }
     }
 }

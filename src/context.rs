@@ -2,9 +2,10 @@
 //! config and credentials. Passed explicitly; there are no globals.
 use crate::api::github::{GitHub, GraphQl};
 use crate::api::heroku::Heroku;
+use crate::api::secret::Secrets;
 use crate::api::sentry::Sentry;
 use crate::api::slack::Slack;
-use crate::api::{HttpCore, HttpSettings, SecretUrl, Transport};
+use crate::api::{HttpCore, HttpSettings, MutationGate, SecretUrl, Transport};
 use crate::cli::GlobalArgs;
 use crate::config::{Config, ConfigError};
 use crate::credentials::{Credentials, Service, SlackAuth};
@@ -20,14 +21,19 @@ pub struct Context {
     pub credentials: Credentials,
     /// The one HTTP client of the process, built on first use.
     transport: OnceLock<Transport>,
+    /// Every mutating request of the process passes here; `--dry-run` closes it.
+    gate: MutationGate,
     /// The configuration, read once on first use (every client needs it).
     config: OnceLock<Config>,
 }
 
 impl Context {
     pub fn new(global: GlobalArgs, env: Env, ui: Ui) -> Context {
+        let credentials = Credentials::new(env.clone());
+        learn_secrets(&credentials, &ui.secrets);
         Context {
-            credentials: Credentials::new(env.clone()),
+            credentials,
+            gate: MutationGate::new(ui.dry_run),
             ui,
             env,
             global,
@@ -46,13 +52,23 @@ impl Context {
         Ok(self.config.get_or_init(|| loaded).clone())
     }
 
-    /// The shared transport, with the `BPDEPLOY_HTTP_*` knobs read from the environment.
+    /// The mutation gate every client of this command sends through: closed by `--dry-run`.
+    /// Ask `gate().is_open()` before a step that changes something, to plan it instead.
+    pub fn gate(&self) -> &MutationGate {
+        &self.gate
+    }
+
+    /// The shared transport, with the `BPDEPLOY_HTTP_*` knobs read from the environment, behind
+    /// the command's mutation gate.
     pub fn transport(&self) -> anyhow::Result<Transport> {
         if let Some(t) = self.transport.get() {
             return Ok(t.clone());
         }
         let settings = HttpSettings::from_env(&self.env)?;
-        let built = Transport::new(settings).map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))?;
+        let built = Transport::new(settings)
+            .map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))?
+            .with_secrets(self.ui.secrets.clone())
+            .with_gate(self.gate.clone());
         Ok(self.transport.get_or_init(|| built).clone())
     }
 
@@ -113,5 +129,25 @@ impl Context {
                 Slack::webhook(self.transport()?, url)
             }
         }))
+    }
+}
+
+/// Registers every credential the environment and the services' credential files hold, used
+/// by this command or not: an error body of one service may echo another's token.
+fn learn_secrets(credentials: &Credentials, secrets: &Secrets) {
+    for token in [credentials.heroku().ok(), credentials.sentry().ok()].into_iter().flatten() {
+        secrets.add(token.expose());
+    }
+    for token in credentials.all_github() {
+        secrets.add(token.expose());
+    }
+    for auth in credentials.all_slack() {
+        match auth {
+            SlackAuth::Bot(token) => secrets.add(token.expose()),
+            SlackAuth::Webhook(url) => match url::Url::parse(url.expose().trim()) {
+                Ok(url) => secrets.add_webhook(&url),
+                Err(_) => secrets.add(url.expose()),
+            },
+        }
     }
 }

@@ -160,6 +160,18 @@ impl Credentials {
         }
     }
 
+    /// Both GitHub variables when both are set: each is a secret to mask, whichever is used.
+    pub fn all_github(&self) -> Vec<Token> {
+        ["GITHUB_TOKEN", "GH_TOKEN"].iter().filter_map(|k| self.env.get(k)).map(Token::new).collect()
+    }
+
+    /// The bot token and the webhook URL when both are set (the bot is used; both are secrets).
+    pub fn all_slack(&self) -> Vec<SlackAuth> {
+        let bot = self.env.get("SLACK_BOT_TOKEN").map(|t| SlackAuth::Bot(Token::new(t)));
+        let hook = self.env.get("SLACK_WEBHOOK_URL").map(|u| SlackAuth::Webhook(Token::new(u)));
+        bot.into_iter().chain(hook).collect()
+    }
+
     /// Slack is optional: `None` means announcements are skipped (with one warning).
     pub fn slack(&self) -> Option<SlackAuth> {
         if let Some(t) = self.env.get("SLACK_BOT_TOKEN") {

@@ -6,6 +6,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if t.is_empty() {
         return Err("empty duration".into());
     }
+    let too_large = || format!("bad duration {text:?}: number too large");
     let mut total = Duration::ZERO;
     let mut rest = t;
     while !rest.is_empty() {
@@ -26,9 +27,12 @@ pub fn parse(text: &str) -> Result<Duration, String> {
             "" => return Err(format!("bad duration {text:?}: missing unit (ms, s, m or h)")),
             other => return Err(format!("bad duration {text:?}: unknown unit {other:?} (use ms, s, m or h)")),
         };
-        let too_large = || format!("bad duration {text:?}: number too large");
         let part = n.checked_mul(scale).map(Duration::from_millis).ok_or_else(too_large)?;
         total = total.checked_add(part).ok_or_else(too_large)?;
+    }
+    // Past u64::MAX milliseconds a duration could not be written back (`format`) or slept.
+    if total.as_millis() > u128::from(u64::MAX) {
+        return Err(too_large());
     }
     Ok(total)
 }
@@ -76,6 +80,16 @@ pub fn format(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_duration_is_an_error_not_a_crash() {
+        // Found by fuzzing: these overflowed (a panic) instead of being refused.
+        for text in
+            ["5124095576030432h", "307445734561825861m", "18446744073709551615s1s", "1sec18446744073709551615ms"]
+        {
+            assert!(parse(text).unwrap_err().contains("too large"), "{text}");
+        }
+    }
 
     #[test]
     fn parses_units_and_compounds() {

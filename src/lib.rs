@@ -15,9 +15,13 @@ pub mod error;
 pub mod exit;
 pub mod git;
 pub mod preflight;
+pub mod recovery;
 pub mod sandbox;
 pub mod triage;
 pub mod ui;
+
+#[cfg(test)]
+mod fuzz;
 
 use context::Context;
 use error::Failure;
@@ -78,7 +82,7 @@ fn usage_failure(e: &clap::Error, argv: &[OsString]) -> Failure {
 pub fn run(cli: cli::Cli) -> u8 {
     let env = env::Env::from_process();
     let ui = ui::Ui::resolve(&cli.global, &env);
-    init_tracing(cli.global.verbose);
+    init_tracing(cli.global.verbose, &ui);
     let ctx = Context::new(cli.global.clone(), env, ui.clone());
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -113,8 +117,9 @@ pub fn run(cli: cli::Cli) -> u8 {
     }
 }
 
-/// `-v` shows progress detail, `-vv` every HTTP request (method, path, status; never a token).
-fn init_tracing(verbose: u8) {
+/// `-v` shows progress detail, `-vv` every HTTP request (method, path, status; never a token:
+/// each event goes through the same scrubbing and masking as the Ui's own lines).
+fn init_tracing(verbose: u8, ui: &ui::Ui) {
     let level = match verbose {
         0 => return,
         1 => tracing::Level::INFO,
@@ -124,9 +129,14 @@ fn init_tracing(verbose: u8) {
     // Only bpdeploy's own events: the HTTP stack's logs carry hosts and connection details
     // that say nothing useful to a deployer and are not scrubbed by our transport.
     use tracing_subscriber::prelude::*;
+    let secrets = ui.secrets.clone();
     let only_ours = tracing_subscriber::filter::Targets::new().with_target("bpdeploy", level);
     let _ = tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(move || ui::log::LogLine::new(secrets.clone()))
+                .with_target(false),
+        )
         .with(only_ours)
         .try_init();
 }

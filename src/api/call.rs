@@ -24,14 +24,29 @@ pub struct Call {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<serde_json::Value>,
     pub resend: Resend,
+    /// A POST that changes nothing (a GraphQL query): the mutation gate lets it through.
+    read_only: bool,
     /// What errors show instead of the path (webhooks, whose URL is the secret).
     shown: Option<&'static str>,
+    /// A 3xx is the answer itself (GitHub's tarball `Location`), not a redirect to follow.
+    pub(crate) redirect_is_answer: bool,
 }
 
 impl Call {
     pub fn new(method: Method, template: &'static str, path: impl Into<String>) -> Call {
         let resend = if method == Method::POST || method == Method::PATCH { Resend::Never } else { Resend::Safe };
-        Call { method, path: path.into(), template, query: vec![], headers: vec![], body: None, resend, shown: None }
+        Call {
+            method,
+            path: path.into(),
+            template,
+            query: vec![],
+            headers: vec![],
+            body: None,
+            resend,
+            read_only: false,
+            shown: None,
+            redirect_is_answer: false,
+        }
     }
     pub fn get(template: &'static str, path: impl Into<String>) -> Call {
         Call::new(Method::GET, template, path)
@@ -59,6 +74,21 @@ impl Call {
     pub fn resend_safe(mut self) -> Call {
         self.resend = Resend::Safe;
         self
+    }
+    /// The caller reads the redirect itself (its `Location` is the answer).
+    pub fn redirect_is_answer(mut self) -> Call {
+        self.redirect_is_answer = true;
+        self
+    }
+    /// A POST that only reads (a GraphQL query): may be resent, and passes a closed mutation gate.
+    pub fn read_only(mut self) -> Call {
+        self.read_only = true;
+        self.resend_safe()
+    }
+    /// Whether this call changes something at the service: what `--dry-run` never sends.
+    pub fn mutates(&self) -> bool {
+        let writes = matches!(self.method, Method::POST | Method::PATCH | Method::PUT | Method::DELETE);
+        writes && !self.read_only
     }
     pub(crate) fn shown_as(mut self, shown: &'static str) -> Call {
         self.shown = Some(shown);

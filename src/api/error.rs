@@ -31,6 +31,13 @@ pub enum ApiError {
     /// The answer did not have the expected shape.
     #[error("cannot decode {}'s answer to {endpoint}: {message}", service.name())]
     Decode { service: Service, endpoint: String, message: String },
+    /// A redirect that is not followed: to another host or scheme, or of a request that
+    /// changes something. `to` is the Location's host (never its path or query).
+    #[error("{} answered {status} to {endpoint}, redirecting to {to}; not followed: {why}", service.name())]
+    Redirect { service: Service, endpoint: String, status: u16, to: String, why: String },
+    /// `--dry-run` closed the mutation gate: the request was not sent.
+    #[error("dry run: {endpoint} was not sent to {}", service.name())]
+    DryRun { service: Service, endpoint: String },
     /// The configured way of talking to the service cannot do this (a Slack webhook cannot edit).
     #[error("{} cannot {what} with the configured credential", service.name())]
     Unsupported { service: Service, what: String },
@@ -47,6 +54,8 @@ impl ApiError {
             | ApiError::Transport { service, .. }
             | ApiError::Ambiguous { service, .. }
             | ApiError::Decode { service, .. }
+            | ApiError::Redirect { service, .. }
+            | ApiError::DryRun { service, .. }
             | ApiError::Unsupported { service, .. } => *service,
         }
     }
@@ -118,7 +127,9 @@ impl Diagnose for ApiError {
             ApiError::Transport { .. } => format!("{s}_unreachable"),
             ApiError::Ambiguous { .. } => format!("{s}_outcome_unknown"),
             ApiError::Decode { .. } => format!("{s}_bad_response"),
+            ApiError::Redirect { .. } => format!("{s}_redirected"),
             ApiError::Unsupported { .. } => format!("{s}_unsupported"),
+            ApiError::DryRun { .. } => "dry_run".into(),
         }
     }
 
@@ -166,6 +177,13 @@ impl Diagnose for ApiError {
                 Some("check the current state before retrying; nothing was sent twice".into())
             }
             ApiError::Unsupported { .. } => Some(service.credential_hint().to_string()),
+            ApiError::Redirect { status: 301 | 308, .. } if service == crate::credentials::Service::GitHub => Some(
+                "the repository may have been renamed or transferred: set [github] repo to its new owner/name".into(),
+            ),
+            ApiError::Redirect { .. } => Some(format!(
+                "check the {} base URL (https:// and the right host); bpdeploy follows redirects only within one host",
+                service.name()
+            )),
             _ => None,
         }
     }

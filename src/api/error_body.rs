@@ -1,5 +1,6 @@
 //! Reading what went wrong: each service's error body, request id and scope headers, and
 //! transport failures, always without URLs, tokens or quoted response values.
+use crate::api::secret::Secrets;
 use crate::api::ApiError;
 use crate::credentials::Service;
 use reqwest::header::HeaderMap;
@@ -14,7 +15,7 @@ pub fn status_error(
     body: &[u8],
     endpoint: String,
     retry_after: Option<Duration>,
-    redact: Option<&str>,
+    secrets: &Secrets,
 ) -> ApiError {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let json: Option<Value> = serde_json::from_slice(body).ok();
@@ -28,7 +29,8 @@ pub fn status_error(
         if text.is_empty() || text.starts_with('<') {
             reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("error").to_string()
         } else {
-            text.chars().take(200).collect()
+            // Masked before it is cut: a cut through a token would leave a prefix unmasked.
+            secrets.mask(text).chars().take(200).collect()
         }
     });
     let request_id =
@@ -45,7 +47,8 @@ pub fn status_error(
         service,
         status,
         endpoint,
-        message: redact_text(&crate::ui::sanitize::one_line(&message), redact),
+        // Any secret of the process, not only this service's token: a gateway may echo them all.
+        message: secrets.mask(&crate::ui::sanitize::one_line(&message)),
         error_id,
         request_id,
         retry_after,
@@ -134,13 +137,6 @@ fn strip_urls(text: &str) -> String {
     text.split_whitespace().map(|w| if w.contains("://") { "<url>" } else { w }).collect::<Vec<_>>().join(" ")
 }
 
-pub fn redact_text(text: &str, secret: Option<&str>) -> String {
-    match secret {
-        Some(s) if s.len() >= 4 => text.replace(s, "***"),
-        _ => text.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,7 +151,7 @@ mod tests {
             br#"{"id":"not_found","message":"Couldn't find that app."}"#,
             "GET /apps/x".into(),
             None,
-            None,
+            &Secrets::new(),
         );
         assert!(
             matches!(&e, ApiError::Status { error_id: Some(id), message, .. } if id == "not_found" && message.contains("find that app"))
@@ -167,21 +163,36 @@ mod tests {
             br#"{"detail":"You do not have permission"}"#,
             "GET /x".into(),
             None,
-            None,
+            &Secrets::new(),
         );
         assert!(e.to_string().contains("You do not have permission"));
-        let e = status_error(Service::GitHub, 502, &h, b"<html>bad gateway</html>", "GET /x".into(), None, None);
+        let none = Secrets::new();
+        let e = status_error(Service::GitHub, 502, &h, b"<html>bad gateway</html>", "GET /x".into(), None, &none);
         assert!(e.to_string().contains("Bad Gateway"), "{e}");
+        let secrets = Secrets::new();
+        secrets.add("sekrit-123");
+        secrets.add("ghp_other-token");
         let e = status_error(
             Service::Heroku,
             401,
             &h,
-            br#"{"id":"unauthorized","message":"bad key sekrit-123"}"#,
+            br#"{"id":"unauthorized","message":"bad key sekrit-123, and github's ghp_other-token"}"#,
             "GET /x".into(),
             None,
-            Some("sekrit-123"),
+            &secrets,
         );
-        assert!(!e.to_string().contains("sekrit-123"));
+        assert!(!e.to_string().contains("sekrit-123") && !e.to_string().contains("ghp_other"), "{e}");
+    }
+
+    #[test]
+    fn a_long_text_body_is_masked_before_it_is_cut() {
+        let secrets = Secrets::new();
+        let token = "HRKU-0123456789abcdef0123456789abcdef";
+        secrets.add(token);
+        // The token straddles the 200th character.
+        let body = format!("{}{token} and more", "x".repeat(190));
+        let e = status_error(Service::Heroku, 406, &HeaderMap::new(), body.as_bytes(), "GET /x".into(), None, &secrets);
+        assert!(!e.to_string().contains("HRKU-0"), "no prefix of the token survives: {e}");
     }
 
     #[test]

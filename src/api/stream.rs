@@ -1,6 +1,8 @@
 //! Output streams: the build log and the release-phase log behind an `output_stream_url`.
 //!
-//! The URL is a capability (no token), so it is fetched without Authorization and never shown.
+//! The URL is a capability (no token), so it is fetched without Authorization and never shown,
+//! and, like a base URL, only over https (plain http to loopback only): a server that hands out
+//! a plain-http stream URL gets a dropped stream, and the caller polls the status instead.
 //! A stream may answer 404 or an empty body before the work starts: it is retried a few times.
 //! It ends at end-of-body. When it goes silent past the idle timeout, or the connection drops,
 //! the stream reports [`StreamEvent::Dropped`] and the caller falls back to polling the object's
@@ -29,9 +31,7 @@ pub struct OutputStream {
     url: SecretUrl,
     settings: HttpSettings,
     body: Option<BoxStream<'static, reqwest::Result<Bytes>>>,
-    /// Server-sent events (`text/event-stream`) rather than plain text.
-    sse: bool,
-    partial: Vec<u8>,
+    framing: Framing,
     queue: VecDeque<StreamEvent>,
     starts: u32,
     received: bool,
@@ -46,13 +46,13 @@ impl std::fmt::Debug for OutputStream {
 
 impl OutputStream {
     pub fn new(transport: &Transport, url: SecretUrl) -> OutputStream {
+        transport.secrets().add_url(url.expose());
         OutputStream {
             client: transport.client().clone(),
             url,
             settings: transport.settings.clone(),
             body: None,
-            sse: false,
-            partial: vec![],
+            framing: Framing::default(),
             queue: VecDeque::new(),
             starts: 0,
             received: false,
@@ -118,6 +118,8 @@ impl OutputStream {
     }
 
     async fn open(&mut self) -> Result<(), String> {
+        crate::config::endpoints::check_scheme(self.url.expose())
+            .map_err(|why| format!("the output stream URL was not opened: {why}"))?;
         loop {
             self.starts += 1;
             let request = self.client.get(self.url.expose().clone()).send();
@@ -125,7 +127,7 @@ impl OutputStream {
             let status = match tokio::time::timeout(self.settings.stream_idle, request).await {
                 Ok(Ok(resp)) if resp.status().is_success() => {
                     let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    self.sse = kind.starts_with("text/event-stream");
+                    self.framing.sse = kind.starts_with("text/event-stream");
                     tracing::debug!(host = self.url.host(), tries = self.starts, "output stream open");
                     self.body = Some(resp.bytes_stream().boxed());
                     return Ok(());
@@ -143,38 +145,77 @@ impl OutputStream {
     }
 
     fn push_bytes(&mut self, bytes: &[u8]) {
-        self.partial.extend_from_slice(bytes);
-        while let Some(pos) = self.partial.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = self.partial.drain(..=pos).collect();
-            self.push_line(&line[..line.len() - 1]);
-        }
+        let lines = self.framing.push(bytes);
+        self.queue.extend(lines.into_iter().map(StreamEvent::Line));
     }
 
     fn flush_partial(&mut self) {
-        if !self.partial.is_empty() {
-            let line = std::mem::take(&mut self.partial);
-            self.push_line(&line);
+        if let Some(line) = self.framing.finish() {
+            self.queue.push_back(StreamEvent::Line(line));
         }
-    }
-
-    fn push_line(&mut self, raw: &[u8]) {
-        let text = String::from_utf8_lossy(raw);
-        let text = text.strip_suffix('\r').unwrap_or(&text);
-        let line = if self.sse {
-            // SSE: only `data:` lines carry output; ids, event names, comments and blanks don't.
-            match text.strip_prefix("data:") {
-                Some(data) => data.strip_prefix(' ').unwrap_or(data).to_string(),
-                None => return,
-            }
-        } else {
-            text.to_string()
-        };
-        self.queue.push_back(StreamEvent::Line(line));
     }
 
     fn finish(&mut self, event: StreamEvent) {
         self.body = None;
         self.finished = true;
         self.queue.push_back(event);
+    }
+}
+
+/// The longest line kept whole; a stream that never sends a newline cannot grow memory without
+/// bound: past this, what came is handed over as a line and the rest starts a new one.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Cuts an output stream into lines, however its bytes were chunked: `\n` ends a line, a
+/// trailing `\r` is dropped, bytes that are not UTF-8 become U+FFFD, and with server-sent events
+/// only `data:` lines carry output (ids, event names, comments and blanks do not).
+#[derive(Debug, Default)]
+pub struct Framing {
+    /// Server-sent events (`text/event-stream`) rather than plain text.
+    pub sse: bool,
+    partial: Vec<u8>,
+}
+
+impl Framing {
+    pub fn new(sse: bool) -> Framing {
+        Framing { sse, partial: vec![] }
+    }
+
+    /// The lines `bytes` completes.
+    pub fn push(&mut self, bytes: &[u8]) -> Vec<String> {
+        let mut lines = vec![];
+        let mut rest = bytes;
+        while let Some(pos) = rest.iter().position(|b| *b == b'\n') {
+            self.partial.extend_from_slice(&rest[..pos]);
+            rest = &rest[pos + 1..];
+            let raw = std::mem::take(&mut self.partial);
+            lines.extend(self.line(&raw));
+        }
+        self.partial.extend_from_slice(rest);
+        while self.partial.len() > MAX_LINE {
+            let raw: Vec<u8> = self.partial.drain(..MAX_LINE).collect();
+            lines.extend(self.line(&raw));
+        }
+        lines
+    }
+
+    /// The last line, when the stream ended without a newline.
+    pub fn finish(&mut self) -> Option<String> {
+        let raw = std::mem::take(&mut self.partial);
+        if raw.is_empty() {
+            None
+        } else {
+            self.line(&raw)
+        }
+    }
+
+    fn line(&self, raw: &[u8]) -> Option<String> {
+        let text = String::from_utf8_lossy(raw);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        if !self.sse {
+            return Some(text.to_string());
+        }
+        let data = text.strip_prefix("data:")?;
+        Some(data.strip_prefix(' ').unwrap_or(data).to_string())
     }
 }

@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::ui::render::Outcome;
-use crate::ui::sanitize::one_line;
+use crate::ui::sanitize::{one_line, path};
 use crate::ui::Ui;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,7 @@ impl Outcome for InitOutcome {
         // Paths, remotes and the Procfile come from outside: scrubbed before the terminal.
         let shown = |v: Option<&str>, missing: &str| v.map(one_line).unwrap_or_else(|| missing.to_string());
         let verb = if self.overwritten { "overwrote" } else { "wrote" };
-        let mut s = format!("{verb} {}\n", one_line(&self.path.display().to_string()));
+        let mut s = format!("{verb} {}\n", path(&self.path.display().to_string()));
         s += &format!("  heroku app       {}\n", shown(d.app.as_deref(), "(not detected: set [heroku] app)"));
         s += &format!("  github repo      {}\n", shown(d.repo.as_deref(), "(not detected: set [github] repo)"));
         s += &format!("  branch           {}\n", one_line(&d.branch));

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod deploy;
 pub mod init;
 pub mod preflight;
+mod recovery_confirm;
 pub mod releases;
 pub mod revert;
 pub mod rollback;
@@ -47,6 +48,11 @@ pub(crate) fn not_implemented(name: &str) -> Failure {
 pub fn handles_interrupt(command: &Command) -> bool {
     matches!(
         command,
-        Command::Deploy(_) | Command::Watch(_) | Command::Rollback(_) | Command::Sandbox(_) | Command::Demo(_)
+        Command::Deploy(_)
+            | Command::Watch(_)
+            | Command::Rollback(_)
+            | Command::Revert(_)
+            | Command::Sandbox(_)
+            | Command::Demo(_)
     )
 }

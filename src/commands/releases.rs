@@ -88,7 +88,7 @@ impl Outcome for ReleaseList {
 
     fn human(&self, ui: &Ui) -> String {
         if self.rows.is_empty() {
-            return format!("{} has no releases yet\n", self.app);
+            return format!("{} has no releases yet\n", crate::ui::sanitize::one_line(&self.app));
         }
         let header = [
             "",

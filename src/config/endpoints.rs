@@ -19,23 +19,27 @@ pub const SLACK: &str = "https://slack.com/api";
 /// Parses a base URL, refusing plain http to anything but loopback.
 pub fn parse_base(text: &str) -> Result<Url, String> {
     let mut url = Url::parse(text.trim()).map_err(|e| format!("not a URL ({e})"))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(format!(
-                "plain http:// is refused for {} (tokens would travel in clear); use https:// or a loopback host",
-                url.host_str().unwrap_or("?")
-            ))
-        }
-        other => return Err(format!("unsupported scheme {other}:// (use https://)")),
-    }
+    check_scheme(&url)?;
     // Joining relative paths needs a trailing slash on the base.
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
         url.set_path(&path);
     }
     Ok(url)
+}
+
+/// The rule for every URL bpdeploy sends a credential or reads a capability URL over (base
+/// URLs, webhooks, output streams a server hands out): https, or plain http to loopback only.
+pub fn check_scheme(url: &Url) -> Result<(), String> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(format!(
+            "plain http:// is refused for {} (tokens would travel in clear); use https:// or a loopback host",
+            url.host_str().unwrap_or("?")
+        )),
+        other => Err(format!("unsupported scheme {other}:// (use https://)")),
+    }
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -253,8 +253,14 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
         message: e.to_string(),
         hint: "check that the file is readable text".into(),
     })?;
-    toml::from_str(&text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+    parse_file(&text, shown)
+}
+
+/// The text of a bpdeploy.toml; an error names `shown` and the line.
+pub(crate) fn parse_file(text: &str, shown: String) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let start = e.span().map(|s| s.start.min(text.len())).unwrap_or(0);
+        let line = text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1;
         ConfigError::Parse { path: shown, line, message: plain_types(&e.message().trim().replace('\n', " ")) }
     })
 }

@@ -36,6 +36,7 @@ fn every_stage_names_the_sha_and_app_and_says_something_different() {
         watch_for: Some(Duration::from_secs(420)),
         reason: Some("2 new issues".into()),
         rolled_back_to: Some(43),
+        production: None,
     };
     let texts: Vec<String> = SlackStage::ALL.iter().map(|s| a.headline(*s, &facts)).collect();
     for t in &texts {
@@ -55,7 +56,7 @@ fn thread_lists_prs_escaped_and_scrubbed() {
     assert!(
         thread.contains("<https://github.com/o/r/pull/12|#12> Add &lt;b&gt;gift&lt;/b&gt; cards &amp; vouchers (bob)")
     );
-    assert!(thread.contains("#15 Fix[31m totals"));
+    assert!(thread.contains("#15 Fix totals"), "{thread}");
     assert!(!thread.contains('\u{1b}'));
     let empty = Announcement { pull_requests: vec![], ..announcement() };
     assert!(empty.pull_request_thread().contains("direct pushes"));

@@ -153,7 +153,7 @@ mod tests {
         assert_eq!(eta.status(Duration::from_secs(450)), EtaStatus::Overdue { usual: Duration::from_secs(300) });
         let line =
             status_line("building", Duration::from_secs(130), Some(&eta), Some("\u{1b}[1m-----> Compiling assets"));
-        assert_eq!(line, "building · 2m10s · about 3m left · [1m-----> Compiling assets");
+        assert_eq!(line, "building · 2m10s · about 3m left · -----> Compiling assets");
         let late = status_line("building", Duration::from_secs(460), Some(&eta), None);
         assert_eq!(late, "building · 7m40s · well past the usual 5m");
         assert_eq!(status_line("release phase", Duration::from_secs(5), None, Some("  ")), "release phase · 5s");

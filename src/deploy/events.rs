@@ -99,17 +99,17 @@ impl DeployEvent {
                 format!("deploying {} ({})", &sha[..sha.len().min(7)], one_line(branch))
             }
             DeployEvent::Build { id, reconciled: true, .. } => {
-                format!("build {id}: found on Heroku after an unanswered request (not sent again)")
+                format!("build {}: found on Heroku after an unanswered request (not sent again)", one_line(id))
             }
-            DeployEvent::Build { id, status, .. } => format!("build {id}: {status}"),
+            DeployEvent::Build { id, status, .. } => format!("build {}: {}", one_line(id), one_line(status)),
             DeployEvent::Migration(m) => {
                 let state = match m.state {
                     crate::deploy::migrations::MigrationState::Migrating => "migrating",
                     crate::deploy::migrations::MigrationState::Migrated => "migrated",
                 };
-                format!("migration {} {}: {state}", m.version, m.name)
+                format!("migration {} {}: {state}", one_line(&m.version), one_line(&m.name))
             }
-            DeployEvent::Release { version, status } => format!("release v{version}: {status}"),
+            DeployEvent::Release { version, status } => format!("release v{version}: {}", one_line(status)),
             DeployEvent::Live { version } => {
                 format!("v{version} is live: traffic moves to the new release over the next 3–7 minutes")
             }
@@ -118,7 +118,7 @@ impl DeployEvent {
                 None => format!("rolling back to v{to_version}"),
             },
             DeployEvent::Interrupted { resume } => match resume {
-                Some(r) => format!("stopped following; nothing remote was cancelled. Resume with: {r}"),
+                Some(r) => format!("stopped following; nothing remote was cancelled. Resume with: {}", one_line(r)),
                 None => "stopped; nothing was started remotely".into(),
             },
         })

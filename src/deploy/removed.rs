@@ -21,7 +21,13 @@ pub fn pull_requests_between(
     back_to: &str,
     rolled_back: &str,
 ) -> Result<Vec<PullRequestLine>, GitError> {
-    let request = GitRequest {
+    let report = crate::preflight::offline(&range_request(config, back_to, rolled_back))?;
+    Ok(pull_request_lines(&report))
+}
+
+/// Preflight's repository request for the range a rollback takes out of production.
+pub fn range_request(config: &Config, back_to: &str, rolled_back: &str) -> GitRequest {
+    GitRequest {
         repo: config.root.clone(),
         range: RangeRequest {
             from: Some(back_to.to_string()),
@@ -31,9 +37,7 @@ pub fn pull_requests_between(
             github_head: None,
         },
         globs: config.migrations.clone(),
-    };
-    let report = crate::preflight::offline(&request)?;
-    Ok(pull_request_lines(&report))
+    }
 }
 
 impl Driver {

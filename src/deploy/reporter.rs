@@ -77,10 +77,10 @@ impl Reporter {
                 self.shown = status_line(label, self.started.elapsed(), eta.as_ref(), tail.last());
                 s.set_message(&self.shown);
                 if self.ui.verbose > 0 {
-                    s.println(&clean(line));
+                    s.println(&gutter(line));
                 }
             }
-            None => self.ui.info(&clean(line)),
+            None => self.ui.info(&gutter(line)),
         }
     }
 
@@ -103,4 +103,10 @@ impl Reporter {
         }
         self.following = None;
     }
+}
+
+/// A line of the build's or release phase's own output, behind a gutter: whatever the app
+/// prints (a migration named `x\nVerdict: GO`, say) can never pass for one of bpdeploy's lines.
+fn gutter(line: &str) -> String {
+    format!("  | {}", clean(line).replace('\n', " "))
 }

@@ -317,7 +317,7 @@ pub fn assess(snapshot: &Snapshot, baseline: Option<&Baseline>, limits: &Thresho
         })
         .collect();
     for t in &transient_issues {
-        let name = t.short_id.as_deref().unwrap_or(&t.id);
+        let name = crate::ui::sanitize::one_line(t.short_id.as_deref().unwrap_or(&t.id));
         reasons.push(Reason::note(
             ReasonKind::TransientIssue,
             format!(

@@ -30,7 +30,7 @@ pub fn panel(snapshot: &Snapshot, baseline: Option<&Baseline>, duration: Duratio
     let mut posts: Vec<_> = posts.collect();
     posts.sort_by_key(|p| std::cmp::Reverse(p.at));
     for p in posts.into_iter().take(TOP_ISSUES) {
-        lines.push(format!("  {} {} {}: {}", p.channel, p.at.format("%H:%M"), p.author, p.first_line));
+        lines.push(format!("  {} {} {}: {}", one_line(&p.channel), p.at.format("%H:%M"), p.author, p.first_line));
     }
     lines
 }
@@ -74,7 +74,7 @@ fn log_line(view: Option<&LogView>, quiet: &str) -> String {
 fn dynos_line(s: &Snapshot) -> String {
     let crashed = match s.crashed_dynos.len() {
         0 => "none crashed".to_string(),
-        _ => format!("crashed {}", s.crashed_dynos.join(", ")),
+        _ => format!("crashed {}", one_line(&s.crashed_dynos.join(", "))),
     };
     match &s.channels.dynos {
         Some(view) => format!("{crashed}; log: {}", log_line(Some(view), "no errors")),
@@ -113,7 +113,7 @@ pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
         match before.and_then(|b| b.new_issues.iter().find(|i| i.id == issue.id)) {
             None => out.push(format!("new issue: {}", issue_line(issue))),
             Some(old) if old.events != issue.events => {
-                out.push(format!("issue {}: {} events, {} users", issue.id, issue.events, issue.users))
+                out.push(format!("issue {}: {} events, {} users", one_line(&issue.id), issue.events, issue.users))
             }
             Some(_) => {}
         }
@@ -124,7 +124,7 @@ pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
             (judged.state, was.is_some_and(|w| w.is_transient()))
         {
             let after = crate::config::duration::format(round_secs(stopped_after));
-            out.push(format!("issue {} stopped {after} after the release: transient so far", judged.id));
+            out.push(format!("issue {} stopped {after} after the release: transient so far", one_line(&judged.id)));
         }
     }
     for r in &now.sentry.regressions {
@@ -137,7 +137,7 @@ pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
     }
     let crashed_before = before.map(|b| b.crashed_dynos.clone()).unwrap_or_default();
     for dyno in now.crashed_dynos.iter().filter(|d| !crashed_before.contains(d)) {
-        out.push(format!("dyno {dyno} crashed"));
+        out.push(format!("dyno {} crashed", one_line(dyno)));
     }
     for (name, view, old) in [
         ("router", &now.channels.router, before.and_then(|b| b.channels.router.as_ref())),
@@ -172,7 +172,7 @@ pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
 }
 
 pub fn issue_line(issue: &NewIssue) -> String {
-    let name = issue.short_id.as_deref().unwrap_or(&issue.id);
+    let name = one_line(issue.short_id.as_deref().unwrap_or(&issue.id));
     let title = one_line(&issue.title);
     format!("{name} {title}: {} events, {} users", issue.events, issue.users)
 }

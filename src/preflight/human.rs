@@ -1,9 +1,11 @@
 //! The human form of a [`Preflight`] report, in sections. Tables are tab-separated when stdout
-//! is not a terminal; every text that came from a commit or a service goes through `sanitize`.
+//! is not a terminal; every text that came from the repository or a service goes through
+//! `sanitize`: paths in their visible form (a control character shows as `\x1b`), names,
+//! subjects and titles on one line, so nothing can set the terminal's title or forge a line.
 use super::online::CiLevel;
 use super::{Level, Preflight};
 use crate::ui::render::{linked_table, table};
-use crate::ui::sanitize::one_line;
+use crate::ui::sanitize::{one_line, path};
 use crate::ui::time::when_text;
 use crate::ui::Ui;
 use console::Style;
@@ -50,7 +52,7 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
         .iter()
         .map(|a| {
             let people: Vec<String> = a.people.iter().map(|o| format!("{} ({})", o.name, o.files)).collect();
-            vec![a.area.clone(), a.files.to_string(), people.join(", ")]
+            vec![path(&a.area), a.files.to_string(), people.join(", ")]
         })
         .collect();
     out.push_str(&indent(&table(ui, &["AREA", "FILES", "WHO (FILES)"], &rows)));
@@ -86,7 +88,7 @@ fn migrations(out: &mut String, p: &Preflight, ui: &Ui) {
                 m.run_order.map(|n| n.to_string()).unwrap_or_else(|| "-".into()),
                 serde_plain(&m.change),
                 serde_plain(&m.kind),
-                m.path.clone(),
+                path(&m.path),
                 m.pull_request.map(|n| format!("#{n}")).unwrap_or_else(|| "-".into()),
                 m.risks.len().to_string(),
             ]
@@ -95,12 +97,13 @@ fn migrations(out: &mut String, p: &Preflight, ui: &Ui) {
     out.push_str(&indent(&table(ui, &["RUN", "CHANGE", "KIND", "PATH", "PR", "RISKS"], &rows)));
     let red = ui.out_style(Style::new().red());
     for m in &p.migrations {
+        let shown = path(&m.path);
         for r in &m.risks {
-            let _ = writeln!(out, "  {}:{} {} {}", m.path, r.line, red.apply_to(&r.check), one_line(&r.message));
+            let _ = writeln!(out, "  {shown}:{} {} {}", r.line, red.apply_to(one_line(&r.check)), one_line(&r.message));
             let _ = writeln!(out, "      safe: {}", one_line(&r.recipe));
         }
         for n in &m.notes {
-            let _ = writeln!(out, "  {}: {}", m.path, one_line(n));
+            let _ = writeln!(out, "  {shown}: {}", one_line(n));
         }
     }
 }

@@ -167,18 +167,7 @@ impl Gatherer {
     }
 
     async fn ci(&self, sha: &str) -> anyhow::Result<CiState> {
-        let (status, runs) = tokio::join!(self.github.combined_status(sha), self.github.check_runs(sha));
-        let mut checks: Vec<CiCheck> = status?
-            .statuses
-            .into_iter()
-            .map(|s| CiCheck { state: status_level(&s.state), name: s.context, url: s.target_url })
-            .collect();
-        checks.extend(runs?.into_iter().map(|r| CiCheck {
-            state: run_level(&r.status, r.conclusion.as_deref()),
-            name: r.name,
-            url: r.html_url,
-        }));
-        Ok(CiState { sha: sha.to_string(), state: combine(&checks), checks })
+        Ok(ci_of(&self.github, sha).await?)
     }
 
     /// `commits/{sha}/pulls` for first-parent commits whose message names no PR.
@@ -276,6 +265,22 @@ impl Gatherer {
         }
         Ok(baseline)
     }
+}
+
+/// CI of a commit: its legacy statuses and its check runs, combined.
+pub async fn ci_of(github: &GitHub, sha: &str) -> Result<CiState, crate::api::ApiError> {
+    let (status, runs) = tokio::join!(github.combined_status(sha), github.check_runs(sha));
+    let mut checks: Vec<CiCheck> = status?
+        .statuses
+        .into_iter()
+        .map(|s| CiCheck { state: status_level(&s.state), name: s.context, url: s.target_url })
+        .collect();
+    checks.extend(runs?.into_iter().map(|r| CiCheck {
+        state: run_level(&r.status, r.conclusion.as_deref()),
+        name: r.name,
+        url: r.html_url,
+    }));
+    Ok(CiState { sha: sha.to_string(), state: combine(&checks), checks })
 }
 
 fn status_level(state: &str) -> CiLevel {

@@ -81,6 +81,8 @@ pub fn judge(p: &Preflight) -> Verdict {
     }
     for m in &p.migrations {
         let running = m.is_new();
+        // Reasons are read on a terminal (deploy's summary): the path in its visible form.
+        let path = crate::ui::sanitize::path(&m.path);
         let blocking: Vec<&str> =
             m.risks.iter().map(|r| r.check.as_str()).filter(|c| !ROLLBACK_ONLY.contains(c)).collect();
         let before = reasons.len();
@@ -89,18 +91,18 @@ pub fn judge(p: &Preflight) -> Verdict {
         // the deployer decides. Stop is kept for facts that make a deploy wrong whatever the
         // tables: failing CI, a deploy in progress.
         if running && !blocking.is_empty() {
-            say(&mut reasons, Level::Caution, "migration_risk", format!("{}: {}", m.path, blocking.join(", ")));
+            say(&mut reasons, Level::Caution, "migration_risk", format!("{path}: {}", blocking.join(", ")));
         }
         if running && m.run_order.is_none() {
             say(
                 &mut reasons,
                 Level::Caution,
                 "migration_not_run",
-                format!("{}: the release command does not run it", m.path),
+                format!("{path}: the release command does not run it"),
             );
         }
         if running && m.reversible == Some(false) {
-            say(&mut reasons, Level::Caution, "migration_irreversible", format!("{}: cannot be rolled back", m.path));
+            say(&mut reasons, Level::Caution, "migration_irreversible", format!("{path}: cannot be rolled back"));
         }
         let code = match m.change {
             Change::Modified => Some("migration_modified"),
@@ -113,12 +115,12 @@ pub fn judge(p: &Preflight) -> Verdict {
                 &mut reasons,
                 Level::Caution,
                 code,
-                format!("{}: {}", m.path, m.notes.first().map(String::as_str).unwrap_or("")),
+                format!("{path}: {}", m.notes.first().map(String::as_str).unwrap_or("")),
             );
         }
         // The lint's notes (parse trouble, a missing down) matter when nothing else was said.
         if running && reasons.len() == before && !m.notes.is_empty() {
-            say(&mut reasons, Level::Caution, "migration_notes", format!("{}: {}", m.path, m.notes.join("; ")));
+            say(&mut reasons, Level::Caution, "migration_notes", format!("{path}: {}", m.notes.join("; ")));
         }
     }
     for w in &p.warnings {

@@ -23,6 +23,7 @@ pub fn new_release(w: &mut World, now: DateTime<Utc>, slug_id: String, descripti
         status: Status::Pending,
         user: you(),
         addon_plan_names: w.heroku.current().map(|r| r.addon_plan_names.clone()).unwrap_or_default(),
+        config: w.heroku.config(),
         created_at: now,
         updated_at: now,
         output: Some(OutputLog::new()),

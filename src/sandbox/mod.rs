@@ -13,7 +13,7 @@ use crate::cli::Scenario;
 use clock::Clock;
 use drill::Drill;
 use git2::Repository;
-use http::record::Exchange;
+use http::record::{Exchange, RequestEntry, RequestLog};
 use scratch::{LocalConfig, ScratchRepo};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -35,11 +35,26 @@ pub struct SandboxOptions {
     /// Keep every API request and answer for [`Sandbox::exchanges`] (contract tests); off for
     /// people, whose sandbox may run for hours.
     pub record_exchanges: bool,
+    /// Error answers echo every secret the sandbox issued (`BPDEPLOY_SANDBOX_ECHO_SECRETS=1`),
+    /// as a careless gateway would: for testing that bpdeploy masks them all.
+    pub echo_secrets: bool,
+    /// The base URL clients reach the sandbox at, when it differs from the address it listens
+    /// on (behind a proxy, like a real service behind its load balancer). URLs in answers
+    /// (output streams, the tarball redirect, Link headers) use it.
+    pub public_url: Option<String>,
 }
 
 impl SandboxOptions {
     pub fn new(scenario: Scenario) -> SandboxOptions {
-        SandboxOptions { scenario, port: 0, repo_dir: None, speed: 1.0, record_exchanges: false }
+        SandboxOptions {
+            scenario,
+            port: 0,
+            repo_dir: None,
+            speed: 1.0,
+            record_exchanges: false,
+            echo_secrets: false,
+            public_url: None,
+        }
     }
 }
 
@@ -50,6 +65,8 @@ pub struct Tokens {
     pub github: String,
     pub sentry: String,
     pub slack: String,
+    /// The incoming webhook's path, `/services/T…/B…/<secret>` (itself a credential).
+    pub webhook_path: String,
 }
 
 impl Tokens {
@@ -61,6 +78,7 @@ impl Tokens {
             github: format!("ghp_sandbox{}", hex()),
             sentry: format!("sntryu_sandbox{}", hex()),
             slack: format!("xoxb-sandbox-{}", hex()),
+            webhook_path: format!("/services/T0SANDBOX/B0SANDBOX/{}", hex()),
         }
     }
 }
@@ -80,7 +98,7 @@ pub struct Shared {
     pub clock: Clock,
     pub drill: Drill,
     pub tokens: Tokens,
-    /// `http://127.0.0.1:PORT`, no trailing slash.
+    /// `http://127.0.0.1:PORT` (or the public URL), no trailing slash.
     pub base_url: String,
     pub scratch: ScratchRepo,
     world: Mutex<World>,
@@ -90,6 +108,10 @@ pub struct Shared {
     codeload_key: u64,
     /// The exchange log, when asked for.
     exchanges: Option<Mutex<Vec<Exchange>>>,
+    /// See [`SandboxOptions::echo_secrets`].
+    pub echo_secrets: bool,
+    /// One small entry per API request, always kept.
+    pub requests: RequestLog,
 }
 
 impl Shared {
@@ -139,6 +161,8 @@ impl Shared {
 /// A running sandbox. Dropping it stops the server and removes a temporary scratch repository.
 pub struct Sandbox {
     shared: Arc<Shared>,
+    /// `http://127.0.0.1:PORT`: where it listens (the public URL may be a proxy in front).
+    listen_url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     temp_root: Option<PathBuf>,
@@ -151,7 +175,10 @@ impl Sandbox {
             .map_err(|e| SandboxError::Bind { port: opts.port, message: e.to_string() })?;
         let port =
             listener.local_addr().map_err(|e| SandboxError::Bind { port: opts.port, message: e.to_string() })?.port();
-        let base_url = format!("http://127.0.0.1:{port}");
+        let base_url = match &opts.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://127.0.0.1:{port}"),
+        };
         let clock = Clock::new(opts.speed);
         // The scratch repository lives in the system temp dir unless the caller names a place.
         let (repo_dir, temp_root) = match &opts.repo_dir {
@@ -183,6 +210,8 @@ impl Sandbox {
             calls_heroku: AtomicU64::new(0),
             codeload_key: fastrand::u64(..),
             exchanges: opts.record_exchanges.then(|| Mutex::new(Vec::new())),
+            echo_secrets: opts.echo_secrets,
+            requests: RequestLog::default(),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(shared.clone());
@@ -193,12 +222,18 @@ impl Sandbox {
                 })
                 .await;
         });
-        Ok(Sandbox { shared, stop: Some(stop), server: Some(server), temp_root })
+        let listen_url = format!("http://127.0.0.1:{port}");
+        Ok(Sandbox { shared, listen_url, stop: Some(stop), server: Some(server), temp_root })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// The URL clients use: `http://127.0.0.1:PORT`, or the public URL it was given.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
+    }
+
+    /// `http://127.0.0.1:PORT`, where it listens (differs from [`Sandbox::base_url`] behind a proxy).
+    pub fn listen_url(&self) -> &str {
+        &self.listen_url
     }
 
     pub fn repo_dir(&self) -> &Path {
@@ -227,6 +262,8 @@ impl Sandbox {
             ("GITHUB_TOKEN", t.github.clone()),
             ("SENTRY_AUTH_TOKEN", t.sentry.clone()),
             ("SLACK_BOT_TOKEN", t.slack.clone()),
+            // Used only without SLACK_BOT_TOKEN (`unset SLACK_BOT_TOKEN` to practise webhooks).
+            ("SLACK_WEBHOOK_URL", format!("{b}/hooks{}", t.webhook_path)),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -239,6 +276,12 @@ impl Sandbox {
 
     pub fn slack_record(&self) -> SlackRecord {
         self.shared.slack_record()
+    }
+
+    /// One entry per API request answered so far (service, method, path, status), oldest first:
+    /// what `/_sandbox/requests` serves.
+    pub fn requests(&self) -> Vec<RequestEntry> {
+        self.shared.requests.entries()
     }
 
     /// Every API call answered so far, oldest first; empty unless started with

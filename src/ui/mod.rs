@@ -1,9 +1,16 @@
 //! The only code that writes to the terminal. Terminal facts are resolved once into [`Ui`].
+//!
+//! Every byte goes out through one of the writers here, and each writer passes its text through
+//! [`sanitize`] (no escape sequence from outside survives; with `--json`, none can) and then
+//! through the [`Secrets`] registry (no token or signed URL survives, wherever the text came
+//! from). Renderers scrub the outside text they quote as well: this is the last line, not the only one.
+pub mod log;
 pub mod progress;
 pub mod render;
 pub mod sanitize;
 pub mod time;
 
+use crate::api::secret::Secrets;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::env::Env;
 use crate::error::Failure;
@@ -26,6 +33,8 @@ pub struct Ui {
     /// Colour on stdout / stderr.
     pub color_out: bool,
     pub color_err: bool,
+    /// Every secret of the process: masked in everything written (shared by clones).
+    pub secrets: Secrets,
 }
 
 impl Ui {
@@ -57,6 +66,7 @@ impl Ui {
             stdin_tty,
             color_out: color(stdout_tty) && !global.json,
             color_err: color(stderr_tty),
+            secrets: Secrets::new(),
         }
     }
 
@@ -73,6 +83,7 @@ impl Ui {
             stdin_tty: false,
             color_out: false,
             color_err: false,
+            secrets: Secrets::new(),
         }
     }
 
@@ -92,39 +103,49 @@ impl Ui {
 
     /// Writes the result to stdout. A closed pipe (`| head`) is not an error.
     pub fn out(&self, text: &str) {
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+        write_stdout(&self.secrets.mask(&sanitize::terminal(text, self.color_out)));
     }
 
     /// One JSON document on stdout.
     pub fn out_json<T: Serialize>(&self, value: &T) {
         let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-        self.out(&format!("{text}\n"));
+        self.out_json_text(&format!("{text}\n"));
     }
 
     /// One NDJSON line on stdout (deploy and watch events).
     pub fn event<T: Serialize>(&self, value: &T) {
         if let Ok(text) = serde_json::to_string(value) {
-            self.out(&format!("{text}\n"));
+            self.out_json_text(&format!("{text}\n"));
         }
+    }
+
+    fn out_json_text(&self, text: &str) {
+        write_stdout(&self.secrets.mask(&sanitize::json(text)));
+    }
+
+    /// Text for stderr as it will be written: scrubbed for the terminal and masked. For
+    /// writers outside this file (progress bars, the `-vv` log).
+    pub fn shown_err(&self, text: &str) -> String {
+        self.secrets.mask(&sanitize::terminal(text, self.color_err))
     }
 
     /// Progress and narration on stderr; silent with --quiet.
     pub fn info(&self, text: &str) {
         if !self.quiet {
-            eprintln_safe(text);
+            eprintln_safe(&self.shown_err(text));
         }
     }
 
     /// Detail shown with -v.
     pub fn detail(&self, text: &str) {
         if self.verbose > 0 && !self.quiet {
-            eprintln_safe(text);
+            eprintln_safe(&self.shown_err(text));
         }
     }
 
     pub fn warn(&self, text: &str) {
-        eprintln_safe(&format!("{} {}", self.err_style(Style::new().yellow().bold()).apply_to("warning:"), text));
+        let label = self.err_style(Style::new().yellow().bold()).apply_to("warning:");
+        eprintln_safe(&self.shown_err(&format!("{label} {}", sanitize::one_line(text))));
     }
 
     /// Reports an error: JSON on stdout in --json mode, one line plus a hint on stderr otherwise.
@@ -135,10 +156,10 @@ impl Ui {
             return;
         }
         let label = self.err_style(Style::new().red().bold()).apply_to("error:");
-        eprintln_safe(&format!("{label} {}", sanitize::one_line(&failure.message)));
+        eprintln_safe(&self.shown_err(&format!("{label} {}", sanitize::one_line(&failure.message))));
         if let Some(hint) = &failure.hint {
             let label = self.err_style(Style::new().cyan()).apply_to("hint:");
-            eprintln_safe(&format!("{label} {}", sanitize::one_line(hint)));
+            eprintln_safe(&self.shown_err(&format!("{label} {}", sanitize::one_line(hint))));
         }
     }
 
@@ -154,7 +175,7 @@ impl Ui {
             return Err(Failure::new(Exit::Usage, "confirmation_required", format!("{question} needs confirmation"))
                 .with_hint("no TTY to ask on: pass --yes to confirm, or --dry-run to see what would happen"));
         }
-        dialog(question)
+        dialog(&self.shown_err(question))
     }
 
     pub fn out_style(&self, style: Style) -> Style {
@@ -176,7 +197,26 @@ fn dialog(question: &str) -> Result<bool, Failure> {
     Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
+fn write_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 fn eprintln_safe(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_reaches_stderr_is_scrubbed_and_masked() {
+        let ui = Ui::plain();
+        ui.secrets.add("xoxb-0123456789");
+        assert_eq!(ui.shown_err("a \u{1b}]0;t\u{7}xoxb-0123456789\u{1b}[1m!"), "a ***!");
+        let styled = Ui { color_err: true, ..ui.clone() };
+        assert_eq!(styled.shown_err("\u{1b}[1mok\u{1b}[0m\u{1b}[2J xoxb-0123456789"), "\u{1b}[1mok\u{1b}[0m ***");
+    }
 }

@@ -1,4 +1,5 @@
-//! Spinners and bars on a TTY; one plain line per phase otherwise.
+//! Spinners and bars on a TTY; one plain line per phase otherwise. What a bar shows goes through
+//! the same scrubbing and masking as every other line ([`Ui::shown_err`]).
 use crate::ui::Ui;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Duration;
@@ -17,7 +18,7 @@ impl Phase {
                 ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
-            bar.set_message(message.to_string());
+            bar.set_message(ui.shown_err(message));
             bar.enable_steady_tick(Duration::from_millis(120));
             Phase { bar: Some(bar), ui: ui.clone() }
         } else {
@@ -28,7 +29,7 @@ impl Phase {
 
     pub fn set_message(&self, message: &str) {
         match &self.bar {
-            Some(bar) => bar.set_message(message.to_string()),
+            Some(bar) => bar.set_message(self.ui.shown_err(message)),
             None => self.ui.info(message),
         }
     }
@@ -36,7 +37,7 @@ impl Phase {
     /// Prints a line above the spinner (or plainly).
     pub fn println(&self, line: &str) {
         match &self.bar {
-            Some(bar) => bar.println(line),
+            Some(bar) => bar.println(self.ui.shown_err(line)),
             None => self.ui.info(line),
         }
     }

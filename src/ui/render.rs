@@ -122,12 +122,12 @@ mod tests {
         let rows = vec![vec!["#4".to_string(), "dave".into()], vec!["#12".into(), "erin\u{1b}[31m".into()]];
         let links = vec![Some("https://github.com/a/b/pull/4".to_string()), None];
         let plain = linked_table(&tty(false), &["PR", "AUTHOR"], &rows, &links);
-        assert_eq!(plain, "PR   AUTHOR\n#4   dave\n#12  erin[31m\n");
+        assert_eq!(plain, "PR   AUTHOR\n#4   dave\n#12  erin\n", "the whole sequence goes, not just ESC");
         let linked = linked_table(&tty(true), &["PR", "AUTHOR"], &rows, &links);
         assert!(linked.contains("\x1b]8;;https://github.com/a/b/pull/4\x1b\\#4\x1b]8;;\x1b\\   dave"), "{linked:?}");
         assert!(!linked.contains("\x1b[31m"), "outside escapes are scrubbed: {linked:?}");
         let piped = linked_table(&Ui::plain(), &["PR", "AUTHOR"], &rows, &links);
-        assert_eq!(piped, "PR\tAUTHOR\n#4\tdave\n#12\terin[31m\n");
+        assert_eq!(piped, "PR\tAUTHOR\n#4\tdave\n#12\terin\n");
         assert_eq!(hyperlink("x", "javascript:alert(1)"), "x");
     }
 }

@@ -1,12 +1,14 @@
 //! GitHub REST (`Accept: application/vnd.github+json`, `X-GitHub-Api-Version: 2022-11-28`,
 //! Link paging) and GraphQL (see [`graphql`]). Paths are relative to the configured base, so
 //! GitHub Enterprise (`/api/v3/`) and the sandbox's `/github/` prefix work unchanged.
+pub mod git_data;
 pub mod graphql;
 pub mod types;
 
 use crate::api::http::{segment, segments, Call, HttpCore};
 use crate::api::secret::SecretUrl;
 use crate::api::{page, ApiError};
+pub use git_data::{GitCommit, GitPersonStamp, GitRef, NewGitCommit, TreeEntry};
 pub use graphql::{GqlPull, GraphQl, PullLookup, Revert};
 pub use types::*;
 
@@ -117,7 +119,8 @@ impl GitHub {
     /// URL (five minutes for private repos), returned as a [`SecretUrl`]. Use it at once.
     pub async fn tarball_url(&self, git_ref: &str) -> Result<SecretUrl, ApiError> {
         let call =
-            Call::get("repos/{owner}/{repo}/tarball/{ref}", self.path(&format!("tarball/{}", segments(git_ref))));
+            Call::get("repos/{owner}/{repo}/tarball/{ref}", self.path(&format!("tarball/{}", segments(git_ref))))
+                .redirect_is_answer();
         let reply = self.http.send(&call).await?;
         let location = match (reply.status, reply.header("location")) {
             (300..=399, Some(l)) => l.to_string(),
@@ -134,9 +137,12 @@ impl GitHub {
     }
 
     /// `PUT pulls/{n}/merge`. 405 (not mergeable) and 409 (head moved) come back as errors.
+    /// Never resent: a merge whose answer is lost may have happened; read the PR back with
+    /// [`GitHub::pull`] before anything else.
     pub async fn merge_pull(&self, number: u64, merge: &MergeRequest) -> Result<MergeResult, ApiError> {
-        let call =
+        let mut call =
             Call::put("repos/{owner}/{repo}/pulls/{pull_number}/merge", self.path(&format!("pulls/{number}/merge")));
+        call.resend = crate::api::http::Resend::Never;
         self.http.json(&call.json(merge)).await
     }
 
@@ -149,7 +155,11 @@ impl GitHub {
             let message = body.get("message").and_then(|m| m.as_str()).unwrap_or("merged").to_string();
             return Ok(DeploymentCreated::Merged { message });
         }
-        Ok(DeploymentCreated::Created(reply.json()?))
+        // Created, but unreadable: which deployment was made is unknown (read back by sha).
+        reply.json().map(DeploymentCreated::Created).map_err(|e| match e {
+            ApiError::Decode { service, endpoint, message } => ApiError::Ambiguous { service, endpoint, message },
+            other => other,
+        })
     }
 
     /// `GET deployments?sha=&environment=`, newest first.

@@ -20,6 +20,8 @@ pub struct CommitDetail {
     pub message: String,
     pub author: Option<GitPerson>,
     pub committer: Option<GitPerson>,
+    /// The commit's tree (`commit.tree.sha`), to compare a commit with a predicted one.
+    pub tree: Option<ParentRef>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -105,6 +105,13 @@ impl Heroku {
         self.http.json(&Call::get("apps/{app}/config-vars", format!("apps/{}/config-vars", segment(app)))).await
     }
 
+    /// `GET /apps/{app}/releases/{id_or_version}/config-vars`: the config a release runs with.
+    /// The values are secrets: callers compare them and let only the keys go further.
+    pub async fn release_config_vars(&self, app: &str, release: &str) -> Result<ConfigVars, ApiError> {
+        let path = format!("apps/{}/releases/{}/config-vars", segment(app), segment(release));
+        self.http.json(&Call::get("apps/{app}/releases/{release}/config-vars", path)).await
+    }
+
     /// `POST /apps/{app}/log-sessions`. A spare session is harmless, so this one may be resent.
     pub async fn create_log_session(&self, app: &str, session: &NewLogSession) -> Result<LogSession, ApiError> {
         let call = Call::post("apps/{app}/log-sessions", format!("apps/{}/log-sessions", segment(app)))

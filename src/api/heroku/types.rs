@@ -162,6 +162,13 @@ impl ConfigVars {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key).and_then(|v| v.as_deref())
     }
+
+    /// The keys set, unset or changed between `self` and `other`, sorted. Only keys: the values
+    /// never leave this comparison.
+    pub fn changed_keys(&self, other: &ConfigVars) -> Vec<String> {
+        let keys: std::collections::BTreeSet<&String> = self.0.keys().chain(other.0.keys()).collect();
+        keys.into_iter().filter(|k| self.get(k) != other.get(k)).cloned().collect()
+    }
 }
 
 /// Body of `POST /apps/{app}/log-sessions`.

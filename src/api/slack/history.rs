@@ -63,7 +63,7 @@ async fn read<T: DeserializeOwned>(http: &HttpCore, call: &Call) -> Result<T, Ap
     let reply = http.send(call).await?;
     let answer: Answer = reply.json()?;
     if !answer.ok {
-        return Err(refusal(&reply, answer));
+        return Err(refusal(http, &reply, answer));
     }
     reply.json()
 }

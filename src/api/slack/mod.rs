@@ -4,7 +4,7 @@
 mod history;
 pub mod types;
 
-use crate::api::http::{Call, HttpCore, Transport};
+use crate::api::http::{Call, HttpCore, Resend, Transport};
 use crate::api::secret::SecretUrl;
 use crate::api::ApiError;
 use crate::credentials::Service;
@@ -94,15 +94,21 @@ fn with(message: &Message, mut fields: Value) -> Value {
 async fn web(http: &HttpCore, call: Call) -> Result<Posted, ApiError> {
     let call = call.header("Content-Type", "application/json; charset=utf-8");
     let reply = http.send(&call).await?;
-    let answer: Answer = reply.json()?;
+    let answer: Answer = match reply.json() {
+        // A post whose answer cannot be read may have been posted: never a reason to post again.
+        Err(ApiError::Decode { service, endpoint, message }) if call.resend == Resend::Never => {
+            return Err(ApiError::Ambiguous { service, endpoint, message })
+        }
+        other => other?,
+    };
     if answer.ok {
         return Ok(Posted { channel: answer.channel, ts: answer.ts });
     }
-    Err(refusal(&reply, answer))
+    Err(refusal(http, &reply, answer))
 }
 
 /// The typed error of an `ok:false` answer.
-fn refusal(reply: &crate::api::http::Reply, answer: Answer) -> ApiError {
+fn refusal(http: &HttpCore, reply: &crate::api::http::Reply, answer: Answer) -> ApiError {
     let code = answer.error.unwrap_or_else(|| "unknown_error".into());
     let detail: Vec<String> = answer
         .response_metadata
@@ -116,11 +122,11 @@ fn refusal(reply: &crate::api::http::Reply, answer: Answer) -> ApiError {
         // HTTP said 200; the status here is what the error means, so exit codes and hints work.
         status: meaning(&code),
         endpoint: reply.endpoint.clone(),
-        message: crate::ui::sanitize::one_line(&if detail.is_empty() {
+        message: http.transport().secrets().mask(&crate::ui::sanitize::one_line(&if detail.is_empty() {
             code.clone()
         } else {
             format!("{code}: {}", detail.join("; "))
-        }),
+        })),
         error_id: Some(code),
         request_id: reply.header("x-slack-req-id").map(String::from),
         retry_after: None,

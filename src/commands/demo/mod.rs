@@ -4,8 +4,7 @@
 //! skipped with one line, so the demo grows as they land.
 mod story;
 use crate::cli::{
-    Command, DemoArgs, DeployArgs, GlobalArgs, PreflightArgs, ReleasesArgs, RevertArgs, RollbackArgs, Scenario,
-    TriageArgs,
+    Command, DemoArgs, DeployArgs, GlobalArgs, PreflightArgs, ReleasesArgs, RollbackArgs, Scenario, TriageArgs,
 };
 use crate::commands::{dispatch, CommandResult};
 use crate::context::Context;
@@ -49,21 +48,18 @@ impl Outcome for DemoOutcome {
     }
 }
 
-/// The recovery this drill rehearses once triage has spoken, if any.
-fn recovery(scenario: Scenario, culprit: Option<u64>) -> Option<(&'static str, String, Command)> {
-    match (scenario, culprit) {
-        (Scenario::ErrorSpike | Scenario::RevertConflict, Some(pr)) => Some((
-            "revert",
-            format!("In this drill the error sits in code only PR #{pr} touched, so the smallest recovery is reverting that one PR rather than rolling back the whole release."),
-            Command::Revert(RevertArgs { pull_request: pr.to_string(), ..Default::default() }),
-        )),
-        (Scenario::DataIssue, _) => Some((
-            "rollback",
-            "The failing code wasn't touched by this deploy; the data backfill exposed old rows. Rolling back the code is the quick relief while someone fixes the data.".into(),
-            Command::Rollback(RollbackArgs::default()),
-        )),
-        _ => None,
-    }
+/// The recovery this drill rehearses after a failing watch: the rollback, which first shows what
+/// it takes out of production and whether the old code survives the migrations that stay.
+fn recovery(_scenario: Scenario, culprit: Option<u64>) -> Option<(&'static str, String, Command)> {
+    let why = match culprit {
+        Some(pr) => format!("The error sits in code PR #{pr} brought. Reverting that one PR would keep the rest, but it takes CI, a build and a release; rolling back is instant."),
+        None => "The quickest relief is rolling the code back while someone looks at the cause.".to_string(),
+    };
+    Some((
+        "rollback",
+        format!("{why} The rollback first shows what it takes out of production, which migrations stay applied and whether the old code can live with them, then moves the app back."),
+        Command::Rollback(RollbackArgs::default()),
+    ))
 }
 
 const RELEASES: &str =

@@ -5,7 +5,7 @@
 //! router answers with a 5xx status, dyno errors (`Error R14 (Memory quota exceeded)`) and dynos
 //! that crashed (`State changed from up to crashed`). Anything else is [`LogEvent::Other`]; a
 //! line that is not a log line at all is `None`. The parser never panics, whatever the bytes
-//! (a fuzz target holds it to that).
+//! (`src/fuzz/logs.rs` holds it to that).
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

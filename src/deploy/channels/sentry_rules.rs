@@ -109,7 +109,7 @@ pub struct Regression {
 
 impl Regression {
     pub fn describe(&self) -> String {
-        let name = self.short_id.as_deref().unwrap_or(&self.id);
+        let name = crate::ui::sanitize::one_line(self.short_id.as_deref().unwrap_or(&self.id));
         format!(
             "{name} {}: {:.1}/min since the release, {:.1}× its {:.2}/min before",
             crate::ui::sanitize::one_line(&self.title),

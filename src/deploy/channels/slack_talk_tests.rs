@@ -44,7 +44,7 @@ fn posts_are_people_and_alerts_not_joins_or_the_bot_itself() {
         [
             ("U4", "first!"),
             ("Sentry", "*NoMethodError* undefined method 'multiplier'"),
-            ("Erin Walsh", "is checkout broken for anyone? [2J"),
+            ("Erin Walsh", "is checkout broken for anyone?"),
         ],
         "oldest first, scrubbed, first non-blank line"
     );

@@ -10,22 +10,7 @@ use axum::response::Response;
 use git2::{Oid, Repository};
 use serde_json::{json, Value};
 
-const DOCS: &str = "https://docs.github.com/rest";
-
-pub fn message(status: StatusCode, text: &str) -> Response {
-    json(status, json!({"message": text, "documentation_url": DOCS, "status": status.as_u16().to_string()}))
-}
-
-pub fn not_found() -> Response {
-    message(StatusCode::NOT_FOUND, "Not Found")
-}
-
-pub fn validation(field: &str, code: &str) -> Response {
-    json(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        json!({"message": "Validation Failed", "errors": [{"resource": "PullRequest", "field": field, "code": code}], "documentation_url": DOCS, "status": "422"}),
-    )
-}
+pub use super::github_reply::{message, not_found, resolve, validation};
 
 pub fn flaky(status: StatusCode, retry_after: u64) -> Response {
     let mut resp = if status == StatusCode::TOO_MANY_REQUESTS {
@@ -48,13 +33,6 @@ pub fn headers(s: &Shared, req: &Req, resp: &mut Response) {
     set_header(resp, "x-ratelimit-used", used);
     set_header(resp, "x-ratelimit-reset", (chrono::Utc::now().timestamp() + 3600).to_string());
     set_header(resp, "x-ratelimit-resource", resource);
-}
-
-/// A branch, tag, `heads/x` or sha to a commit of GitHub's copy.
-pub fn resolve(repo: &Repository, reference: &str) -> Option<Oid> {
-    let r = reference.strip_prefix("refs/").unwrap_or(reference);
-    let candidates = [format!("refs/heads/{r}"), format!("refs/{r}"), format!("refs/tags/{r}"), r.to_string()];
-    candidates.iter().find_map(|c| repo.revparse_single(c).ok()?.peel_to_commit().ok().map(|c| c.id()))
 }
 
 /// Common checks: a token, a User-Agent (GitHub refuses requests without one), the one repository.
@@ -87,8 +65,12 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
     match (&req.method, rest) {
         (&Method::GET, []) => json(StatusCode::OK, shape::repository(&u)),
         (&Method::GET, ["compare", basehead @ ..]) => compare(req, &u, &repo, &basehead.join("/"), &s.base_url),
-        (&Method::GET, ["commits", reference @ .., "status"]) => combined_status(&u, &repo, &reference.join("/")),
-        (&Method::GET, ["commits", reference @ .., "check-runs"]) => check_runs(&u, &repo, &reference.join("/")),
+        (&Method::GET, ["commits", reference @ .., "status"]) => {
+            super::github_checks::combined_status(&s.clock, &u, &repo, &reference.join("/"))
+        }
+        (&Method::GET, ["commits", reference @ .., "check-runs"]) => {
+            super::github_checks::check_runs(&s.clock, &u, &repo, &reference.join("/"))
+        }
         (&Method::GET, ["commits", reference @ .., "pulls"]) => {
             super::github_pulls::for_commit(s, req, &u, &repo, &reference.join("/"))
         }
@@ -112,14 +94,15 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
             None => message(StatusCode::NOT_FOUND, "Branch not found"),
         },
         (&Method::GET, ["git", "ref", "heads", branch @ ..]) => {
-            match resolve(&repo, &format!("heads/{}", branch.join("/"))) {
-                Some(id) => json(
-                    StatusCode::OK,
-                    json!({"ref": format!("refs/heads/{}", branch.join("/")), "node_id": "REF_sandbox", "url": format!("{}/git/refs/heads/{}", u.repo(), branch.join("/")), "object": {"sha": id.to_string(), "type": "commit", "url": format!("{}/git/commits/{id}", u.repo())}}),
-                ),
+            match repo.find_reference(&format!("refs/heads/{}", branch.join("/"))).ok().and_then(|r| r.target()) {
+                Some(id) => json(StatusCode::OK, super::github_data::branch_ref(&u, &branch.join("/"), id)),
                 None => not_found(),
             }
         }
+        (&Method::POST, ["git", "blobs"]) => super::github_data::create_blob(req, &u, &repo),
+        (&Method::POST, ["git", "trees"]) => super::github_data::create_tree(req, &u, &repo),
+        (&Method::POST, ["git", "commits"]) => super::github_data::create_commit(req, &u, &repo, s.clock.now()),
+        (&Method::POST, ["git", "refs"]) => super::github_data::create_ref(req, &u, &repo),
         (&Method::GET, ["tarball", reference @ ..]) => {
             let reference = if reference.is_empty() { "master".to_string() } else { reference.join("/") };
             match resolve(&repo, &reference) {
@@ -264,45 +247,4 @@ fn compare(req: &Req, u: &Urls, repo: &Repository, basehead: &str, base_url: &st
         Ok(resp)
     })();
     result.unwrap_or_else(|_| not_found())
-}
-
-/// CI is green on every commit: the drills are about deploys, not about CI.
-fn combined_status(u: &Urls, repo: &Repository, reference: &str) -> Response {
-    let Some(sha) = resolve(repo, reference) else {
-        return message(StatusCode::NOT_FOUND, &format!("No commit found for SHA: {reference}"));
-    };
-    let at = "2025-01-14T12:00:00Z";
-    json(
-        StatusCode::OK,
-        json!({
-            "state": "success", "sha": sha.to_string(), "total_count": 1,
-            "statuses": [{
-                "url": format!("{}/statuses/{sha}", u.repo()), "avatar_url": null, "id": 31_000_001, "node_id": "SC_sandbox1",
-                "state": "success", "description": "Your tests passed on CircleCI!", "target_url": format!("{}/ci/{sha}", u.html),
-                "context": "ci/circleci: test", "created_at": at, "updated_at": at,
-            }],
-            "repository": shape::repository(u), "commit_url": format!("{}/commits/{sha}", u.repo()),
-            "url": format!("{}/commits/{sha}/status", u.repo()),
-        }),
-    )
-}
-
-fn check_runs(u: &Urls, repo: &Repository, reference: &str) -> Response {
-    let Some(sha) = resolve(repo, reference) else {
-        return message(StatusCode::NOT_FOUND, &format!("No commit found for SHA: {reference}"));
-    };
-    let run = |id: u64, name: &str| {
-        json!({
-            "id": id, "head_sha": sha.to_string(), "node_id": format!("CR_sandbox{id}"), "external_id": null,
-            "url": format!("{}/check-runs/{id}", u.repo()), "html_url": format!("{}/runs/{id}", u.html_repo()),
-            "details_url": format!("{}/runs/{id}", u.html_repo()), "status": "completed", "conclusion": "success",
-            "started_at": "2025-01-14T11:52:00Z", "completed_at": "2025-01-14T11:58:00Z",
-            "output": {"title": "All checks passed", "summary": "", "text": null, "annotations_count": 0, "annotations_url": format!("{}/check-runs/{id}/annotations", u.repo())},
-            "name": name, "check_suite": {"id": 41_000_001}, "app": null, "pull_requests": [],
-        })
-    };
-    json(
-        StatusCode::OK,
-        json!({"total_count": 2, "check_runs": [run(51_000_001, "rspec"), run(51_000_002, "rubocop")]}),
-    )
 }

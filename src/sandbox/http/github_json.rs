@@ -157,7 +157,7 @@ pub fn merged(mut a: Value, b: Value) -> Value {
 }
 
 /// The full pull request: the simple fields plus merge state and size.
-pub fn pull_request(u: &Urls, p: &PullRequest, files: &[Value]) -> Value {
+pub fn pull_request(u: &Urls, p: &PullRequest, files: &[Value], commits: usize) -> Value {
     let mut v = pull_request_simple(u, p);
     let sum = |k: &str| files.iter().map(|f| f[k].as_u64().unwrap_or(0)).sum::<u64>();
     let merged = p.merged_at.is_some();
@@ -165,7 +165,7 @@ pub fn pull_request(u: &Urls, p: &PullRequest, files: &[Value]) -> Value {
         "merged": merged, "mergeable": if p.open { json!(true) } else { Value::Null }, "rebaseable": p.open,
         "mergeable_state": if p.open { "clean" } else { "unknown" },
         "merged_by": if merged { user(u, &p.author) } else { Value::Null }, "comments": 0, "review_comments": 0,
-        "maintainer_can_modify": false, "commits": 1, "additions": sum("additions"), "deletions": sum("deletions"),
+        "maintainer_can_modify": false, "commits": commits, "additions": sum("additions"), "deletions": sum("deletions"),
         "changed_files": files.len(),
     });
     if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {

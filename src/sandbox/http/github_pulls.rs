@@ -1,7 +1,7 @@
 //! Pull requests: list, get, files, create, update, merge, and the PRs of a commit.
-use super::github::{message, not_found, resolve, validation};
 use super::github_git::{merge, Refusal};
 use super::github_json::{self as shape, Urls};
+use super::github_reply::{message, not_found, resolve, validation};
 use super::paging::github_page;
 use super::{json, set_header, Req};
 use crate::sandbox::world::github::{Branches, PullRequest};
@@ -19,6 +19,19 @@ pub fn files(u: &Urls, repo: &Repository, pr: &PullRequest) -> Vec<Value> {
         shape::diff_entries(u, repo, &base, &head)
     };
     diff().unwrap_or_default()
+}
+
+/// The PR's own commits, oldest first: its head back to where it branched off.
+pub fn commits(u: &Urls, repo: &Repository, pr: &PullRequest) -> Vec<Value> {
+    let walk = || -> Result<Vec<Value>, git2::Error> {
+        let head = Oid::from_str(&pr.head_sha)?;
+        let mut w = repo.revwalk()?;
+        w.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        w.push(head)?;
+        w.hide(repo.merge_base(Oid::from_str(&pr.base_sha)?, head)?)?;
+        w.map(|id| repo.find_commit(id?).map(|c| shape::commit(u, &c))).collect()
+    };
+    walk().unwrap_or_default()
 }
 
 fn paged(s: &Shared, req: &Req, items: &[Value]) -> Response {
@@ -70,7 +83,9 @@ pub fn handle(s: &Shared, req: &Req, u: &Urls, repo: &Repository, rest: &[&str])
         (&Method::POST, [], _) => create(s, req, u, repo),
         (_, [_, ..], None) => not_found(),
         (&Method::GET, [_], Some(n)) => match s.world().github.pr(n).cloned() {
-            Some(pr) => json(StatusCode::OK, shape::pull_request(u, &pr, &files(u, repo, &pr))),
+            Some(pr) => {
+                json(StatusCode::OK, shape::pull_request(u, &pr, &files(u, repo, &pr), commits(u, repo, &pr).len()))
+            }
             None => not_found(),
         },
         (&Method::PATCH, [_], Some(n)) => {
@@ -93,10 +108,14 @@ pub fn handle(s: &Shared, req: &Req, u: &Urls, repo: &Repository, rest: &[&str])
             pr.updated_at = now;
             let pr = pr.clone();
             drop(w);
-            json(StatusCode::OK, shape::pull_request(u, &pr, &files(u, repo, &pr)))
+            json(StatusCode::OK, shape::pull_request(u, &pr, &files(u, repo, &pr), commits(u, repo, &pr).len()))
         }
         (&Method::GET, [_, "files"], Some(n)) => match s.world().github.pr(n).cloned() {
             Some(pr) => paged(s, req, &files(u, repo, &pr)),
+            None => not_found(),
+        },
+        (&Method::GET, [_, "commits"], Some(n)) => match s.world().github.pr(n).cloned() {
+            Some(pr) => paged(s, req, &commits(u, repo, &pr)),
             None => not_found(),
         },
         (&Method::GET, [_, "merge"], Some(n)) => match s.world().github.pr(n) {
@@ -133,7 +152,8 @@ fn create(s: &Shared, req: &Req, u: &Urls, repo: &Repository) -> Response {
     let pr = PullRequest::opened(w.github.next_number(), title, text("body").unwrap_or_default(), branches, now);
     w.github.prs.push(pr.clone());
     drop(w);
-    let mut resp = json(StatusCode::CREATED, shape::pull_request(u, &pr, &files(u, repo, &pr)));
+    let mut resp =
+        json(StatusCode::CREATED, shape::pull_request(u, &pr, &files(u, repo, &pr), commits(u, repo, &pr).len()));
     set_header(&mut resp, "location", format!("{}/pulls/{}", u.repo(), pr.number));
     resp
 }
@@ -146,6 +166,14 @@ fn merge_pr(s: &Shared, req: &Req, repo: &Repository, n: u64) -> Response {
     }
     if body.get("sha").and_then(Value::as_str).is_some_and(|sha| sha != pr.head_sha) {
         return message(StatusCode::CONFLICT, "Head branch was modified. Review and try the merge again.");
+    }
+    // The base branch is protected: its required checks must have passed on the head.
+    let running = Oid::from_str(&pr.head_sha)
+        .ok()
+        .and_then(|head| super::github_checks::ci_of(&s.clock, repo, head))
+        .is_some_and(|ci| ci.completed.is_none());
+    if running {
+        return message(StatusCode::METHOD_NOT_ALLOWED, "Required status check \"rspec\" is in progress.");
     }
     let method = body.get("merge_method").and_then(Value::as_str).unwrap_or("merge");
     if !["merge", "squash", "rebase"].contains(&method) {

@@ -80,7 +80,7 @@ pub async fn handle(s: &Arc<Shared>, req: &Req) -> Response {
             }
         }
         (&Method::GET, ["apps", _, "releases", id, "config-vars"]) => match s.world().heroku.release(id) {
-            Some(_) => json(StatusCode::OK, config_vars()),
+            Some(r) => json(StatusCode::OK, serde_json::to_value(&r.config).unwrap_or_default()),
             None => not_found("release"),
         },
         (&Method::POST, ["apps", _, "releases"]) => create_release(s, req),
@@ -120,7 +120,9 @@ pub async fn handle(s: &Arc<Shared>, req: &Req) -> Response {
                 None => not_found("formation"),
             }
         }
-        (&Method::GET, ["apps", _, "config-vars"]) => json(StatusCode::OK, config_vars()),
+        (&Method::GET, ["apps", _, "config-vars"]) => {
+            json(StatusCode::OK, serde_json::to_value(s.world().heroku.config()).unwrap_or_default())
+        }
         (&Method::POST, ["apps", _, "log-sessions"]) => super::logplex::create(s, req.json()),
         (&Method::GET, ["apps", _, "features", "preboot"]) => json(
             StatusCode::OK,
@@ -128,10 +130,6 @@ pub async fn handle(s: &Arc<Shared>, req: &Req) -> Response {
         ),
         _ => not_found("resource"),
     }
-}
-
-fn config_vars() -> Value {
-    json!({"RAILS_ENV": "production", "RACK_ENV": "production", "DATABASE_URL": "postgres://sandbox", "SENTRY_DSN": "https://public@sentry.sandbox/1"})
 }
 
 /// Lists answer 206 with Next-Range while more remain, 200 on the last page.
@@ -203,6 +201,7 @@ fn create_release(s: &Arc<Shared>, req: &Req) -> Response {
     let rollback_to = body.get("release").and_then(Value::as_str).map(str::to_string);
     let slug = body.get("slug").and_then(Value::as_str).map(str::to_string);
     let mut w = s.world();
+    let mut config = None;
     let (slug_id, description) = match (rollback_to, slug) {
         (Some(target), _) => {
             let Some(r) = w.heroku.release(&target).cloned() else { return not_found("release") };
@@ -213,6 +212,8 @@ fn create_release(s: &Arc<Shared>, req: &Req) -> Response {
                     &format!("Release v{} is not eligible for rollback", r.version),
                 );
             }
+            // A rollback brings back the target's code and config, never its add-ons.
+            config = Some(r.config.clone());
             (r.slug_id.unwrap_or_default(), format!("Rollback to v{}", r.version))
         }
         (None, Some(slug)) => {
@@ -222,7 +223,10 @@ fn create_release(s: &Arc<Shared>, req: &Req) -> Response {
         }
         _ => return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_params", "Missing required params: slug"),
     };
-    let release = lifecycle::new_release(&mut w, s.clock.now(), slug_id, description);
+    let mut release = lifecycle::new_release(&mut w, s.clock.now(), slug_id, description);
+    if let Some(config) = config {
+        release.config = config;
+    }
     let json_body = w.heroku.release_json(&release, &s.base_url);
     let id = release.id.clone();
     w.heroku.releases.push(release);

@@ -2,14 +2,18 @@
 //! segments (GitHub refs and Sentry versions may hold `/` or need decoding) and answers with
 //! the service's own headers, status codes and error bodies.
 mod codeload;
+mod echo;
 mod github;
+mod github_checks;
+mod github_data;
 mod github_git;
 pub mod github_json;
 mod github_pulls;
+mod github_reply;
 mod graphql;
 mod heroku;
 pub mod logplex;
-mod paging;
+pub(crate) mod paging;
 pub mod record;
 mod sentry;
 mod sentry_stats;
@@ -106,12 +110,14 @@ pub fn router(shared: SharedState) -> Router {
         .route("/github/{*rest}", api_route(Api::GitHub))
         .route("/sentry/{*rest}", api_route(Api::Sentry))
         .route("/slack/api/{*rest}", api_route(Api::Slack))
+        .route("/hooks/services/{*rest}", axum::routing::post(webhook))
         .route("/streams/{*rest}", get(streams::serve))
         .route("/codeload/{*rest}", get(codeload::serve))
         .route("/logplex/sessions/{key}", get(logplex::serve))
         .route("/storefront/", get(logplex::page))
         .route("/storefront/{*rest}", get(logplex::page))
         .route("/_sandbox/slack", get(slack_record))
+        .route("/_sandbox/requests", get(request_log))
         .fallback(|| async { (StatusCode::NOT_FOUND, "no such sandbox path\n") })
         .with_state(shared)
 }
@@ -131,9 +137,10 @@ fn flaky(s: &Shared, method: &Method) -> Option<(StatusCode, u64)> {
     Some((status, s.clock.retry_after_secs()))
 }
 
-/// Logs the call and, when the sandbox keeps an exchange log, records it.
+/// Logs the call, adds it to the request log and, when the sandbox keeps one, the exchange log.
 async fn log(s: &Shared, service: &'static str, req: &Req, resp: Response) -> Response {
     tracing::info!("sandbox {} {} -> {}", req.method, req.path, resp.status().as_u16());
+    s.requests.note(record::entry(service, req, resp.status().as_u16()));
     match &s.exchanges {
         Some(log) => {
             let (exchange, resp) = record::exchange(service, req, resp).await;
@@ -195,7 +202,24 @@ async fn entry(api: Api, s: SharedState, method: Method, uri: Uri, headers: Head
         Api::Sentry => sentry::headers(&mut resp),
         Api::Slack => {}
     }
+    if s.echo_secrets {
+        resp = echo::echo_secrets(&s, &req, resp).await;
+    }
     log(&s, api.name(), &req, resp).await
+}
+
+/// Slack's incoming webhook (not an API under a prefix: the path is the credential).
+async fn webhook(State(s): State<SharedState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let req = Req::new(method, &uri, "/hooks/", headers, body);
+    let mut resp = match flaky(&s, &req.method) {
+        Some((_, after)) => slack::rate_limited(after),
+        None => slack::webhook(&s, &req),
+    };
+    if s.echo_secrets {
+        resp = echo::echo_secrets(&s, &req, resp).await;
+    }
+    tracing::info!("sandbox {} /hooks/services/… -> {}", req.method, resp.status().as_u16());
+    resp
 }
 
 /// The axum handler for one service.
@@ -209,6 +233,11 @@ fn api_route(api: Api) -> axum::routing::MethodRouter<SharedState> {
 async fn slack_record(State(s): State<SharedState>) -> Response {
     let record = s.slack_record();
     json(StatusCode::OK, serde_json::to_value(record).unwrap_or_default())
+}
+
+/// Every API request answered so far, oldest first: `[{"service","method","path","status","mutates"}]`.
+async fn request_log(State(s): State<SharedState>) -> Response {
+    json(StatusCode::OK, serde_json::to_value(s.requests.entries()).unwrap_or_default())
 }
 
 pub fn empty(status: StatusCode) -> Response {

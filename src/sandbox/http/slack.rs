@@ -1,10 +1,11 @@
-//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add.
+//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add; and an
+//! incoming webhook.
 //! Every answer is HTTP 200 with `ok`; errors are `{"ok":false,"error":"…"}` as Slack sends them.
 use super::{json, set_header, Req};
 use crate::sandbox::world::slack::{SlackMessage, SlackRecord, CHANNELS};
 use crate::sandbox::Shared;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 /// The sandbox workspace has one channel, #deploys.
@@ -168,4 +169,37 @@ fn history(w: &crate::sandbox::world::World, channel: &str, oldest: f64, now: ch
     messages.sort_by(|a, b| b.0.parse::<f64>().unwrap_or(0.0).total_cmp(&a.0.parse::<f64>().unwrap_or(0.0)));
     let messages: Vec<Value> = messages.into_iter().map(|(_, v)| v).collect();
     json!({"ok": true, "messages": messages, "has_more": false, "pin_count": 0, "response_metadata": {"next_cursor": ""}})
+}
+
+/// An incoming webhook, `POST /hooks/services/T…/B…/<secret>` (Slack serves them from
+/// hooks.slack.com): `ok` in plain text and a new message in #deploys, or a plain-text error.
+pub fn webhook(s: &Shared, req: &Req) -> Response {
+    let text_answer = |status: StatusCode, body: &str| {
+        let mut resp = (status, body.to_string()).into_response();
+        set_header(&mut resp, "content-type", "text/plain; charset=utf-8");
+        resp
+    };
+    if req.path.strip_prefix("/hooks") != Some(s.tokens.webhook_path.as_str()) {
+        return text_answer(StatusCode::NOT_FOUND, "no_service");
+    }
+    let Some(args) = req.json() else { return text_answer(StatusCode::BAD_REQUEST, "invalid_payload") };
+    let text = args.get("text").and_then(Value::as_str).unwrap_or_default().to_string();
+    let blocks = args.get("blocks").cloned().filter(|b| !b.is_null());
+    if text.is_empty() && blocks.is_none() {
+        return text_answer(StatusCode::BAD_REQUEST, "invalid_payload");
+    }
+    let now = s.clock.now().timestamp();
+    let mut w = s.world();
+    let ts = w.slack.fresh_ts(now);
+    let history = vec![text.clone()];
+    w.slack.messages.push(SlackMessage {
+        channel: SLACK_CHANNEL_ID.into(),
+        ts,
+        thread_ts: None,
+        text,
+        blocks,
+        history,
+        reactions: Vec::new(),
+    });
+    text_answer(StatusCode::OK, "ok")
 }

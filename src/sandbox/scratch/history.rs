@@ -206,6 +206,25 @@ pub fn write(script: &mut Script, scenario: Scenario) -> Result<(), git2::Error>
                 vec![("app/controllers/products_controller.rb", s(f::PRODUCTS_CONTROLLER_RB))],
             )?;
         }
+        Scenario::RemoveColumn => {
+            // Orders stop keeping their own email: the column goes, and production runs it.
+            let controller = script.files["app/controllers/orders_controller.rb"].replace(", :email)", ")");
+            script.pull_request(
+                HEIDI,
+                "heidi/drop-order-email",
+                "Use the customer's email for order mail",
+                &["cleanup"],
+                MergeStyle::Merge,
+                vec![
+                    ("db/migrate/20250101000005_remove_email_from_orders.rb", s(f::REMOVE_EMAIL_FROM_ORDERS)),
+                    ("app/models/order.rb", Some(f::order_rb(true, false, true))),
+                    ("app/mailers/order_mailer.rb", s(&f::ORDER_MAILER_RB.replace("order.email", "order.user.email"))),
+                    ("app/controllers/orders_controller.rb", Some(controller)),
+                    ("db/schema.rb", Some(f::schema_rb("2025_01_01_000005"))),
+                ],
+            )?;
+            script.deploy(HEIDI, 2);
+        }
         _ => {}
     }
     Ok(())

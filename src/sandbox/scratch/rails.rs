@@ -90,6 +90,9 @@ pub const ADD_INDEX_ON_EMAIL: &str = "class AddIndexToOrdersOnEmail < ActiveReco
 
 pub const BACKFILL_ORDER_TOTALS: &str = "class BackfillOrderTotals < ActiveRecord::Migration[7.1]\n  def up\n    Order.where(total_cents: 0).find_each do |order|\n      order.update_columns(total_cents: order.line_items.sum(:price_cents))\n    end\n  end\n\n  def down\n    raise ActiveRecord::IrreversibleMigration\n  end\nend\n";
 
+/// The remove-column drill: older code still reads and writes orders.email.
+pub const REMOVE_EMAIL_FROM_ORDERS: &str = "class RemoveEmailFromOrders < ActiveRecord::Migration[7.1]\n  def change\n    safety_assured { remove_column :orders, :email, :string }\n  end\nend\n";
+
 /// Risky: change_column rewrites the table under an exclusive lock.
 pub const CHANGE_STATUS_TO_INTEGER: &str = "class ChangeOrdersStatusToInteger < ActiveRecord::Migration[7.1]\n  def up\n    change_column :orders, :status, :integer, using: \"CASE status WHEN 'paid' THEN 1 WHEN 'shipped' THEN 2 WHEN 'cancelled' THEN 3 ELSE 0 END\"\n  end\n\n  def down\n    change_column :orders, :status, :string\n  end\nend\n";
 

@@ -52,6 +52,8 @@ pub struct Release {
     pub status: Status,
     pub user: Account,
     pub addon_plan_names: Vec<String>,
+    /// The config vars the release runs with (a rollback copies its target's).
+    pub config: BTreeMap<String, String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub output: Option<Arc<OutputLog>>,
@@ -93,6 +95,11 @@ impl HerokuApp {
     pub fn release(&self, id_or_version: &str) -> Option<&Release> {
         let v = id_or_version.trim_start_matches('v').parse::<u64>().ok();
         self.releases.iter().find(|r| r.id == id_or_version || Some(r.version) == v)
+    }
+
+    /// The config of the current release: what `GET /apps/{app}/config-vars` answers.
+    pub fn config(&self) -> BTreeMap<String, String> {
+        self.current().map(|r| r.config.clone()).unwrap_or_default()
     }
 
     pub fn release_mut(&mut self, id: &str) -> Option<&mut Release> {

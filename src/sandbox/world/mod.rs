@@ -88,6 +88,7 @@ impl World {
         let mut sentry = sentry::SentryState::default();
         let mut last_slug: Option<String> = None;
         let mut addons: Vec<String> = Vec::new();
+        let mut config = base_config();
         for (i, fact) in scratch.releases.iter().enumerate() {
             let n = i as u64 + 1;
             let when = now - Duration::hours(fact.hours_ago);
@@ -140,6 +141,7 @@ impl World {
             if let Some(addon) = fact.addon {
                 addons.push(addon.to_string());
             }
+            config.extend(config_set_by(&fact.description, fact.addon));
             app.releases.push(Release {
                 id: uuid(10, n),
                 version: n,
@@ -148,8 +150,10 @@ impl World {
                 status: Status::Succeeded,
                 user: account(fact.by.email),
                 addon_plan_names: addons.clone(),
+                config: config.clone(),
                 created_at: when,
-                updated_at: when,
+                // A code release's release phase ran its migrations for a little while.
+                updated_at: when + Duration::seconds(if code { 42 } else { 2 }),
                 output: code.then(|| finished_log("")),
             });
         }
@@ -217,6 +221,28 @@ impl World {
         slack.chatter.push(slack::ChatterMessage::new(&before, now - Duration::hours(20)));
         Ok(World { heroku: app, github, sentry, slack, log_sessions: Vec::new(), next_id: 100 })
     }
+}
+
+/// The app's config before any add-on or `config:set`.
+fn base_config() -> BTreeMap<String, String> {
+    [("RAILS_ENV", "production"), ("RACK_ENV", "production"), ("RAILS_LOG_TO_STDOUT", "enabled")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// What a config release of the history sets: `Set KEY config vars`, or an add-on's URL.
+fn config_set_by(description: &str, addon: Option<&str>) -> Vec<(String, String)> {
+    let mut set = Vec::new();
+    if addon.is_some_and(|a| a.starts_with("heroku-postgresql")) {
+        set.push(("DATABASE_URL".to_string(), "postgres://sandbox:secret@db.sandbox:5432/storefront".to_string()));
+    }
+    if let Some(keys) = description.strip_prefix("Set ").and_then(|d| d.strip_suffix(" config vars")) {
+        for key in keys.split(", ") {
+            set.push((key.to_string(), format!("sandbox-{}", key.to_lowercase())));
+        }
+    }
+    set
 }
 
 fn finished_log(text: &str) -> std::sync::Arc<OutputLog> {

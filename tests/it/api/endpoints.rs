@@ -133,7 +133,9 @@ async fn github_endpoints() {
                     .await
                     .map(drop)
             })
-        }),
+        })
+        // A merge whose answer is lost may have happened: it is read back, never resent.
+        .creates(),
         Endpoint::new("POST", format!("{repo}/deployments"), g::deployment(7), |c| {
             Box::pin(async move {
                 c.github.create_deployment(&NewDeployment::record(&sha(7), "production", "v100")).await.map(drop)

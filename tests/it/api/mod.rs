@@ -12,6 +12,7 @@ pub mod fixtures;
 pub mod fixtures_github;
 mod harness;
 mod paging;
+mod redirects;
 mod releases;
 mod schema;
 mod secrets;

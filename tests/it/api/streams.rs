@@ -151,3 +151,16 @@ async fn a_silent_stream_is_dropped_after_the_idle_timeout() {
     assert_eq!(s.next().await, None);
     assert!(!format!("{s:?}").contains("SIGNED"));
 }
+
+#[tokio::test]
+async fn a_plain_http_stream_url_off_loopback_is_never_opened() {
+    let transport = Transport::new(settings()).unwrap();
+    let url = SecretUrl::parse("http://build-output.example/streams/b1?token=SIGNED").unwrap();
+    let (lines, end) = OutputStream::new(&transport, url).collect().await;
+    assert!(lines.is_empty());
+    let StreamEvent::Dropped { reason } = end else { panic!("refused, so the caller polls: {end:?}") };
+    assert!(reason.contains("plain http://") && reason.contains("build-output.example"), "{reason}");
+    assert!(!reason.contains("SIGNED") && !reason.contains("/streams/"), "{reason}");
+    let echoed = "proxy says: GET http://build-output.example/streams/b1?token=SIGNED failed";
+    assert!(!transport.secrets().mask(echoed).contains("SIGNED"), "the stream URL is a registered secret");
+}

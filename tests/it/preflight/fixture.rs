@@ -75,7 +75,8 @@ impl Fixture {
     }
 }
 
-fn entry(path: &str, id: Oid, size: usize) -> IndexEntry {
+/// An index entry for a regular file (shared with tests that build trees by hand).
+pub fn entry(path: &str, id: Oid, size: usize) -> IndexEntry {
     IndexEntry {
         ctime: IndexTime::new(0, 0),
         mtime: IndexTime::new(0, 0),

@@ -108,12 +108,14 @@ async fn graphql_batch_keeps_partial_data_and_revert_then_merge_moves_master() {
     assert_eq!(new_pr["headRefName"], "revert-4-dave-loyalty-points");
 
     let before = fx.github_json("repos/acme/storefront/commits/master").await["sha"].clone();
-    let merged = fx
-        .github(Method::PUT, "repos/acme/storefront/pulls/9/merge")
-        .json(&json!({"merge_method": "merge"}))
-        .send()
-        .await
-        .unwrap();
+    let merge =
+        || fx.github(Method::PUT, "repos/acme/storefront/pulls/9/merge").json(&json!({"merge_method": "merge"}));
+    // master is protected: the revert commit is new, so its checks run first and block the merge.
+    let head = "repos/acme/storefront/commits/revert-4-dave-loyalty-points/check-runs";
+    assert_eq!(fx.github_json(head).await["check_runs"][0]["status"], "in_progress");
+    assert_eq!(merge().send().await.unwrap().status(), 405, "not mergeable while checks run");
+    super::until(|| async { fx.github_json(head).await["check_runs"][0]["status"] == "completed" }).await;
+    let merged = merge().send().await.unwrap();
     assert_eq!(merged.status(), 200);
     let merged: Value = merged.json().await.unwrap();
     let after = fx.github_json("repos/acme/storefront/commits/master").await;

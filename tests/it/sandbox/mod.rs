@@ -115,3 +115,17 @@ pub async fn ok_json(resp: Response) -> Value {
     assert!(status.is_success(), "{url} answered {status}: {text}");
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: not JSON ({e}): {text}"))
 }
+
+/// Waits on a condition (not a clock) polled every few milliseconds; the bound only turns a
+/// sandbox that never gets there into a failure instead of a hung test.
+pub async fn until<F, Fut>(mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while !done().await {
+        assert!(std::time::Instant::now() < give_up, "the condition never held");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,40 @@
+//! The step both recovery commands share between preview and action: show the preview, then ask
+//! (a TTY, or `--yes`). Ctrl-C here means nothing was sent.
+use crate::context::Context;
+use crate::error::Failure;
+use crate::exit::Exit;
+use crate::recovery::human;
+use crate::recovery::report::Report;
+
+pub(crate) struct Answer {
+    /// The preview is on screen already: the outcome prints only what happened.
+    pub preview_shown: bool,
+    /// Confirmed; when false the report carries the refusal.
+    pub go: bool,
+}
+
+pub(crate) fn interrupted() -> Failure {
+    Failure::new(Exit::Interrupted, "interrupted", "interrupted before anything was sent")
+}
+
+pub(crate) async fn preview_and_confirm(
+    ctx: &Context,
+    report: &mut Report,
+    question: String,
+) -> anyhow::Result<Answer> {
+    // Shown before the question; with --yes there is no question and the report says it all.
+    let preview_shown = !ctx.ui.json && !ctx.ui.yes;
+    if preview_shown {
+        ctx.ui.out(&human::preview(report, &ctx.ui));
+    }
+    let ui = ctx.ui.clone();
+    let answer = tokio::select! {
+        a = tokio::task::spawn_blocking(move || ui.confirm(&question)) => a?,
+        _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
+    };
+    let go = answer?;
+    if !go {
+        report.refuse(Failure::new(Exit::Failure, "declined", "not confirmed: nothing was sent"));
+    }
+    Ok(Answer { preview_shown, go })
+}

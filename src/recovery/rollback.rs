@@ -1,0 +1,112 @@
+//! `bpdeploy rollback`'s preview: the target and the current release, the PRs that leave
+//! production, the migrations that stay (and whether the target's code can live with them),
+//! the config keys that change with it, the time to recovery, and the refusals. Reads only.
+use super::eta::Estimate;
+use super::facts::{check_lock, enrich, range_facts, release_facts, release_phase_part};
+use super::report::{Report, Target};
+use super::rollback_target::{choose, Requested};
+use crate::api::github::{GitHub, GraphQl};
+use crate::api::heroku::{Heroku, Release};
+use crate::config::Config;
+use crate::deploy::rollback::ReleaseSummary;
+use anyhow::Context as _;
+
+/// The services a rollback talks to; only Heroku is required.
+pub struct Services {
+    pub heroku: Heroku,
+    pub github: Option<GitHub>,
+    pub graphql: Option<GraphQl>,
+}
+
+/// The preview, and what the rollback itself needs from it.
+pub struct Plan {
+    pub report: Report,
+    pub target: Option<ReleaseSummary>,
+    pub current: Option<Release>,
+    /// The newest release version seen: a rollback release will be newer.
+    pub newest: u64,
+}
+
+/// Releases read for the default choice: Heroku's CLI looks at the last 10; a few more let a
+/// run of config changes be passed over.
+const RECENT: usize = 25;
+
+pub async fn preview(services: &Services, config: &Config, app: &str, requested: &Requested) -> anyhow::Result<Plan> {
+    let heroku = &services.heroku;
+    let mut releases = heroku.releases(app, RECENT).await.with_context(|| format!("reading the releases of {app}"))?;
+    if let Requested::Version(_) | Requested::Id(_) = requested {
+        // An older release than the recent ones is asked for by name.
+        let key = match requested {
+            Requested::Version(v) => v.to_string(),
+            Requested::Id(id) => id.clone(),
+            Requested::Default => String::new(),
+        };
+        let listed = releases.iter().any(|r| r.id == key || r.version.to_string() == key);
+        if !listed {
+            match heroku.release(app, &key).await {
+                Ok(r) => releases.push(r),
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    let mut report = Report::new("rollback", app);
+    let newest = releases.iter().map(|r| r.version).max().unwrap_or(0);
+    let current = releases.iter().find(|r| r.current).cloned();
+    let Some(current) = current else {
+        anyhow::bail!("{app} has no current release: there is nothing to roll back");
+    };
+    report.current = Some(release_facts(heroku, app, &current).await);
+    let summaries: Vec<ReleaseSummary> = releases.iter().map(ReleaseSummary::from).collect();
+    let choice = match choose(&summaries, &ReleaseSummary::from(&current), requested) {
+        Ok(c) => c,
+        Err(refusal) => {
+            report.refuse(refusal);
+            return Ok(Plan { report, target: None, current: Some(current), newest });
+        }
+    };
+    let target = releases.iter().find(|r| r.id == choice.target.id).cloned().expect("chosen among them");
+    let target_facts = release_facts(heroku, app, &target).await;
+    report.skipped = choice.skipped;
+    report.estimated_recovery_secs = Estimate::new(vec![release_phase_part(&target)]);
+    let current_commit = report.current.as_ref().and_then(|c| c.commit.clone());
+    match (&target_facts.commit, &current_commit) {
+        (Some(from), Some(to)) => match range_facts(config, from, to).await {
+            Ok(mut facts) => {
+                if let (Some(graphql), Ok((owner, name))) = (&services.graphql, config.require_repo()) {
+                    if let Err(e) = enrich(graphql, owner, name, &mut facts.pull_requests).await {
+                        report.warn("github_unavailable", format!("PR titles come from the merge commits: {e}"));
+                    }
+                }
+                report.removed_pull_requests = Some(facts.pull_requests);
+                report.migrations = facts.migrations;
+            }
+            Err(why) => report.warn(
+                "range_unknown",
+                format!("cannot tell which pull requests and migrations leave production: the local repository cannot say ({why}); run `git fetch origin` and look again"),
+            ),
+        },
+        _ => report.warn(
+            "range_unknown",
+            format!("cannot tell which commits v{} and v{} run (no slug commit or \"Deploy <sha>\" description): the PRs that leave production are unknown", target.version, current.version),
+        ),
+    }
+    report.target = Some(Target::Release(target_facts));
+    match tokio::try_join!(heroku.release_config_vars(app, &target.id), heroku.release_config_vars(app, &current.id)) {
+        Ok((then, now)) => report.config_changes = Some(then.changed_keys(&now)),
+        Err(e) => report.warn("config_unknown", format!("cannot compare the two releases' config vars: {e}")),
+    }
+    if let Err(refusal) = check_lock(heroku, services.github.as_ref(), app).await? {
+        report.refuse(refusal);
+    }
+    report.judge();
+    report.next = next_steps(&report, &target);
+    Ok(Plan { report, target: Some(ReleaseSummary::from(&target)), current: Some(current), newest })
+}
+
+fn next_steps(report: &Report, target: &Release) -> Vec<String> {
+    match &report.refusal {
+        Some(_) => vec!["bpdeploy releases".into()],
+        None => vec![format!("bpdeploy rollback v{} --yes", target.version)],
+    }
+}

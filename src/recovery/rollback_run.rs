@@ -1,0 +1,152 @@
+//! Every write `bpdeploy rollback` makes, in this one place: the Slack message, the rollback
+//! POST (once; read back after a lost answer), the GitHub deployment for the target's commit and
+//! the Sentry deploy. Following the release phase in between is reading only. `--dry-run`
+//! never reaches this module.
+use super::notify::Notice;
+use super::report::{Action, Report};
+use super::rollback::Plan;
+use crate::api::github::GitHub;
+use crate::api::heroku::Heroku;
+use crate::api::sentry::Sentry;
+use crate::api::Transport;
+use crate::config::Config;
+use crate::deploy::follow::read_stream;
+use crate::deploy::records::{mark_sentry_deploy, set_deployment_status, start_deployment};
+use crate::deploy::rollback::{send_rollback, settle};
+use crate::deploy::steps::DeploymentState;
+use std::time::Duration;
+
+/// What a person watching the rollback sees, handed to the command's `ui`.
+pub enum Progress<'a> {
+    Step(&'a str),
+    /// A line of the release phase's output (from Heroku: scrub before printing).
+    Output(&'a str),
+    Warn(&'a str),
+}
+
+pub struct Writers {
+    pub heroku: Heroku,
+    pub github: Option<GitHub>,
+    pub sentry: Option<Sentry>,
+    pub notice: Option<Notice>,
+    pub transport: Transport,
+    pub who: String,
+    pub poll: Duration,
+}
+
+pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut progress: impl FnMut(Progress)) {
+    let (Some(target), Some(current)) = (plan.target.clone(), plan.current.clone()) else { return };
+    let report = &mut plan.report;
+    let app = report.app.clone();
+    let target_commit = report.target_commit();
+    let shown = crate::deploy::announce::escape(&app);
+    if let Some(n) = w.notice.as_mut() {
+        let headline = format!(
+            ":rewind: {} is rolling {shown} back from v{} to v{}; schema migrations stay applied",
+            n.escape(&w.who),
+            current.version,
+            target.version
+        );
+        if let Err(e) = n.open(&headline, &leaving(report)).await {
+            progress(Progress::Warn(&format!("Slack announcement failed: {e}")));
+        }
+    }
+    progress(Progress::Step(&format!("rolling {app} back to v{} (one request)", target.version)));
+    let (created, reconciled) = match send_rollback(&w.heroku, &app, &target, plan.newest, w.poll).await {
+        Ok(sent) => sent,
+        Err(e) => {
+            report.action = Action::Failed;
+            report.refusal = Some(crate::error::Failure::from_anyhow(&anyhow::Error::new(e)));
+            update_notice(
+                w,
+                &format!(":x: the rollback of {app} to v{} did not go through", target.version),
+                &mut progress,
+            )
+            .await;
+            return;
+        }
+    };
+    if reconciled {
+        progress(Progress::Warn(&format!(
+            "the rollback request got no answer; Heroku shows it as v{}, so it was not sent again",
+            created.version
+        )));
+    }
+    let deployment = match (&w.github, &target_commit) {
+        (Some(github), Some(sha)) => match start_deployment(github, sha, &app, &w.who).await {
+            Ok(id) => id,
+            Err(e) => {
+                progress(Progress::Warn(&format!("GitHub deployment record failed: {e}")));
+                None
+            }
+        },
+        _ => None,
+    };
+    progress(Progress::Step(&format!("v{}: release phase (the target's release command)", created.version)));
+    if let Some(url) = &created.output_stream_url {
+        if let Err(why) = read_stream(&w.transport, url, |line| progress(Progress::Output(line))).await {
+            progress(Progress::Warn(&format!("the release phase output dropped ({why}); polling the release status")));
+        }
+    }
+    let status = match settle(&w.heroku, &app, &created, w.poll).await {
+        Ok(s) => s,
+        Err(e) => {
+            progress(Progress::Warn(&format!("cannot read v{}'s status: {e}", created.version)));
+            "unknown".into()
+        }
+    };
+    let mut release = super::facts::release_facts(&w.heroku, &app, &created).await;
+    release.status = status.clone();
+    report.release = Some(release);
+    let ok = status == "succeeded";
+    report.action = if ok { Action::RolledBack } else { Action::Failed };
+    if let (Some(github), Some(id)) = (&w.github, deployment) {
+        let (state, text) = match ok {
+            true => (DeploymentState::Success, format!("rolled back to v{}", target.version)),
+            false => (DeploymentState::Failure, format!("rollback release v{} {status}", created.version)),
+        };
+        if let Err(e) = set_deployment_status(github, id, state, &text).await {
+            progress(Progress::Warn(&format!("GitHub deployment status failed: {e}")));
+        }
+    }
+    if let (true, Some(sentry), Some(sha)) = (ok, &w.sentry, &target_commit) {
+        let env = &config.sentry.environment;
+        if let Err(e) =
+            mark_sentry_deploy(sentry, &config.release_name(sha), env, &format!("v{}", created.version)).await
+        {
+            progress(Progress::Warn(&format!("Sentry deploy marker failed: {e}")));
+        }
+    }
+    let headline = match ok {
+        true => format!(
+            ":rewind: {shown} was rolled back from v{} to v{} (live as v{}); schema migrations stay applied",
+            current.version, target.version, created.version
+        ),
+        false => format!(
+            ":x: the rollback release v{} of {shown} {status}; production still runs v{}",
+            created.version, current.version
+        ),
+    };
+    update_notice(w, &headline, &mut progress).await;
+    report.next = match ok {
+        true => vec![format!("bpdeploy watch --release v{}", created.version)],
+        false => vec!["bpdeploy releases".into(), format!("heroku releases:output v{} --app {app}", created.version)],
+    };
+}
+
+async fn update_notice(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
+    if let Some(n) = w.notice.as_mut() {
+        if let Err(e) = n.update(headline).await {
+            progress(Progress::Warn(&format!("Slack update failed: {e}")));
+        }
+    }
+}
+
+/// The thread under the message: the PRs that leave production.
+fn leaving(report: &Report) -> String {
+    match &report.removed_pull_requests {
+        None => "Which pull requests leave production is unknown: bpdeploy could not read the range.".into(),
+        Some(prs) if prs.is_empty() => "No pull requests leave production (direct pushes only).".into(),
+        Some(prs) => super::notify::pull_request_list("Leaving production:", prs),
+    }
+}

@@ -1,0 +1,5 @@
+//! Recovery (issue 10): the revert prediction over git fixtures, the recovery clients against
+//! wiremock, and the rollback and revert commands end to end.
+mod clients;
+mod drills;
+pub mod prediction;

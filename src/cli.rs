@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Safe production deploys for a Rails app on Heroku, with GitHub, Sentry and Slack.
 ///
 /// bpdeploy turns the deploy routine into commands: see what ships (`preflight`), build and
-/// release (`deploy --watch`), watch Sentry after the release (`watch`), and recover
+/// release (`deploy --watch`), watch every channel after the release (`watch`), and recover
 /// (`triage`, `revert`, `rollback`). Try it safely with `bpdeploy demo`.
 #[derive(Debug, Parser)]
 #[command(name = "bpdeploy", version, propagate_version = true, max_term_width = 100)]

@@ -2,7 +2,7 @@
 //! incoming webhook.
 //! Every answer is HTTP 200 with `ok`; errors are `{"ok":false,"error":"…"}` as Slack sends them.
 use super::{json, set_header, Req};
-use crate::sandbox::world::slack::SlackMessage;
+use crate::sandbox::world::slack::{SlackMessage, SlackRecord, CHANNELS};
 use crate::sandbox::Shared;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -48,8 +48,24 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
     let now = s.clock.now().timestamp();
     let mut w = s.world();
     match method {
-        "auth.test" => {
-            json(StatusCode::OK, json!({"ok": true, "team": "acme", "user": "bpdeploy", "bot_id": "B0SANDBOX1"}))
+        "auth.test" => json(
+            StatusCode::OK,
+            json!({"ok": true, "team": "acme", "user": "bpdeploy", "user_id": "U0BPDEPLOY", "bot_id": "B0SANDBOX1"}),
+        ),
+        "conversations.list" => {
+            let channels: Vec<Value> = CHANNELS
+                .iter()
+                .map(|(id, name)| json!({"id": id, "name": name, "is_channel": true, "is_archived": false, "is_member": true}))
+                .collect();
+            json(StatusCode::OK, json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": ""}}))
+        }
+        "conversations.history" => {
+            let wanted = req.param("channel").unwrap_or(channel);
+            let Some(channel) = CHANNELS.iter().map(|(id, _)| *id).find(|id| *id == wanted) else {
+                return fail("channel_not_found");
+            };
+            let oldest = req.param("oldest").and_then(|o| o.parse::<f64>().ok()).unwrap_or(0.0);
+            json(StatusCode::OK, history(&w, channel, oldest, s.clock.now()))
         }
         "chat.postMessage" => {
             let Some(channel) = channel_id(channel) else { return fail("channel_not_found") };
@@ -127,6 +143,32 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
         }
         _ => fail("unknown_method"),
     }
+}
+
+/// A channel's top-level messages newer than `oldest`, newest first: what bpdeploy posted (in
+/// #deploys) and what others said, once its time has come.
+fn history(w: &crate::sandbox::world::World, channel: &str, oldest: f64, now: chrono::DateTime<chrono::Utc>) -> Value {
+    let newer = |ts: &str| ts.parse::<f64>().is_ok_and(|t| t > oldest);
+    let record: &SlackRecord = &w.slack;
+    let mut messages: Vec<(String, Value)> = record
+        .messages
+        .iter()
+        .filter(|m| m.channel == channel && m.thread_ts.is_none() && newer(&m.ts))
+        .map(|m| {
+            let v = json!({"type": "message", "subtype": "bot_message", "bot_id": "B0SANDBOX1", "text": m.text, "ts": m.ts});
+            (m.ts.clone(), v)
+        })
+        .collect();
+    messages.extend(
+        record
+            .chatter
+            .iter()
+            .filter(|c| c.channel == channel && c.at <= now && newer(&c.ts))
+            .map(|c| (c.ts.clone(), c.json())),
+    );
+    messages.sort_by(|a, b| b.0.parse::<f64>().unwrap_or(0.0).total_cmp(&a.0.parse::<f64>().unwrap_or(0.0)));
+    let messages: Vec<Value> = messages.into_iter().map(|(_, v)| v).collect();
+    json!({"ok": true, "messages": messages, "has_more": false, "pin_count": 0, "response_metadata": {"next_cursor": ""}})
 }
 
 /// An incoming webhook, `POST /hooks/services/T…/B…/<secret>` (Slack serves them from

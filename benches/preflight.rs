@@ -33,7 +33,11 @@ fn main() {
             branch: "master".into(),
             ..Default::default()
         },
-        globs: MigrationGlobs { schema: vec!["db/migrate/*.rb".into()], data: vec!["db/data/*.rb".into()] },
+        globs: MigrationGlobs {
+            schema: vec!["db/migrate/*.rb".into()],
+            data: vec!["db/data/*.rb".into()],
+            ..Default::default()
+        },
     };
     let report = preflight::offline(&req).expect("preflight");
     let peak_kb = vm_hwm_kb();

@@ -193,16 +193,26 @@ fn literal_dir(glob: &str) -> String {
 }
 
 /// Reads and lints one changed migration at `to`.
-pub fn describe(repo: &Repository, to: Oid, change: RangeChange) -> Result<Migration, crate::git::GitError> {
+pub fn describe(
+    repo: &Repository,
+    to: Oid,
+    change: RangeChange,
+    settings: &lint::LintSettings,
+) -> Result<Migration, crate::git::GitError> {
     let findings = match change.change {
         Change::Deleted => None,
-        _ => crate::git::file_at(repo, to, &change.path)?.map(|bytes| {
-            let source = String::from_utf8_lossy(&bytes);
-            match change.kind {
-                Kind::Schema => lint::lint_schema_migration(&source),
-                Kind::Data => lint::lint_data_migration(&source),
+        _ => match blob_at(repo, to, &change.path, settings.max_size)? {
+            Blob::Missing => None,
+            // Not even loaded: a huge blob would cost its size in memory before any check.
+            Blob::TooLarge(size) => Some(lint::oversized_migration(size, settings)),
+            Blob::Content(bytes) => {
+                let source = String::from_utf8_lossy(&bytes);
+                Some(match change.kind {
+                    Kind::Schema => lint::lint_schema_migration_with(&source, settings),
+                    Kind::Data => lint::lint_data_migration_with(&source, settings),
+                })
             }
-        }),
+        },
     };
     let (class_name, reversible, risks, mut notes) = match findings {
         Some(l) => (l.class_name, l.reversible, l.risks, l.notes),
@@ -225,6 +235,29 @@ pub fn describe(repo: &Repository, to: Oid, change: RangeChange) -> Result<Migra
     m.notes = change_notes(&m);
     m.notes.append(&mut notes);
     Ok(m)
+}
+
+enum Blob {
+    Missing,
+    TooLarge(usize),
+    Content(Vec<u8>),
+}
+
+/// The file at `path` in `commit`, unless it is larger than `max` bytes (its size is read from
+/// the object header, without inflating it).
+fn blob_at(repo: &Repository, commit: Oid, path: &str, max: usize) -> Result<Blob, git2::Error> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let entry = match tree.get_path(std::path::Path::new(path)) {
+        Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e,
+        Ok(_) => return Ok(Blob::Missing),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Blob::Missing),
+        Err(e) => return Err(e),
+    };
+    let (size, _) = repo.odb()?.read_header(entry.id())?;
+    if size > max {
+        return Ok(Blob::TooLarge(size));
+    }
+    Ok(Blob::Content(repo.find_blob(entry.id())?.content().to_vec()))
 }
 
 /// What the change means for the database, said once per migration.

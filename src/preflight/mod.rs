@@ -89,8 +89,10 @@ pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
     let first_parent = git::first_parent_range(&repo, ends.from, ends.to)?;
     let commits = history::first_parent_facts(&repo, &first_parent)?;
     let changes = migrations::range_changes(&repo, ends.from, ends.to, &req.globs)?;
-    let mut found =
-        changes.into_iter().map(|c| migrations::describe(&repo, ends.to, c)).collect::<Result<Vec<_>, _>>()?;
+    let mut found = changes
+        .into_iter()
+        .map(|c| migrations::describe(&repo, ends.to, c, &req.globs.lint))
+        .collect::<Result<Vec<_>, _>>()?;
     let read = |path: &str| {
         git::file_at(&repo, ends.to, path).ok().flatten().map(|b| String::from_utf8_lossy(&b).into_owned())
     };

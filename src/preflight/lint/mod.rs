@@ -17,6 +17,7 @@
 
 mod advice;
 mod data;
+mod guard;
 mod migration;
 mod rails;
 mod reversibility;
@@ -59,17 +60,65 @@ pub struct MigrationLint {
     pub notes: Vec<String>,
 }
 
+/// How far the lint goes and which PostgreSQL it judges for (`[migrations]` in bpdeploy.toml).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LintSettings {
+    /// `[migrations] postgres_version`: the server's major version (and minor, when given).
+    pub postgres_version: PostgresVersion,
+    /// `[migrations] max_size`: a migration larger than this many bytes is not parsed.
+    pub max_size: usize,
+}
+
+/// A PostgreSQL server version as far as the checks care: major, and minor when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostgresVersion {
+    pub major: u32,
+    pub minor: Option<u32>,
+}
+
+impl Default for LintSettings {
+    fn default() -> Self {
+        LintSettings { postgres_version: PostgresVersion { major: 16, minor: None }, max_size: DEFAULT_MAX_SIZE }
+    }
+}
+
+/// 1 MiB: hundreds of times the largest hand-written migration, small enough to parse quickly.
+pub const DEFAULT_MAX_SIZE: usize = 1024 * 1024;
+
 /// Lints a schema migration (`db/migrate`).
 pub fn lint_schema_migration(source: &str) -> MigrationLint {
-    lint(source, MigrationKind::Schema)
+    lint(source, MigrationKind::Schema, &LintSettings::default())
+}
+
+/// Lints a schema migration with explicit settings.
+pub fn lint_schema_migration_with(source: &str, settings: &LintSettings) -> MigrationLint {
+    lint(source, MigrationKind::Schema, settings)
+}
+
+/// Lints a data migration with explicit settings.
+pub fn lint_data_migration_with(source: &str, settings: &LintSettings) -> MigrationLint {
+    lint(source, MigrationKind::Data, settings)
 }
 
 /// Lints a data migration (`db/data`, the data_migrate gem).
 pub fn lint_data_migration(source: &str) -> MigrationLint {
-    lint(source, MigrationKind::Data)
+    lint(source, MigrationKind::Data, &LintSettings::default())
 }
 
-fn lint(source: &str, kind: MigrationKind) -> MigrationLint {
+/// The finding for a migration of `size` bytes that is over `settings.max_size`, for callers
+/// that know the size before reading the file (so that a huge blob is never loaded).
+pub fn oversized_migration(size: usize, settings: &LintSettings) -> MigrationLint {
+    unchecked(guard::too_large(size, settings.max_size))
+}
+
+fn unchecked(risk: Risk) -> MigrationLint {
+    MigrationLint { class_name: None, reversible: None, risks: vec![risk], notes: Vec::new() }
+}
+
+fn lint(source: &str, kind: MigrationKind, settings: &LintSettings) -> MigrationLint {
+    if source.len() > settings.max_size {
+        return oversized_migration(source.len(), settings);
+    }
     let Some(tree) = syntax::parse(source) else {
         return MigrationLint {
             class_name: None,
@@ -79,6 +128,9 @@ fn lint(source: &str, kind: MigrationKind) -> MigrationLint {
         };
     };
     let root = tree.root_node();
+    if guard::too_deeply_nested(root) {
+        return unchecked(guard::too_deep());
+    }
     let migration = Migration::read(root, source);
     let operations = walk::operations(&migration, source);
     let mut notes = structure_notes(root, &migration);

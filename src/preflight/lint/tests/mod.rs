@@ -3,6 +3,7 @@
 //! or inert (safety_assured, a new table, a comment, a string, a heredoc).
 
 mod data_migrations;
+mod hostile;
 mod reversibility;
 mod schema_checks;
 mod schema_negatives;

@@ -192,12 +192,65 @@ fn literal_dir(glob: &str) -> String {
     glob[..wild].rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
 }
 
+/// What the app's repository says that the lint needs beyond each migration's text.
+pub struct AppSources {
+    /// db/schema.rb at production's commit.
+    pub schema: Option<lint::SchemaDump>,
+    pub partial_inserts: Option<bool>,
+}
+
+/// A db/schema.rb larger than this is not read: the lint then knows no column types.
+const MAX_SCHEMA_DUMP: usize = 32 * 1024 * 1024;
+
+impl AppSources {
+    /// Reads db/schema.rb at `from` (production's schema, before the range's migrations) and the
+    /// Rails config at `to` (the code that will run).
+    pub fn read(repo: &Repository, from: Oid, to: Oid) -> Result<AppSources, git2::Error> {
+        let text = |commit: Oid, path: &str, max: usize| -> Result<Option<String>, git2::Error> {
+            Ok(match blob_at(repo, commit, path, max)? {
+                Blob::Content(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+                _ => None,
+            })
+        };
+        let schema = text(from, "db/schema.rb", MAX_SCHEMA_DUMP)?.map(lint::SchemaDump::new);
+        let application = text(to, "config/application.rb", DEFAULT_CONFIG_MAX)?;
+        let production = text(to, "config/environments/production.rb", DEFAULT_CONFIG_MAX)?;
+        let partial_inserts = lint::partial_inserts(application.as_deref(), production.as_deref());
+        Ok(AppSources { schema, partial_inserts })
+    }
+}
+
+/// Config files are small; a larger one is not parsed.
+const DEFAULT_CONFIG_MAX: usize = 1024 * 1024;
+
+/// The source at `to` of the schema migration whose class is `class` (Rails names the file
+/// after the class), for `revert OtherMigration`.
+pub fn migration_source(repo: &Repository, to: Oid, globs: &MigrationGlobs, class: &str) -> Option<String> {
+    let tree = repo.find_commit(to).ok()?.tree().ok()?;
+    for dir in globs.schema.iter().map(|g| literal_dir(g)) {
+        let listing = match dir.as_str() {
+            "" => tree.clone(),
+            d => tree.get_path(std::path::Path::new(d)).ok()?.to_object(repo).ok()?.into_tree().ok()?,
+        };
+        for entry in listing.iter() {
+            let path = format!("{dir}/{}", entry.name()?);
+            if kind_of(globs, &path) == Some(Kind::Schema) && class_name_from_path(&path).as_deref() == Some(class) {
+                if let Ok(Blob::Content(bytes)) = blob_at(repo, to, &path, globs.lint.max_size) {
+                    return Some(String::from_utf8_lossy(&bytes).into_owned());
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Reads and lints one changed migration at `to`.
 pub fn describe(
     repo: &Repository,
     to: Oid,
     change: RangeChange,
     settings: &lint::LintSettings,
+    facts: &lint::AppFacts,
 ) -> Result<Migration, crate::git::GitError> {
     let findings = match change.change {
         Change::Deleted => None,
@@ -208,7 +261,7 @@ pub fn describe(
             Blob::Content(bytes) => {
                 let source = String::from_utf8_lossy(&bytes);
                 Some(match change.kind {
-                    Kind::Schema => lint::lint_schema_migration_with(&source, settings),
+                    Kind::Schema => lint::lint_schema_migration_in(&source, settings, facts),
                     Kind::Data => lint::lint_data_migration_with(&source, settings),
                 })
             }

@@ -89,10 +89,7 @@ pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
     let first_parent = git::first_parent_range(&repo, ends.from, ends.to)?;
     let commits = history::first_parent_facts(&repo, &first_parent)?;
     let changes = migrations::range_changes(&repo, ends.from, ends.to, &req.globs)?;
-    let mut found = changes
-        .into_iter()
-        .map(|c| migrations::describe(&repo, ends.to, c, &req.globs.lint))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut found = lint_changes(&repo, &ends, changes, &req.globs)?;
     let read = |path: &str| {
         git::file_at(&repo, ends.to, path).ok().flatten().map(|b| String::from_utf8_lossy(&b).into_owned())
     };
@@ -118,6 +115,25 @@ pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
         warnings,
         globs: req.globs.clone(),
     })
+}
+
+/// Reads and lints the changed migrations, with what the app says about its schema and config
+/// (read only when some migration is linted).
+fn lint_changes(
+    repo: &git2::Repository,
+    ends: &range::Ends,
+    changes: Vec<migrations::RangeChange>,
+    globs: &MigrationGlobs,
+) -> Result<Vec<Migration>, GitError> {
+    let linted = changes.iter().any(|c| c.change != migrations::Change::Deleted);
+    let app = if linted { Some(migrations::AppSources::read(repo, ends.from, ends.to)?) } else { None };
+    let find = |class: &str| migrations::migration_source(repo, ends.to, globs, class);
+    let facts = lint::AppFacts {
+        schema: app.as_ref().and_then(|a| a.schema.as_ref()),
+        partial_inserts: app.as_ref().and_then(|a| a.partial_inserts),
+        migration_source: Some(&find),
+    };
+    changes.into_iter().map(|c| migrations::describe(repo, ends.to, c, &globs.lint, &facts)).collect()
 }
 
 /// Joins the repository's facts with the services' (none offline) and judges the result.

@@ -3,6 +3,7 @@ mod api;
 mod deploy;
 mod e2e;
 mod foundation;
+mod lint;
 mod preflight;
 mod sandbox;
 mod support;

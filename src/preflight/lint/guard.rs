@@ -26,7 +26,7 @@ pub(super) fn too_deep() -> Risk {
     ))
 }
 
-fn unchecked(message: String) -> Risk {
+pub(super) fn unchecked(message: String) -> Risk {
     Risk {
         check: "unchecked".to_string(),
         line: 1,

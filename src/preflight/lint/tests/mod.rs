@@ -2,6 +2,7 @@
 //! which line, and the negative tables reuse the same statements in places where they are safe
 //! or inert (safety_assured, a new table, a comment, a string, a heredoc).
 
+mod app_facts;
 mod data_migrations;
 mod hostile;
 mod reversibility;

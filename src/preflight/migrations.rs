@@ -114,6 +114,8 @@ pub struct RangeChange {
     pub previous_path: Option<String>,
     pub kind: Kind,
     pub change: Change,
+    /// The file's blob at `to` (none for a deletion): read without looking the path up again.
+    pub blob: Option<Oid>,
 }
 
 /// The migration files that differ between two commits, limited to the migration directories
@@ -155,7 +157,7 @@ pub fn range_changes(
         match change {
             Change::Added => added.push((path, kind, file.id())),
             Change::Deleted => deleted.push((path, kind, file.id())),
-            _ => out.push(RangeChange { path, previous_path: None, kind, change }),
+            _ => out.push(RangeChange { path, previous_path: None, kind, change, blob: Some(file.id()) }),
         }
     }
     for (path, kind, id) in added {
@@ -164,13 +166,14 @@ pub fn range_changes(
             Some(i) => (Some(deleted.remove(i).0), Change::Renamed),
             None => (None, Change::Added),
         };
-        out.push(RangeChange { path, previous_path, kind, change });
+        out.push(RangeChange { path, previous_path, kind, change, blob: Some(id) });
     }
     out.extend(deleted.into_iter().map(|(path, kind, _)| RangeChange {
         path,
         previous_path: None,
         kind,
         change: Change::Deleted,
+        blob: None,
     }));
     out.sort_by(|a, b| version_of(&a.path).cmp(&version_of(&b.path)).then_with(|| a.path.cmp(&b.path)));
     Ok(out)
@@ -252,9 +255,14 @@ pub fn describe(
     settings: &lint::LintSettings,
     facts: &lint::AppFacts,
 ) -> Result<Migration, crate::git::GitError> {
+    let blob = match (change.change, change.blob) {
+        (Change::Deleted, _) => Blob::Missing,
+        (_, Some(id)) => read_blob(repo, id, settings.max_size)?,
+        (_, None) => blob_at(repo, to, &change.path, settings.max_size)?,
+    };
     let findings = match change.change {
         Change::Deleted => None,
-        _ => match blob_at(repo, to, &change.path, settings.max_size)? {
+        _ => match blob {
             Blob::Missing => None,
             // Not even loaded: a huge blob would cost its size in memory before any check.
             Blob::TooLarge(size) => Some(lint::oversized_migration(size, settings)),
@@ -306,11 +314,15 @@ fn blob_at(repo: &Repository, commit: Oid, path: &str, max: usize) -> Result<Blo
         Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Blob::Missing),
         Err(e) => return Err(e),
     };
-    let (size, _) = repo.odb()?.read_header(entry.id())?;
+    read_blob(repo, entry.id(), max)
+}
+
+fn read_blob(repo: &Repository, id: Oid, max: usize) -> Result<Blob, git2::Error> {
+    let (size, _) = repo.odb()?.read_header(id)?;
     if size > max {
         return Ok(Blob::TooLarge(size));
     }
-    Ok(Blob::Content(repo.find_blob(entry.id())?.content().to_vec()))
+    Ok(Blob::Content(repo.find_blob(id)?.content().to_vec()))
 }
 
 /// What the change means for the database, said once per migration.

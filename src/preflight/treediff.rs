@@ -190,8 +190,11 @@ fn compare(
                     }
                     prefix.truncate(len);
                 }
-                // Past the one changed entry, the rest of a directory is usually identical.
-                if ea.rest == eb.rest {
+                // Past a changed entry the rest of a directory is usually identical: skip the
+                // identical run as bytes instead of comparing names entry by entry.
+                let same = common_entries(ea.rest, eb.rest);
+                (ea.rest, eb.rest) = (&ea.rest[same..], &eb.rest[same..]);
+                if ea.rest.is_empty() && eb.rest.is_empty() {
                     return Ok(());
                 }
                 (x, y) = (ea.next()?, eb.next()?);

@@ -85,8 +85,9 @@ impl GitFacts {
 pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
     let repo = git::open(&req.repo)?;
     let ends = range::resolve_ends(&repo, &req.range)?;
-    let from_is_ancestor = git::is_ancestor(&repo, ends.from, ends.to)?;
     let first_parent = git::first_parent_range(&repo, ends.from, ends.to)?;
+    let from_is_ancestor =
+        on_first_parent_line(&repo, &first_parent, ends.from)? || git::is_ancestor(&repo, ends.from, ends.to)?;
     let commits = history::first_parent_facts(&repo, &first_parent)?;
     let changes = migrations::range_changes(&repo, ends.from, ends.to, &req.globs)?;
     let mut found = lint_changes(&repo, &ends, changes, &req.globs)?;
@@ -115,6 +116,20 @@ pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
         warnings,
         globs: req.globs.clone(),
     })
+}
+
+/// `from` is the first parent of the oldest commit of the first-parent range (or the range is
+/// empty at `from`): then it is an ancestor, without the merge-base walk over the whole range
+/// that the general check costs. Production usually runs a commit of the branch's own line.
+fn on_first_parent_line(
+    repo: &git2::Repository,
+    first_parent: &[git2::Oid],
+    from: git2::Oid,
+) -> Result<bool, GitError> {
+    match first_parent.last() {
+        Some(oldest) => Ok(repo.find_commit(*oldest)?.parent_id(0).ok() == Some(from)),
+        None => Ok(false),
+    }
 }
 
 /// Reads and lints the changed migrations, with what the app says about its schema and config

@@ -112,10 +112,10 @@ impl<'a> Entries<'a> {
     }
 }
 
-/// The NUL ending an entry's mode and name (neither contains one). `CStr` finds it with the
-/// standard library's word-at-a-time memchr.
+/// The NUL ending an entry's mode and name (neither contains one). A plain byte loop: names
+/// are a few dozen bytes, too short for a memchr call to pay off, and this runs per entry.
 fn entry_name_end(raw: &[u8]) -> Option<usize> {
-    std::ffi::CStr::from_bytes_until_nul(raw).ok().map(|c| c.to_bytes().len())
+    raw.iter().position(|&b| b == 0)
 }
 
 /// The length of the byte prefix two slices share, eight bytes at a time (a slice comparison

@@ -5,7 +5,7 @@
 //! runs to thousands of lines, and most migrations never need it.
 
 use super::syntax::{self, literal_name, Call};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -42,12 +42,14 @@ pub struct TableFacts {
 /// `db/schema.rb`, read table by table on demand.
 pub struct SchemaDump {
     text: String,
+    /// Where each table's block is in `text`: found in one pass on first use.
+    blocks: OnceCell<HashMap<String, std::ops::Range<usize>>>,
     tables: RefCell<HashMap<String, Option<Rc<TableFacts>>>>,
 }
 
 impl SchemaDump {
     pub fn new(text: String) -> SchemaDump {
-        SchemaDump { text, tables: RefCell::new(HashMap::new()) }
+        SchemaDump { text, blocks: OnceCell::new(), tables: RefCell::new(HashMap::new()) }
     }
 
     /// The table named `name`, if the dump creates it.
@@ -55,36 +57,47 @@ impl SchemaDump {
         if let Some(found) = self.tables.borrow().get(name) {
             return found.clone();
         }
-        let found = table_block(&self.text, name).and_then(read_table).map(Rc::new);
+        let blocks = self.blocks.get_or_init(|| table_blocks(&self.text));
+        let found = blocks.get(name).and_then(|range| read_table(&self.text[range.clone()])).map(Rc::new);
         self.tables.borrow_mut().insert(name.to_string(), found.clone());
         found
     }
 }
 
-/// The `create_table "name" … do |t| … end` block of a dump, by its lines: the dumper writes
+/// Every `create_table "name" … do |t| … end` block of a dump, by its lines: the dumper writes
 /// each at the same indentation, `end` included.
-fn table_block<'d>(text: &'d str, name: &str) -> Option<&'d str> {
-    let opening = [format!("create_table \"{name}\""), format!("create_table :{name}")];
+fn table_blocks(text: &str) -> HashMap<String, std::ops::Range<usize>> {
+    let mut blocks = HashMap::new();
     let mut offset = 0;
-    let mut start: Option<(usize, usize)> = None;
+    let mut open: Option<(String, usize, usize)> = None;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        match start {
-            None => {
-                let rest = opening.iter().find_map(|o| trimmed.strip_prefix(o.as_str()));
-                if rest.is_some_and(|r| r.starts_with([',', ' ', '\n']) || r.is_empty()) {
-                    start = Some((offset, indent));
-                }
-            }
-            Some((begin, at)) if indent == at && trimmed.trim_end() == "end" => {
-                return Some(&text[begin..offset + line.len()]);
+        match &open {
+            None => open = table_name(trimmed).map(|name| (name, offset, indent)),
+            Some((_, _, at)) if indent == *at && trimmed.trim_end() == "end" => {
+                let (name, begin, _) = open.take().expect("open block");
+                blocks.insert(name, begin..offset + line.len());
             }
             Some(_) => {}
         }
         offset += line.len();
     }
-    None
+    blocks
+}
+
+/// `create_table "users", force: :cascade do |t|` -> `users`.
+fn table_name(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("create_table ")?;
+    let (name, after) = match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split_once('"')?,
+        None => {
+            let symbol = rest.strip_prefix(':')?;
+            let end = symbol.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(symbol.len());
+            (&symbol[..end], &symbol[end..])
+        }
+    };
+    (after.is_empty() || after.starts_with([',', ' ', '\n'])).then(|| name.to_string())
 }
 
 fn read_table(block: &str) -> Option<TableFacts> {

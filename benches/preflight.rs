@@ -26,7 +26,7 @@ const MERGES: usize = 3_000;
 const SQUASHES: usize = 500;
 const DIRECT: usize = 500;
 const MIGRATIONS: usize = 500;
-const RUNS: usize = 7;
+const RUNS: usize = 11;
 /// Set in the child process that measures one preflight's peak memory: `dir from to`.
 const CHILD: &str = "BPDEPLOY_BENCH_CHILD";
 

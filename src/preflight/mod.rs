@@ -88,9 +88,20 @@ pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
     let first_parent = git::first_parent_range(&repo, ends.from, ends.to)?;
     let from_is_ancestor =
         on_first_parent_line(&repo, &first_parent, ends.from)? || git::is_ancestor(&repo, ends.from, ends.to)?;
-    let commits = history::first_parent_facts(&repo, &first_parent)?;
-    let changes = migrations::range_changes(&repo, ends.from, ends.to, &req.globs)?;
-    let mut found = lint_changes(&repo, &ends, changes, &req.globs)?;
+    // The migrations are read and linted on a thread of their own while the commits' tree
+    // diffs run: independent work, and the diffs rarely keep both cores busy to the end.
+    let git_dir = repo.path().to_path_buf();
+    let (commits, found) = std::thread::scope(|scope| {
+        let migrations = scope.spawn(|| -> Result<Vec<Migration>, GitError> {
+            let repo = git2::Repository::open(&git_dir)?;
+            let changes = migrations::range_changes(&repo, ends.from, ends.to, &req.globs)?;
+            lint_changes(&repo, &ends, changes, &req.globs)
+        });
+        let commits = history::first_parent_facts(&repo, &first_parent);
+        let found = migrations.join().unwrap_or_else(|_| Err(git2::Error::from_str("migration lint panicked").into()));
+        (commits, found)
+    });
+    let (commits, mut found) = (commits?, found?);
     let read = |path: &str| {
         git::file_at(&repo, ends.to, path).ok().flatten().map(|b| String::from_utf8_lossy(&b).into_owned())
     };

@@ -8,6 +8,7 @@ mod hostile;
 mod reversibility;
 mod schema_checks;
 mod schema_negatives;
+mod strong_migrations;
 
 use super::MigrationLint;
 

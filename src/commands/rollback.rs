@@ -2,7 +2,8 @@
 //! config keys, time to recovery), then a question, then one rollback request. `--dry-run`
 //! stops after the preview.
 use crate::cli::RollbackArgs;
-use crate::commands::deploy::{services, who, Needs};
+use crate::commands::deploy::{services, Needs};
+use crate::commands::deployer;
 use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
 use crate::commands::CommandResult;
 use crate::context::Context;
@@ -43,14 +44,15 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if !answer.go {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown }));
     }
-    let clients = services(ctx, &config, &app, Needs { github: false, sentry: false })?;
+    let who = deployer::who(ctx, &reads.heroku).await;
+    let clients = services(ctx, &config, &app, Needs { github: false, sentry: false }, &who)?;
     let mut writers = Writers {
         heroku: clients.heroku,
         github: clients.github,
         sentry: clients.sentry,
         notice: clients.announcer.map(|a| Notice::new(a.slack, a.channel)),
         transport: clients.transport,
-        who: who(ctx),
+        who,
         poll: ctx.transport()?.settings.poll,
     };
     let ui = ctx.ui.clone();

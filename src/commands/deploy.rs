@@ -13,7 +13,6 @@ use crate::deploy::outcome::DeployOutcome;
 use crate::deploy::records::Announcer;
 use crate::deploy::steps::Ending;
 use crate::error::Failure;
-use crate::exit::Exit;
 use std::time::Duration;
 
 pub async fn run(ctx: &Context, args: &DeployArgs) -> CommandResult {
@@ -61,10 +60,7 @@ fn again(ctx: &Context, args: &DeployArgs) -> String {
 pub(crate) fn confirmation_required(app: &str, again: String, watch_only: bool) -> DeployOutcome {
     let mut o = DeployOutcome::new(Ending::ConfirmationRequired, app);
     let what = if watch_only { "an automatic rollback" } else { "a deploy" };
-    o.error = Some(
-        Failure::new(Exit::Usage, "confirmation_required", format!("{what} of {app} needs confirmation"))
-            .with_hint("no TTY to ask on: pass --yes to confirm, or --dry-run to see what would happen"),
-    );
+    o.error = Some(crate::ui::consent_missing(&format!("{what} of {app} needs confirmation")));
     o.watch_only = watch_only;
     o.again = again;
     o.conclude()

@@ -4,7 +4,7 @@
 use crate::cli::RevertArgs;
 use crate::commands::deploy::{services, Needs};
 use crate::commands::deployer;
-use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
+use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
 use crate::context::Context;
@@ -28,6 +28,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         return Err(deploy_not_yet().into());
     }
     let number = parse_pull_request(&args.pull_request, &repo)?;
+    require_consent(ctx, &format!("a revert of #{number}"))?;
     let heroku = ctx.heroku()?;
     let who = deployer::who(ctx, &heroku).await;
     let clients = services(ctx, &config, &app, Needs { github: true, sentry: false }, &who)?;

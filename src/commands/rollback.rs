@@ -4,7 +4,7 @@
 use crate::cli::RollbackArgs;
 use crate::commands::deploy::{services, Needs};
 use crate::commands::deployer;
-use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
+use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
 use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::error::Failure;
@@ -24,6 +24,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if args.watch {
         return Err(watch_not_yet().into());
     }
+    require_consent(ctx, &format!("a rollback of {app}"))?;
     let github = config.require_repo().ok().and_then(|_| ctx.github().ok());
     let graphql = github.as_ref().and_then(|_| ctx.github_graphql().ok());
     let reads = Services { heroku: ctx.heroku()?, github, graphql };

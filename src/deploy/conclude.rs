@@ -34,7 +34,10 @@ impl Driver {
         }
         let end = self.phase_end();
         let release_known = o.account.as_ref().is_some_and(|a| a.release.as_ref().is_some_and(|r| r.version.is_some()));
-        if facts.release.is_some() || release_known {
+        // A watch of a release already live read no release-phase log: what ran is not its to say.
+        let followed =
+            self.release_end.is_some() || self.release_lines > 0 || facts.build_posts > 0 || facts.build.is_some();
+        if (facts.release.is_some() || release_known) && followed {
             o.migrations = Some(self.migrations.report(end));
         }
         if ending == Ending::DryRun {

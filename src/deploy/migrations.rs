@@ -203,12 +203,11 @@ impl ReleaseFailure {
         }
     }
 
-    /// The lines after the headline, before the output tail.
+    /// The lines after the headline, before the output tail: the migrations, each list once.
+    /// What production serves is the result's `Production:` line, said there only.
     pub fn explanation(&self) -> Vec<String> {
         let list = |ms: &[MigrationRef]| ms.iter().map(MigrationRef::label).collect::<Vec<_>>().join(", ");
         let mut lines = vec![];
-        let serving = self.serving_version.map(|v| format!("v{v}")).unwrap_or_else(|| "the previous release".into());
-        lines.push(format!("production still serves {serving}: the app did not switch to v{}", self.release_version));
         if !self.migrations.ran.is_empty() {
             lines.push(format!("ran and stay applied: {}", list(&self.migrations.ran)));
         }

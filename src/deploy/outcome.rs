@@ -159,7 +159,7 @@ impl DeployOutcome {
                 format!("{app} is unchanged: nothing changed, the database was not touched")
             }
             (Ending::ReleaseFailed, _, old) if unchanged => format!(
-                "{app} still serves {}; migrations that ran stay applied",
+                "{app} still serves {}: it did not switch to {new}; migrations that ran stay applied",
                 old.unwrap_or_else(|| "the previous release".into())
             ),
             (Ending::Failing, Some(a), _) if a.ours_is_current() => {

@@ -60,7 +60,10 @@ fn release_failure_names_the_migration_and_what_production_serves() {
     assert!(
         text.contains("Deploy failed: the release phase of v42 failed in migration 20250101000002 AddIndexToOrders.")
     );
-    assert!(text.contains("production still serves v41"));
+    assert!(
+        text.contains("Production: shop still serves v41: it did not switch to v42; migrations that ran stay applied.")
+    );
+    assert_eq!(text.matches("serves").count(), 1, "said once: {text}");
     assert!(text.contains("Next: bpdeploy deploy — once migration 20250101000002 AddIndexToOrders is fixed"), "{text}");
     let json = o.to_json();
     assert_eq!(json["status"], "release_failed");

@@ -283,3 +283,28 @@ impl crate::ui::render::Outcome for Outcome {
         self.report.exit()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 15: previews said "26 h ago" and "0 h ago"; times read as everywhere else.
+    #[test]
+    fn release_times_are_humane_on_a_terminal_and_rfc3339_off_it() {
+        let created = chrono::Utc::now() - chrono::Duration::hours(26);
+        let release = ReleaseFacts {
+            version: 6,
+            id: "r6".into(),
+            status: "succeeded".into(),
+            description: "Deploy e6edcb4d".into(),
+            commit: Some("e6edcb4d0000".into()),
+            user: Some("dave@acme.test".into()),
+            created_at: crate::ui::time::stamp(created),
+            hours_ago: 26.0,
+        };
+        let tty = Ui { stdout_tty: true, ..Ui::plain() };
+        assert_eq!(release_line(&release, &tty), "v6  e6edcb4  dave@acme.test  1 day ago  \"Deploy e6edcb4d\"");
+        let piped = release_line(&release, &Ui::plain());
+        assert!(piped.contains(&format!("  {}  ", crate::ui::time::stamp(created))), "{piped}");
+    }
+}

@@ -108,9 +108,10 @@ pub async fn preview(services: &Services, config: &Config, app: &str, requested:
 fn next_steps(report: &Report, target: &Release) -> Vec<NextStep> {
     match &report.refusal {
         Some(_) => vec![NextStep::new("bpdeploy releases", "see the releases and what production runs now")],
+        // It asks before it rolls back (or takes --yes): the hint itself changes nothing.
         None => vec![NextStep::new(
-            format!("bpdeploy rollback v{} --yes", target.version),
-            format!("roll back to v{} as previewed, without asking again", target.version),
+            format!("bpdeploy rollback v{}", target.version),
+            format!("roll back to v{} as previewed", target.version),
         )],
     }
 }

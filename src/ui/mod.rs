@@ -181,8 +181,7 @@ impl Ui {
             return Ok(true);
         }
         if !self.can_ask() {
-            return Err(Failure::new(Exit::Usage, "confirmation_required", format!("{question} needs confirmation"))
-                .with_hint("no TTY to ask on: pass --yes to confirm, or --dry-run to see what would happen"));
+            return Err(consent_missing(&format!("cannot ask \"{question}\": there is no TTY to answer on")));
         }
         dialog(&self.shown_err(question))
     }
@@ -194,6 +193,12 @@ impl Ui {
     pub fn err_style(&self, style: Style) -> Style {
         style.force_styling(self.color_err)
     }
+}
+
+/// A mutating command without `--yes` where nobody can be asked (exit 2).
+pub fn consent_missing(message: &str) -> Failure {
+    Failure::new(Exit::Usage, "confirmation_required", message)
+        .with_hint("no TTY to ask on: pass --yes to confirm, or --dry-run to see what would happen")
 }
 
 fn dialog(question: &str) -> Result<bool, Failure> {

@@ -192,7 +192,7 @@ async fn a_failed_release_phase_exits_3_naming_the_migration() {
     let human = w.run(&["deploy", "--yes"], &[]).await;
     assert_eq!(human.code, 3);
     assert!(human.stdout.contains("failed in migration 20250101000002 AddIndexToOrders"), "{}", human.stdout);
-    assert!(human.stdout.contains("production still serves v41"), "{}", human.stdout);
+    assert!(human.stdout.contains("Production: shop still serves v41: it did not switch to v42"), "{}", human.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

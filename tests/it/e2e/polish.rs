@@ -37,6 +37,12 @@ async fn without_a_tty_or_yes_a_deploy_stops_before_a_single_request() {
     assert!(!human.stderr.contains("preflight"), "no preflight ran first: {}", human.stderr);
     let watch = d.run(&["--json", "watch", "--auto-rollback"]).await;
     assert_eq!((watch.code, result(&watch)["status"].as_str()), (2, Some("confirmation_required")));
+    // The recovery commands too: no preview is read only to be refused.
+    for args in [&["rollback"][..], &["revert", "4"]] {
+        let run = d.run(args).await;
+        assert_eq!(run.code, 2, "{}", context(&run));
+        assert!(run.stderr.contains("needs confirmation") && run.stderr.contains("--yes"), "{}", run.stderr);
+    }
     assert_eq!(d.sb.requests().len(), before, "not one request reached a service");
 }
 
@@ -94,6 +100,10 @@ async fn the_deploy_result_keeps_the_lock_and_the_reasons_in_their_shapes() {
     assert_eq!(lock, serde_json::json!({"held": false, "holder": null, "forced": false}));
     let message = announcement(&d.sb);
     assert!(message.history[0].starts_with(":construction: Dana Deployer is deploying"), "{:?}", message.history);
+    // A watch of a release already live read no release-phase log: it says nothing of migrations.
+    let watch = d.run(&["--json", "watch", "--duration", "200ms", "--interval", "100ms"]).await;
+    assert_eq!(watch.code, 0, "{}", context(&watch));
+    assert!(result(&watch)["migrations"].is_null(), "{}", context(&watch));
 }
 
 /// A failed build, off a TTY: its log is printed once (in the result, behind the gutter), the

@@ -168,7 +168,7 @@ impl DeployOutcome {
             (_, Some(a), _) => a.sentence(app, self.previous_release),
             (Ending::Live | Ending::Healthy, None, _) => format!("{app} serves {new}"),
             (Ending::Failing, None, _) => format!("{app} serves {new}, which is failing"),
-            (Ending::NothingToDeploy, None, Some(old)) => format!("{app} serves {old}, which already runs this commit"),
+            (Ending::NothingToDeploy, None, Some(old)) => format!("{app} serves {old}"),
             (_, None, Some(old)) => format!("{app} is unchanged: it serves {old}"),
             // Nothing was read, and nothing was deployed: say only what is known.
             (_, None, None) => format!("{app} is unchanged: nothing was deployed"),

@@ -211,3 +211,13 @@ fn next_steps_are_commands_with_a_reason() {
     assert_eq!(o.exit(), Exit::Usage);
     assert_eq!(commands(&o.next), ["bpdeploy deploy --watch --yes", "bpdeploy deploy --watch --dry-run"]);
 }
+
+#[test]
+fn nothing_to_deploy_says_so_once() {
+    let text = base(Ending::NothingToDeploy).conclude().human(&Ui::plain());
+    assert!(
+        text.starts_with("Nothing to deploy: shop already runs 0123456 (v41).\nProduction: shop serves v41.\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("already runs").count(), 1, "{text}");
+}

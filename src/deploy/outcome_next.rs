@@ -77,12 +77,28 @@ impl DeployOutcome {
                 NextStep::new(format!("{again} --yes"), "confirm up front: there is no TTY to ask on"),
                 NextStep::new(format!("{again} --dry-run"), "see every call it would make, making none"),
             ],
+            // Nothing changed, and the service may answer later: the same command, and when.
+            Ending::Error if !went_live && self.retryable() => vec![NextStep::new(again.clone(), self.retry_when())],
             _ => vec![],
         };
         for step in steps {
             next_step::push(&mut next, step);
         }
         next
+    }
+
+    /// A service that refused for now (rate limited) or did not answer: trying again is advice.
+    fn retryable(&self) -> bool {
+        let code = self.error.as_ref().map(|e| e.code.as_str()).unwrap_or_default();
+        ["_rate_limited", "_unavailable", "_unreachable"].iter().any(|s| code.ends_with(s))
+    }
+
+    fn retry_when(&self) -> String {
+        let error = self.error.as_ref();
+        match error.filter(|e| e.code.ends_with("_rate_limited")).and_then(|e| e.hint.clone()) {
+            Some(wait) => wait, // "rate limited: wait 120s and try again"
+            None => "try again once the service answers".into(),
+        }
     }
 
     fn branch_name(&self) -> &str {

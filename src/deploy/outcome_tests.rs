@@ -221,3 +221,19 @@ fn nothing_to_deploy_says_so_once() {
     );
     assert_eq!(text.matches("already runs").count(), 1, "{text}");
 }
+
+/// A build POST refused with a long Retry-After: nothing was created, and the wait is in `next`.
+#[test]
+fn a_refused_request_says_when_to_run_it_again() {
+    let mut o = base(Ending::Error);
+    o.error = Some(
+        Failure::new(Exit::Failure, "heroku_rate_limited", "Heroku answered 429")
+            .with_hint("rate limited: wait 120s and try again"),
+    );
+    let o = o.conclude();
+    assert_eq!(commands(&o.next), ["bpdeploy deploy"]);
+    assert_eq!(o.next[0].why, "rate limited: wait 120s and try again");
+    let mut o = base(Ending::Error);
+    o.error = Some(Failure::new(Exit::Failure, "github_not_found", "no branch nosuch").with_hint("check --branch"));
+    assert!(o.conclude().next.is_empty(), "running it again as it was is no advice");
+}

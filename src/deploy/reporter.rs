@@ -156,28 +156,42 @@ impl Reporter {
         if self.ui.live() {
             return;
         }
-        if let Some(line) = look_line(self.last_look, snapshot) {
+        let seen = Seen {
+            elapsed: snapshot.elapsed,
+            new_issues: snapshot.new_issues.len(),
+            error_events: snapshot.error_events,
+            crashed_dynos: snapshot.crashed_dynos.len(),
+        };
+        if let Some(line) = look_line(self.last_look, &seen) {
             self.last_look = Some(snapshot.elapsed);
             self.ui.info(&line);
         }
     }
 }
 
+/// What one look found, in the counts its line gives.
+pub struct Seen {
+    pub elapsed: Duration,
+    pub new_issues: usize,
+    pub error_events: u64,
+    pub crashed_dynos: usize,
+}
+
 /// The line for one look off a TTY, when one is due: the first look, then a minute or more of
 /// watching after the last line.
-pub fn look_line(last: Option<Duration>, s: &Snapshot) -> Option<String> {
+pub fn look_line(last: Option<Duration>, s: &Seen) -> Option<String> {
     if last.is_some_and(|l| s.elapsed.saturating_sub(l) < QUIET_AT_MOST) {
         return None;
     }
     let elapsed = crate::config::duration::format(Duration::from_secs(s.elapsed.as_secs()));
-    let crashed = match s.crashed_dynos.len() {
+    let crashed = match s.crashed_dynos {
         0 => "no crashed dynos".to_string(),
         n => format!("{n} crashed {}", if n == 1 { "dyno" } else { "dynos" }),
     };
     Some(format!(
         "watching · {elapsed} · {} new {} · {} error {} since the release · {crashed}",
-        s.new_issues.len(),
-        if s.new_issues.len() == 1 { "issue" } else { "issues" },
+        s.new_issues,
+        if s.new_issues == 1 { "issue" } else { "issues" },
         s.error_events,
         if s.error_events == 1 { "event" } else { "events" },
     ))
@@ -194,16 +208,9 @@ fn took(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deploy::watch::ReleaseState;
 
-    fn snapshot(secs: u64, events: u64) -> Snapshot {
-        Snapshot {
-            elapsed: Duration::from_secs(secs),
-            new_issues: vec![],
-            error_events: events,
-            crashed_dynos: vec![],
-            release: ReleaseState::Current,
-        }
+    fn snapshot(secs: u64, events: u64) -> Seen {
+        Seen { elapsed: Duration::from_secs(secs), new_issues: 0, error_events: events, crashed_dynos: 0 }
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub struct GlobalArgs {
     /// Print only the result and errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// More detail on stderr; -vv logs every HTTP request (tokens are never logged)
+    /// More detail on stderr: -v phase times, retries and build output; -vv every HTTP request (never a token)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)
@@ -43,7 +43,7 @@ pub struct GlobalArgs {
     /// Answer yes to confirmations (required by mutating commands without a TTY)
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
-    /// Print every API call a mutating command would make, make none, exit 0
+    /// Run every check, print each change a mutating command would make, make none (exit as the real run would)
     #[arg(long, global = true)]
     pub dry_run: bool,
 }

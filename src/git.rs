@@ -48,6 +48,17 @@ pub fn open(path: &Path) -> Result<Repository, GitError> {
     Repository::discover(path).map_err(|_| GitError::NotARepository { path: path.display().to_string() })
 }
 
+/// Who commits from here, as git says: `user.name`, else `user.email`, from the repository's,
+/// the global and the system configuration (as `git config` reads them).
+pub fn committer(workdir: &Path) -> Option<String> {
+    let config = match Repository::discover(workdir) {
+        Ok(repo) => repo.config().ok()?,
+        Err(_) => git2::Config::open_default().ok()?,
+    };
+    let value = |key: &str| config.get_string(key).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    value("user.name").or_else(|| value("user.email"))
+}
+
 /// Every object we read comes from the user's own repository, so re-hashing each one on read
 /// (libgit2's default) buys nothing and doubles the cost of walking thousands of trees.
 pub fn trust_local_objects() {

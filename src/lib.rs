@@ -14,6 +14,7 @@ pub mod env;
 pub mod error;
 pub mod exit;
 pub mod git;
+pub mod next_step;
 pub mod preflight;
 pub mod recovery;
 pub mod sandbox;

@@ -1,5 +1,5 @@
-//! One request to a service: method, relative path, the template `-vv` logs, query, headers,
-//! JSON body, and whether it may be sent twice.
+//! One request to a service: method, relative path, its template (what a dry run names), query,
+//! headers, JSON body, and whether it may be sent twice.
 use reqwest::Method;
 
 /// May this call be sent again after an unclear failure?
@@ -18,7 +18,7 @@ pub struct Call {
     pub method: Method,
     /// Relative path with real values, e.g. `apps/my-app/releases` (may carry a query).
     pub(crate) path: String,
-    /// What `-vv` logs: `apps/{app}/releases`.
+    /// The path's template, `apps/{app}/releases`: what a call held back by a dry run is named by.
     pub(crate) template: &'static str,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,

@@ -1,8 +1,10 @@
 //! The shared transport: one reqwest client, and per service an [`HttpCore`] that knows the
 //! base URL, the token, the headers the service insists on, and the retry policy.
 //!
-//! Logs (`-vv`) carry the method, the path *template* and the status, never a token, a real
-//! path or a URL. reqwest errors are stripped of their URL before they are formatted.
+//! Logs carry the method, the real path (without its query: `GET /apps/shop/releases/42`) and
+//! the status, never a token or a URL (a webhook, whose path is its secret, is logged by what it
+//! is); `-v` shows each retry, `-vv` every request. reqwest errors are stripped of their URL
+//! before they are formatted, and every log line is masked like any other output.
 //!
 //! Redirects: a GET is followed to the same scheme, host and port only (GitHub answers 301 for a
 //! renamed repository), so the Authorization header never leaves the service; anything else is
@@ -199,7 +201,7 @@ impl HttpCore {
             hops += 1;
             tracing::debug!(
                 service = self.service.slug(),
-                path = call.template,
+                endpoint = %endpoint,
                 status = reply.status,
                 hops,
                 "following a redirect within the same host"
@@ -229,9 +231,11 @@ impl HttpCore {
                 Err((e, answered)) => {
                     let nothing_sent = e.is_connect() && !answered;
                     let message = error_body::transport_message(&e, settings.timeout);
-                    tracing::debug!(service = self.service.slug(), method = %call.method, path = call.template, attempt, elapsed_ms = elapsed, error = %message, "request failed");
+                    tracing::debug!(service = self.service.slug(), endpoint = %endpoint, attempt, elapsed_ms = elapsed, error = %message, "request failed");
                     if attempt < settings.retries && (nothing_sent || call.resend == Resend::Safe) {
-                        tokio::time::sleep(settings.backoff(attempt)).await;
+                        let pause = settings.backoff(attempt);
+                        log_retry(&endpoint, &message, attempt, settings.retries, pause);
+                        tokio::time::sleep(pause).await;
                         attempt += 1;
                         continue;
                     }
@@ -243,7 +247,7 @@ impl HttpCore {
                     });
                 }
             };
-            tracing::debug!(service = self.service.slug(), method = %call.method, path = call.template, status, attempt, elapsed_ms = elapsed, remaining = retry::remaining_calls(&headers).unwrap_or("-"), "request");
+            tracing::debug!(service = self.service.slug(), endpoint = %endpoint, status, attempt, elapsed_ms = elapsed, remaining = retry::remaining_calls(&headers).unwrap_or("-"), "request");
             if status < 400 {
                 return Ok(Reply { status, headers, body, service: self.service, endpoint });
             }
@@ -257,6 +261,7 @@ impl HttpCore {
                     None => Some(settings.backoff(attempt)),
                 };
                 if let Some(pause) = pause {
+                    log_retry(&endpoint, &format!("answered {status}"), attempt, settings.retries, pause);
                     tokio::time::sleep(pause).await;
                     attempt += 1;
                     continue;
@@ -331,6 +336,12 @@ impl HttpCore {
             Service::Sentry | Service::Slack => &[("Accept", "application/json")],
         }
     }
+}
+
+/// `-v`: each retry, so a slow step shows why it is slow (a flaky API answering 502 twice).
+fn log_retry(endpoint: &str, what: &str, attempt: u32, retries: u32, pause: std::time::Duration) {
+    let (n, wait) = (attempt + 1, pause.as_secs_f64());
+    tracing::info!("{endpoint} {what}; retry {n} of {retries} in {wait:.1}s");
 }
 
 fn is_redirect(status: u16) -> bool {

@@ -1,13 +1,17 @@
 //! `bpdeploy deploy`: gathers the inputs, then hands over to the deploy driver. `--dry-run` runs
 //! the same driver behind a closed mutation gate: every check, no change.
 use crate::cli::DeployArgs;
+use crate::commands::command_line::CommandLine;
+use crate::commands::deployer;
 use crate::commands::CommandResult;
 use crate::config::{duration, Config};
 use crate::context::Context;
 use crate::deploy::announce::Announcement;
 use crate::deploy::driver::{Driver, Services, Setup};
 use crate::deploy::machine::{Machine, Options};
+use crate::deploy::outcome::DeployOutcome;
 use crate::deploy::records::Announcer;
+use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use std::time::Duration;
 
@@ -20,8 +24,15 @@ pub async fn run(ctx: &Context, args: &DeployArgs) -> CommandResult {
     if args.watch {
         config.require_sentry()?;
     }
-    let services = services(ctx, &config, &app, Needs { github: true, sentry: args.watch })?;
-    let setup = setup(ctx, config, app, branch, timing)?;
+    let again = again(ctx, args);
+    // Without a TTY to ask on, nothing is read before saying so: the answer is known already.
+    if ctx.ui.consent_needed() {
+        return Ok(Box::new(confirmation_required(&app, again, false)));
+    }
+    let heroku = ctx.heroku()?;
+    let who = deployer::who(ctx, &heroku).await;
+    let services = services(ctx, &config, &app, Needs { github: true, sentry: args.watch }, &who)?;
+    let setup = Setup { again, ..setup(ctx, config, app, branch, timing, who)? };
     let options = Options {
         watch: args.watch,
         auto_rollback: args.auto_rollback,
@@ -30,6 +41,29 @@ pub async fn run(ctx: &Context, args: &DeployArgs) -> CommandResult {
         dry_run: !ctx.gate().is_open(),
     };
     Ok(Box::new(drive(Driver::new(Machine::new(options), setup, services, &ctx.ui)).await))
+}
+
+/// The deploy as asked, for the next steps that run it again.
+fn again(ctx: &Context, args: &DeployArgs) -> String {
+    CommandLine::new("deploy", &ctx.global)
+        .value("--branch", args.branch.as_deref())
+        .flag("--watch", args.watch)
+        .flag("--auto-rollback", args.auto_rollback)
+        .value("--duration", args.duration.as_deref())
+        .value("--interval", args.interval.as_deref())
+        .flag("--force", args.force)
+        .flag("--steal-lock", args.steal_lock)
+        .render()
+}
+
+/// No TTY to ask on and no `--yes`: the result says so (exit 2) before anything is read or sent.
+pub(crate) fn confirmation_required(app: &str, again: String, watch_only: bool) -> DeployOutcome {
+    let mut o = DeployOutcome::new(Ending::ConfirmationRequired, app);
+    let what = if watch_only { "an automatic rollback" } else { "a deploy" };
+    o.error = Some(crate::ui::consent_missing(&format!("{what} of {app} needs confirmation")));
+    o.watch_only = watch_only;
+    o.again = again;
+    o.conclude()
 }
 
 /// `--duration` and `--interval`, shared by `deploy --watch` and `watch`.
@@ -56,7 +90,7 @@ impl WatchTiming {
 }
 
 /// Runs the driver until it is done or Ctrl-C, which stops following and never cancels anything.
-pub(crate) async fn drive(mut driver: Driver) -> crate::deploy::outcome::DeployOutcome {
+pub(crate) async fn drive(mut driver: Driver) -> DeployOutcome {
     let interrupted = tokio::select! {
         _ = driver.run() => false,
         _ = tokio::signal::ctrl_c() => true,
@@ -75,8 +109,9 @@ pub(crate) struct Needs {
 }
 
 /// The clients a deploy or a watch uses. Sentry is optional for a deploy without a watch; Slack
-/// is optional always (no channel or no credential: no announcement).
-pub(crate) fn services(ctx: &Context, config: &Config, app: &str, needs: Needs) -> anyhow::Result<Services> {
+/// is optional always (no channel or no credential: no announcement). `who` names the person in
+/// the announcement.
+pub(crate) fn services(ctx: &Context, config: &Config, app: &str, needs: Needs, who: &str) -> anyhow::Result<Services> {
     let github = match needs.github {
         true => Some(ctx.github()?),
         false => ctx.github().ok(),
@@ -92,7 +127,7 @@ pub(crate) fn services(ctx: &Context, config: &Config, app: &str, needs: Needs) 
         },
         (Err(_), _) => None,
     };
-    let text = Announcement { who: who(ctx), app: app.to_string(), ..Announcement::default() };
+    let text = Announcement { who: who.to_string(), app: app.to_string(), ..Announcement::default() };
     let announcer = match (ctx.slack()?, &config.slack_channel) {
         (Some(slack), Some(channel)) => Some(Announcer::new(slack, channel.clone(), text)),
         // A webhook posts to the channel it was made for.
@@ -115,25 +150,19 @@ pub(crate) fn setup(
     app: String,
     branch: String,
     timing: WatchTiming,
+    who: String,
 ) -> anyhow::Result<Setup> {
     Ok(Setup {
         context: ctx.clone(),
         watch_duration: timing.duration.unwrap_or(config.watch.duration),
         watch_interval: timing.interval.unwrap_or(config.watch.interval),
         poll: ctx.transport()?.settings.poll,
-        who: who(ctx),
+        who,
         state_dir: ctx.env.state_dir(),
+        watch_only: false,
+        again: String::new(),
         config,
         app,
         branch,
     })
-}
-
-/// Who is deploying, as the team knows them: the login name of this machine.
-pub(crate) fn who(ctx: &Context) -> String {
-    ctx.env
-        .get("BPDEPLOY_USER")
-        .or_else(|| ctx.env.get("USER"))
-        .or_else(|| ctx.env.get("LOGNAME"))
-        .unwrap_or_else(|| "someone".into())
 }

@@ -1,8 +1,10 @@
 //! One file per subcommand: gather inputs, call domain code, return an outcome. No printing
 //! here beyond progress through `ctx.ui`; the result is rendered by `ui::render::emit`.
+mod command_line;
 pub mod completions;
 pub mod demo;
 pub mod deploy;
+mod deployer;
 pub mod init;
 pub mod preflight;
 mod recovery_confirm;

@@ -13,6 +13,15 @@ pub(crate) struct Answer {
     pub go: bool,
 }
 
+/// Nobody to ask and no `--yes`: said before the preview reads anything (exit 2). `--dry-run`
+/// shows the preview without a question.
+pub(crate) fn require_consent(ctx: &Context, what: &str) -> Result<(), Failure> {
+    match ctx.ui.consent_needed() {
+        true => Err(crate::ui::consent_missing(&format!("{what} needs confirmation"))),
+        false => Ok(()),
+    }
+}
+
 pub(crate) fn interrupted() -> Failure {
     Failure::new(Exit::Interrupted, "interrupted", "interrupted before anything was sent")
 }

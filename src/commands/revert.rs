@@ -2,8 +2,9 @@
 //! migrations kept, time to recovery), then a question, then the revert PR (and with `--merge`
 //! its merge once the checks pass). `--dry-run` stops after the preview.
 use crate::cli::RevertArgs;
-use crate::commands::deploy::{services, who, Needs};
-use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
+use crate::commands::deploy::{services, Needs};
+use crate::commands::deployer;
+use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
 use crate::context::Context;
@@ -27,7 +28,10 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         return Err(deploy_not_yet().into());
     }
     let number = parse_pull_request(&args.pull_request, &repo)?;
-    let clients = services(ctx, &config, &app, Needs { github: true, sentry: false })?;
+    require_consent(ctx, &format!("a revert of #{number}"))?;
+    let heroku = ctx.heroku()?;
+    let who = deployer::who(ctx, &heroku).await;
+    let clients = services(ctx, &config, &app, Needs { github: true, sentry: false }, &who)?;
     let reads = Services { github: ctx.github()?, heroku: Some(clients.heroku.clone()) };
     let request = Request { number, undo_migrations: args.undo_migrations };
     let phase =
@@ -53,7 +57,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let mut writers = Writers {
         github: reads.github,
         notice: clients.announcer.map(|a| Notice::new(a.slack, a.channel)),
-        who: who(ctx),
+        who,
         poll: ctx.transport()?.settings.poll,
         merge_method: merge_method(config.github.merge_method).into(),
         owner: owner.to_string(),

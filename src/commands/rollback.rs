@@ -2,8 +2,9 @@
 //! config keys, time to recovery), then a question, then one rollback request. `--dry-run`
 //! stops after the preview.
 use crate::cli::RollbackArgs;
-use crate::commands::deploy::{services, who, Needs};
-use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
+use crate::commands::deploy::{services, Needs};
+use crate::commands::deployer;
+use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
 use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::error::Failure;
@@ -23,6 +24,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if args.watch {
         return Err(watch_not_yet().into());
     }
+    require_consent(ctx, &format!("a rollback of {app}"))?;
     let github = config.require_repo().ok().and_then(|_| ctx.github().ok());
     let graphql = github.as_ref().and_then(|_| ctx.github_graphql().ok());
     let reads = Services { heroku: ctx.heroku()?, github, graphql };
@@ -43,14 +45,15 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if !answer.go {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown }));
     }
-    let clients = services(ctx, &config, &app, Needs { github: false, sentry: false })?;
+    let who = deployer::who(ctx, &reads.heroku).await;
+    let clients = services(ctx, &config, &app, Needs { github: false, sentry: false }, &who)?;
     let mut writers = Writers {
         heroku: clients.heroku,
         github: clients.github,
         sentry: clients.sentry,
         notice: clients.announcer.map(|a| Notice::new(a.slack, a.channel)),
         transport: clients.transport,
-        who: who(ctx),
+        who,
         poll: ctx.transport()?.settings.poll,
     };
     let ui = ctx.ui.clone();

@@ -2,15 +2,21 @@
 //! one) through its release phase if it still runs, and give a verdict; `--auto-rollback` rolls a
 //! failing release back. It is also how an interrupted deploy is resumed: it takes over that
 //! deploy's GitHub deployment (the lock) and finishes it.
+use crate::api::heroku::{Build, Heroku, Release};
+use crate::api::ApiError;
 use crate::cli::WatchArgs;
-use crate::commands::deploy::{drive, services, setup, Needs, WatchTiming};
-use crate::commands::CommandResult;
+use crate::commands::command_line::CommandLine;
+use crate::commands::deploy::{confirmation_required, drive, services, setup, Needs, WatchTiming};
+use crate::commands::{deployer, CommandResult};
 use crate::context::Context;
-use crate::deploy::driver::{Driver, Services};
+use crate::deploy::driver::{Driver, Services, Setup};
+use crate::deploy::driver_start::sentry_answers;
 use crate::deploy::follow::{build_ref, release_ref};
 use crate::deploy::lock_io::deployment_to_take_over;
 use crate::deploy::machine::{Machine, Options};
+use crate::deploy::outcome::DeployOutcome;
 use crate::deploy::preflight_step::release_commit;
+use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use crate::exit::Exit;
 
@@ -19,24 +25,35 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
     let app = config.require_app()?.to_string();
     config.require_sentry()?;
     let timing = WatchTiming::parse(&args.duration, &args.interval)?;
+    let again = again(ctx, args);
     if args.auto_rollback {
         // The same rule as every mutating command, asked before anything else: `--yes` (or the
         // answer here) is consent for the rollback a failing verdict triggers later.
+        if ctx.ui.consent_needed() {
+            return Ok(Box::new(confirmation_required(&app, again, true)));
+        }
         let question = format!("Roll {app} back automatically if the watch says failing?");
         if !ctx.ui.confirm(&question)? {
-            return Err(Failure::new(Exit::Failure, "declined", "not watching: declined").into());
+            let mut declined = DeployOutcome::new(Ending::Declined, &app);
+            declined.watch_only = true;
+            return Ok(Box::new(declined.conclude()));
         }
     }
-    let mut services = services(ctx, &config, &app, Needs { github: false, sentry: true })?;
+    let heroku = ctx.heroku()?;
+    let who = deployer::who(ctx, &heroku).await;
+    let mut services = services(ctx, &config, &app, Needs { github: false, sentry: true }, &who)?;
+    // A token Sentry refuses is found out now, not one look at a time after the release.
+    if let Some(sentry) = &services.sentry {
+        sentry_answers(sentry, &config, "checking that Sentry takes the token before watching").await?;
+    }
     let dry_run = !ctx.gate().is_open();
     if dry_run {
         services.announcer = None; // a dry run posts nothing
     }
     let options = Options { watch: true, auto_rollback: args.auto_rollback, dry_run, ..Options::default() };
-    let heroku = services.heroku.clone();
     let (mut machine, sha) = match (&args.build, &args.release) {
         (Some(id), _) => {
-            let build = heroku.build(&app, id).await?;
+            let build = build_to_follow(&heroku, &app, id).await?;
             let mut machine = Machine::following_build(options, build_ref(&build));
             machine.facts.sha = build.source_blob.version.clone();
             let sha = machine.facts.sha.clone();
@@ -44,7 +61,7 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
         }
         (None, release) => {
             let release = match release {
-                Some(r) => heroku.release(&app, r).await?,
+                Some(r) => release_to_watch(&heroku, &app, r).await?,
                 None => heroku.current_release(&app).await?.ok_or_else(|| {
                     Failure::new(Exit::Failure, "no_release", format!("{app} has no current release"))
                 })?,
@@ -62,8 +79,57 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
         machine.facts.deployment_id = take_over(&services, &app, sha.as_deref()).await;
     }
     let branch = config.github.branch.clone();
-    let setup = setup(ctx, config, app, branch, timing)?;
+    let setup = Setup { watch_only: true, again, ..setup(ctx, config, app, branch, timing, who)? };
     Ok(Box::new(drive(Driver::new(machine, setup, services, &ctx.ui)).await))
+}
+
+fn again(ctx: &Context, args: &WatchArgs) -> String {
+    CommandLine::new("watch", &ctx.global)
+        .value("--release", args.release.as_deref())
+        .value("--build", args.build.as_deref())
+        .value("--duration", args.duration.as_deref())
+        .value("--interval", args.interval.as_deref())
+        .flag("--auto-rollback", args.auto_rollback)
+        .render()
+}
+
+/// `--release vN`: a release Heroku does not have is named as such (with the newest one it
+/// has), not taken for an unknown app; an unknown app still says so.
+async fn release_to_watch(heroku: &Heroku, app: &str, asked: &str) -> anyhow::Result<Release> {
+    let missing = match heroku.release(app, asked).await {
+        Err(e) if e.is_not_found() => e,
+        read => return Ok(read?),
+    };
+    let number = asked.strip_prefix('v').unwrap_or(asked);
+    let name = if number.parse::<u64>().is_ok() { format!("v{number}") } else { asked.to_string() };
+    let newest = match heroku.releases(app, 1).await {
+        Ok(releases) => releases.first().map(|r| r.version),
+        Err(_) => return Err(missing.into()), // the app itself is not there: its own hint says so
+    };
+    let hint = match newest {
+        Some(v) => format!("{app}'s newest release is v{v}; `bpdeploy releases` lists them"),
+        None => format!("{app} has no releases yet"),
+    };
+    Err(not_found(missing, format!("{app} has no release {name}"), hint))
+}
+
+/// `--build ID`: the same for a build.
+async fn build_to_follow(heroku: &Heroku, app: &str, id: &str) -> anyhow::Result<Build> {
+    let missing = match heroku.build(app, id).await {
+        Err(e) if e.is_not_found() => e,
+        read => return Ok(read?),
+    };
+    if heroku.builds(app, 1).await.is_err() {
+        return Err(missing.into());
+    }
+    let hint =
+        format!("a deploy names its build in its output (`build <id>: pending`); `heroku builds -a {app}` lists them");
+    Err(not_found(missing, format!("{app} has no build {id}"), hint))
+}
+
+fn not_found(e: ApiError, message: String, hint: String) -> anyhow::Error {
+    use crate::error::Diagnose;
+    Failure::new(Exit::Failure, &e.code(), message).with_hint(hint).into()
 }
 
 /// The interrupted deploy's GitHub deployment of this commit, still in progress: this watch

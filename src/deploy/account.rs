@@ -1,6 +1,7 @@
 //! The account a deploy or a watch ends with: what Heroku says production serves now, and where
 //! this run's build and release are, read back from Heroku at the end, never inferred from the
 //! last thing seen. What could not be read is `unknown`, with the command that finds out.
+use crate::next_step::NextStep;
 use serde::{Serialize, Serializer};
 
 /// The GitHub deployment states bpdeploy writes (the deploy's record, also its lock).
@@ -156,22 +157,27 @@ impl Account {
 
     /// The command that finds out what is unknown, or follows what still runs; None once this
     /// run's work has finished.
-    pub fn resume(&self) -> Option<String> {
+    pub fn resume(&self) -> Option<NextStep> {
+        let releases = || NextStep::new("bpdeploy releases", "find out what Heroku runs now");
         if let Some(r) = &self.release {
             if !r.status.finished() {
                 return Some(match r.version {
-                    Some(v) => format!("bpdeploy watch --release v{v}"),
-                    None => "bpdeploy releases".into(),
+                    Some(v) => NextStep::new(
+                        format!("bpdeploy watch --release v{v}"),
+                        format!("follow v{v} to the end of its release phase and watch it"),
+                    ),
+                    None => releases(),
                 });
             }
             return None;
         }
         match &self.build {
-            Some(BuildAccount { id: Some(id), status }) if *status != WorkStatus::Failed => {
-                Some(format!("bpdeploy watch --build {id}"))
-            }
-            Some(BuildAccount { id: None, .. }) => Some("bpdeploy releases".into()),
-            _ if self.current_release.is_none() => Some("bpdeploy releases".into()),
+            Some(BuildAccount { id: Some(id), status }) if *status != WorkStatus::Failed => Some(NextStep::new(
+                format!("bpdeploy watch --build {id}"),
+                "follow the build still running on Heroku, then its release phase",
+            )),
+            Some(BuildAccount { id: None, .. }) => Some(releases()),
+            _ if self.current_release.is_none() => Some(releases()),
             _ => None,
         }
     }
@@ -240,10 +246,11 @@ mod tests {
     fn unfinished_or_unknown_work_has_a_resume_command_and_keeps_the_deployment_open() {
         use WorkStatus::*;
         let running = account(Some(6), Some(Pending), None);
-        assert_eq!(running.resume().as_deref(), Some("bpdeploy watch --build b1"));
+        let command = |a: &Account| a.resume().map(|s| s.command);
+        assert_eq!(command(&running).as_deref(), Some("bpdeploy watch --build b1"));
         assert_eq!(running.deployment_state(), None);
         let releasing = account(Some(6), Some(Succeeded), Some((7, Unknown)));
-        assert_eq!(releasing.resume().as_deref(), Some("bpdeploy watch --release v7"));
+        assert_eq!(command(&releasing).as_deref(), Some("bpdeploy watch --release v7"));
         assert_eq!(releasing.deployment_state(), None);
         let live = account(Some(7), Some(Succeeded), Some((7, Succeeded)));
         assert_eq!((live.resume(), live.deployment_state()), (None, Some(DeploymentState::Success)));

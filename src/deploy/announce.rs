@@ -106,6 +106,8 @@ impl Announcement {
         let who = escape(&self.who);
         let deploying = format!("{who} is deploying {}", self.summary());
         let deployed = format!("{who} deployed {}", self.summary());
+        // Once it failed, nobody is deploying any more.
+        let failed = format!("{who} could not deploy {}", self.summary());
         let v = |n: Option<u64>| n.map(|n| format!("v{n}")).unwrap_or_else(|| "the new release".into());
         let release = v(facts.release_version);
         let previous = facts.previous_version.map(|n| format!("v{n}")).unwrap_or_else(|| "the previous release".into());
@@ -123,11 +125,9 @@ impl Announcement {
                 format!(":eyes: {deployed} · live as {release}, watching errors for {span}")
             }
             SlackStage::Healthy => format!(":white_check_mark: {deployed} · {release} is healthy"),
-            SlackStage::BuildFailed => {
-                format!(":x: {deploying} · the build failed; nothing changed in production")
-            }
+            SlackStage::BuildFailed => format!(":x: {failed} · the build failed; nothing changed in production"),
             SlackStage::ReleaseFailed => {
-                format!(":x: {deploying} · the release phase of {release} failed; production still runs {previous}")
+                format!(":x: {failed} · the release phase of {release} failed; production still runs {previous}")
             }
             SlackStage::Failing => format!(":rotating_light: {deployed} · {release} is failing{reason}"),
             SlackStage::RollingBack => format!(":rewind: {deployed} · {release} is failing, rolling back{reason}"),
@@ -138,7 +138,12 @@ impl Announcement {
             SlackStage::Unfollowed => {
                 format!(":pause_button: {deploying} · bpdeploy stopped following; Heroku carries on{production}")
             }
-            SlackStage::Errored => format!(":warning: {deploying} · bpdeploy stopped on an error{reason}{production}"),
+            SlackStage::Errored => {
+                format!(
+                    ":warning: {who} was deploying {} · bpdeploy stopped on an error{reason}{production}",
+                    self.summary()
+                )
+            }
         }
     }
 

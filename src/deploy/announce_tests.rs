@@ -73,3 +73,18 @@ fn webhook_skips_intermediate_stages_and_final_stages_get_a_reply() {
     }
     assert!(a.verdict_reply(SlackStage::BuildFailed, &facts).unwrap().contains("database was not touched"));
 }
+
+/// Issue 15: a failed deploy's message still read "alice is deploying …": once the build or the
+/// release phase failed, or bpdeploy stopped on an error, nobody is deploying any more.
+#[test]
+fn a_deploy_that_ended_badly_no_longer_reads_is_deploying() {
+    let a = announcement();
+    let facts = StageFacts { release_version: Some(42), previous_version: Some(41), ..StageFacts::default() };
+    for stage in [SlackStage::BuildFailed, SlackStage::ReleaseFailed, SlackStage::Errored] {
+        let text = a.headline(stage, &facts);
+        assert!(!text.contains("is deploying"), "{stage:?}: {text}");
+        assert!(text.contains("alice") && text.contains("0123456 to shop-prod"), "{stage:?}: {text}");
+    }
+    assert!(a.headline(SlackStage::BuildFailed, &facts).starts_with(":x: alice could not deploy 0123456"));
+    assert!(a.headline(SlackStage::Building, &facts).contains("alice is deploying"), "still deploying while building");
+}

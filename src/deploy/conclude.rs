@@ -21,7 +21,9 @@ impl Driver {
         o.release = facts.release.as_ref().map(|r| r.version).or(self.stage.release_version);
         o.previous_release = self.previous.as_ref().map(|r| r.version);
         o.preflight = facts.preflight;
-        o.lock = facts.lock.clone();
+        o.lock = self.lock_seen.clone();
+        o.watch_only = self.setup.watch_only;
+        o.again = self.setup.again.clone();
         o.error = facts.error.clone();
         o.account = facts.account.clone();
         o.branch = self.setup.branch.clone();
@@ -32,7 +34,10 @@ impl Driver {
         }
         let end = self.phase_end();
         let release_known = o.account.as_ref().is_some_and(|a| a.release.as_ref().is_some_and(|r| r.version.is_some()));
-        if facts.release.is_some() || release_known {
+        // A watch of a release already live read no release-phase log: what ran is not its to say.
+        let followed =
+            self.release_end.is_some() || self.release_lines > 0 || facts.build_posts > 0 || facts.build.is_some();
+        if (facts.release.is_some() || release_known) && followed {
             o.migrations = Some(self.migrations.report(end));
         }
         if ending == Ending::DryRun {
@@ -68,9 +73,7 @@ impl Driver {
                     .unwrap_or_else(|| self.shipped_pull_requests()),
             });
         }
-        if let Some(message) = &facts.rollback_error {
-            o.next.push(format!("the automatic rollback failed ({message}): run `bpdeploy rollback`"));
-        }
+        o.rollback_error = facts.rollback_error.clone();
         if matches!(ending, Ending::Interrupted | Ending::Error) {
             o.resume = self.machine.resume_hint();
         }

@@ -18,6 +18,7 @@ use crate::deploy::preflight_step::PreflightFacts;
 use crate::deploy::records::{self, Announcer};
 use crate::deploy::reporter::Reporter;
 use crate::deploy::rollback::RolledBack;
+use crate::deploy::steps::LockReport;
 use crate::deploy::watch::WatchReport;
 use crate::ui::Ui;
 use std::collections::{BTreeSet, VecDeque};
@@ -46,6 +47,10 @@ pub struct Setup {
     /// Status polling interval (`BPDEPLOY_POLL_MS`).
     pub poll: Duration,
     pub state_dir: Option<PathBuf>,
+    /// `bpdeploy watch`: nothing is deployed, the result speaks of the watch.
+    pub watch_only: bool,
+    /// The command line that runs this again, without `--dry-run` or `--yes`.
+    pub again: String,
 }
 
 pub struct Driver {
@@ -70,6 +75,8 @@ pub struct Driver {
     /// The commit the watched release runs (`watch` without a deploy has no sha of its own).
     pub(crate) watched_commit: Option<String>,
     pub(crate) reconciled_build: bool,
+    /// The last look at the lock, as its event said (the result's `lock`).
+    pub(crate) lock_seen: Option<LockReport>,
     /// Release-phase log lines read so far (a second read skips them).
     pub(crate) release_lines: usize,
     /// How the followed release phase ended: Some(true) succeeded, Some(false) failed.
@@ -96,6 +103,7 @@ impl Driver {
             removed_pull_requests: None,
             watched_commit: None,
             reconciled_build: false,
+            lock_seen: None,
             release_lines: 0,
             release_end: None,
         }
@@ -134,7 +142,7 @@ impl Driver {
         };
         let _ = tokio::time::timeout(Duration::from_secs(5), effects).await;
         let _ = tokio::time::timeout(Duration::from_secs(2), self.settle_records()).await;
-        self.reporter.event(DeployEvent::Interrupted { resume: self.machine.resume_hint() });
+        self.reporter.event(DeployEvent::Interrupted { resume: self.machine.resume_hint().map(|s| s.command) });
     }
 
     /// A build was asked for, or a release followed or watched: production may have changed.

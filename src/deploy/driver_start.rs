@@ -1,8 +1,9 @@
 //! The steps before the build: resolve the branch to a sha, preflight exactly that sha, look at
 //! the lock, confirm, take the lock, record the Sentry release. Nothing changes anywhere before
 //! the confirmation; a dry run stops there.
-use crate::api::sentry::IssueQuery;
+use crate::api::sentry::{IssueQuery, Sentry};
 use crate::api::ApiError;
+use crate::config::Config;
 use crate::deploy::build_progress::{Eta, PastBuild};
 use crate::deploy::driver::Driver;
 use crate::deploy::events::DeployEvent;
@@ -13,6 +14,7 @@ use crate::deploy::machine::Event;
 use crate::deploy::migrations::MigrationProgress;
 use crate::deploy::preflight_step;
 use crate::deploy::records;
+use crate::deploy::steps::LockReport;
 use crate::error::Failure;
 use crate::exit::Exit;
 
@@ -29,8 +31,31 @@ impl Driver {
                 }
                 Event::SourceResolved { sha }
             }
+            Err(e) if matches!(e.status(), Some(404 | 422)) => self.branch_missing(e).await,
             Err(e) => follow::failed(&format!("resolving branch {} on GitHub", self.setup.branch), e),
         }
+    }
+
+    /// GitHub does not know the ref. When the repository answers, it is the branch that is
+    /// missing, and the hint names where it came from; otherwise GitHub's own error stands.
+    async fn branch_missing(&self, e: ApiError) -> Event {
+        let branch = &self.setup.branch;
+        let repository_answers = match &self.services.github {
+            Some(github) => github.deployments(None, None).await.is_ok(),
+            None => false,
+        };
+        if !repository_answers {
+            return follow::failed(&format!("resolving branch {branch} on GitHub"), e);
+        }
+        let from = match branch == &self.setup.config.github.branch {
+            true => "[github] branch (or BPDEPLOY_GITHUB_BRANCH)",
+            false => "--branch",
+        };
+        let name = self.setup.config.github.repo.clone().unwrap_or_default();
+        let message = format!("GitHub has no branch {branch} in {name}");
+        let hint = format!("check {from}; `git ls-remote --heads origin` lists the branches GitHub has");
+        use crate::error::Diagnose;
+        Event::Failed(Failure::new(Exit::Failure, &e.code(), message).with_hint(hint))
     }
 
     pub(crate) async fn preflight(&mut self) -> Event {
@@ -63,30 +88,11 @@ impl Driver {
     /// `--watch` must not find out after the release that it cannot watch: every credential the
     /// watch needs is tried now, with the read the watch makes first.
     async fn watch_can_run(&self) -> Result<(), Failure> {
-        let refuse = |m: &str| {
-            Failure::new(Exit::Credentials, "watch_impossible", m).with_hint("set SENTRY_AUTH_TOKEN (or run `sentry-cli login`) and [sentry] org and project, or deploy without --watch")
+        let Some(sentry) = &self.services.sentry else {
+            return Err(Failure::new(Exit::Credentials, "watch_impossible", "--watch needs Sentry, which is not configured")
+                .with_hint("set SENTRY_AUTH_TOKEN (or run `sentry-cli login`) and [sentry] org and project, or deploy without --watch"));
         };
-        let (Some(sentry), Ok((_, project))) = (&self.services.sentry, self.setup.config.require_sentry()) else {
-            return Err(refuse("--watch needs Sentry, which is not configured"));
-        };
-        let query = IssueQuery {
-            query: "is:unresolved".into(),
-            stats_period: Some("1h".into()),
-            sort: None,
-            environment: Some(self.setup.config.sentry.environment.clone()),
-            projects: vec![project.to_string()],
-            limit: Some(1),
-            max: Some(1),
-        };
-        match sentry.issues(&query).await {
-            Ok(_) => Ok(()),
-            Err(e @ ApiError::Status { status: 401 | 403, .. }) => {
-                let mut failure = Failure::from_anyhow(&anyhow::Error::new(e).context("checking what --watch needs"));
-                failure.exit = Exit::Credentials;
-                Err(failure)
-            }
-            Err(e) => Err(Failure::from_anyhow(&anyhow::Error::new(e).context("checking what --watch needs"))),
-        }
+        sentry_answers(sentry, &self.setup.config, "checking what --watch needs").await
     }
 
     /// A look at the lock that changes nothing, before asking for confirmation.
@@ -115,17 +121,23 @@ impl Driver {
             LockState::Free { stale } => {
                 // Taking the lock says so and closes them; a dry run stops before, so says it here.
                 for s in stale.iter().filter(|_| self.machine.options.dry_run) {
-                    self.reporter.warn(&format!("{}; a real run closes it and goes ahead", s.note));
+                    let note = s.note(self.reporter.ui().stderr_tty);
+                    self.reporter.warn(&format!("{note}; a real run closes it and goes ahead"));
                 }
-                self.reporter.event(DeployEvent::Lock { held: false, holder: None, forced: false });
+                self.lock_event(LockReport::free());
                 Event::LockFree
             }
             LockState::Held(holder) => {
-                let forced = self.machine.options.steal_lock;
-                self.reporter.event(DeployEvent::Lock { held: true, holder: Some(holder.clone()), forced });
+                self.lock_event(LockReport::held(holder.clone(), self.machine.options.steal_lock));
                 Event::LockHeld(holder)
             }
         }
+    }
+
+    /// Says what the lock looks like, and keeps it for the result.
+    fn lock_event(&mut self, lock: LockReport) {
+        self.lock_seen = Some(lock.clone());
+        self.reporter.event(DeployEvent::Lock(lock));
     }
 
     pub(crate) async fn confirm(&mut self) -> Event {
@@ -150,7 +162,8 @@ impl Driver {
         match lock_io::take(&self.services.heroku, github, app, sha, who).await {
             Ok(Taken::Held { deployment_id, stale }) => {
                 for s in &stale {
-                    self.reporter.warn(&format!("{}; closing it", s.note));
+                    let note = s.note(self.reporter.ui().stderr_tty);
+                    self.reporter.warn(&format!("{note}; closing it"));
                     if let Err(e) = lock_io::close_stale(github, s).await {
                         self.reporter.warn(&format!("closing GitHub deployment {} failed: {e}", s.id));
                     }
@@ -158,8 +171,7 @@ impl Driver {
                 Event::LockTaken { deployment_id }
             }
             Ok(Taken::Lost { holder, deployment_id }) => {
-                let forced = self.machine.options.steal_lock;
-                self.reporter.event(DeployEvent::Lock { held: true, holder: Some(holder.clone()), forced });
+                self.lock_event(LockReport::held(holder.clone(), self.machine.options.steal_lock));
                 Event::LockLost { holder, deployment_id }
             }
             Err(e) => Event::Failed(
@@ -181,5 +193,29 @@ impl Driver {
             }
         }
         Event::Recorded
+    }
+}
+
+/// The watch's first read, tried before anything else: a token Sentry refuses (401, 403) is
+/// exit 4 naming the credential, now rather than after the release went live.
+pub(crate) async fn sentry_answers(sentry: &Sentry, config: &Config, doing: &str) -> Result<(), Failure> {
+    let (_, project) = config.require_sentry().map_err(|e| Failure::from_anyhow(&e.into()))?;
+    let query = IssueQuery {
+        query: "is:unresolved".into(),
+        stats_period: Some("1h".into()),
+        sort: None,
+        environment: Some(config.sentry.environment.clone()),
+        projects: vec![project.to_string()],
+        limit: Some(1),
+        max: Some(1),
+    };
+    match sentry.issues(&query).await {
+        Ok(_) => Ok(()),
+        Err(e @ ApiError::Status { status: 401 | 403, .. }) => {
+            let mut failure = Failure::from_anyhow(&anyhow::Error::new(e).context(doing.to_string()));
+            failure.exit = Exit::Credentials;
+            Err(failure)
+        }
+        Err(e) => Err(Failure::from_anyhow(&anyhow::Error::new(e).context(doing.to_string()))),
     }
 }

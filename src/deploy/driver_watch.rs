@@ -24,7 +24,10 @@ impl Driver {
         let refuse =
             |m: &str, hint: &str| Event::Failed(Failure::new(Exit::Failure, "watch_impossible", m).with_hint(hint));
         let Some(sentry) = self.services.sentry.clone() else {
-            return refuse("watching needs Sentry", "set [sentry] org and project, and SENTRY_AUTH_TOKEN");
+            let failure =
+                Failure::new(Exit::Credentials, "watch_impossible", "watching needs Sentry, which is not set up")
+                    .with_hint("set SENTRY_AUTH_TOKEN (or run `sentry-cli login`) and [sentry] org and project");
+            return Event::Failed(failure);
         };
         let project = match self.setup.config.require_sentry() {
             Ok((_, p)) => p.to_string(),

@@ -2,8 +2,9 @@
 //! last one `{"type":"result", …}` (the outcome). Without `--json` the same events become the
 //! progress lines on stderr. The names are a contract for scripts (README).
 use crate::deploy::migrations::MigrationLine;
-use crate::deploy::steps::{LockHolder, PreflightLevel};
+use crate::deploy::steps::{LockReport, PreflightLevel};
 use crate::deploy::watch::{Snapshot, WatchReport};
+use crate::preflight::verdict::Reason as PreflightReason;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -20,15 +21,12 @@ pub enum DeployEvent {
     Phase {
         phase: &'static str,
     },
+    /// The reasons have the shape of `preflight --json`'s: `{level, code, message}`.
     Preflight {
         verdict: PreflightLevel,
-        reasons: Vec<String>,
+        reasons: Vec<PreflightReason>,
     },
-    Lock {
-        held: bool,
-        holder: Option<LockHolder>,
-        forced: bool,
-    },
+    Lock(LockReport),
     Source {
         branch: String,
         sha: String,
@@ -72,11 +70,15 @@ pub enum DeployEvent {
 impl DeployEvent {
     /// The progress line for people (stderr), or None for events shown another way (output
     /// lines go to the progress bar; the verdict is part of the result).
-    pub fn human_line(&self) -> Option<String> {
+    /// `terminal`: times read "26 min ago" (RFC 3339 otherwise).
+    pub fn human_line(&self, terminal: bool) -> Option<String> {
         use crate::ui::sanitize::one_line;
         Some(match self {
             DeployEvent::Phase { .. } | DeployEvent::Output { .. } | DeployEvent::Verdict(_) => return None,
             DeployEvent::Watch(_) | DeployEvent::Warning { .. } => return None,
+            // The result says these, once: that the release is live and traffic moves over, and
+            // after Ctrl-C that nothing was cancelled and how to resume.
+            DeployEvent::Live { .. } | DeployEvent::Interrupted { .. } => return None,
             DeployEvent::Preflight { verdict, reasons } => {
                 let level = match verdict {
                     PreflightLevel::Go => "go",
@@ -86,14 +88,14 @@ impl DeployEvent {
                 // One reason a line: this is the summary the deployer reads before confirming.
                 let mut text = format!("preflight: {level}");
                 for r in reasons {
-                    text.push_str(&format!("\n  - {}", one_line(r)));
+                    text.push_str(&format!("\n  - {}: {}", r.code, one_line(&r.message)));
                 }
                 text
             }
-            DeployEvent::Lock { held: false, .. } => "lock: free".into(),
-            DeployEvent::Lock { holder, forced, .. } => {
-                let who = holder.as_ref().map(LockHolder::describe).unwrap_or_default();
-                format!("lock: held by {}{}", one_line(&who), if *forced { " (overridden with --force)" } else { "" })
+            DeployEvent::Lock(LockReport { held: false, .. }) => "lock: free".into(),
+            DeployEvent::Lock(LockReport { holder, forced, .. }) => {
+                let who = holder.as_ref().map(|h| h.told(terminal)).unwrap_or_else(|| "someone".into());
+                format!("lock: held by {}{}", one_line(&who), if *forced { " (going on: --steal-lock)" } else { "" })
             }
             DeployEvent::Source { branch, sha } => {
                 format!("deploying {} ({})", &sha[..sha.len().min(7)], one_line(branch))
@@ -110,16 +112,9 @@ impl DeployEvent {
                 format!("migration {} {}: {state}", one_line(&m.version), one_line(&m.name))
             }
             DeployEvent::Release { version, status } => format!("release v{version}: {}", one_line(status)),
-            DeployEvent::Live { version } => {
-                format!("v{version} is live: traffic moves to the new release over the next 3–7 minutes")
-            }
             DeployEvent::Rollback { to_version, new_version, .. } => match new_version {
                 Some(v) => format!("rolled back to v{to_version} (new release v{v})"),
                 None => format!("rolling back to v{to_version}"),
-            },
-            DeployEvent::Interrupted { resume } => match resume {
-                Some(r) => format!("stopped following; nothing remote was cancelled. Resume with: {}", one_line(r)),
-                None => "stopped; nothing was started remotely".into(),
             },
         })
     }
@@ -145,18 +140,29 @@ mod tests {
         );
         let out = DeployEvent::Output { source: OutputSource::Release, line: "x".into() };
         assert_eq!(json(&out)["source"], "release");
-        let lock = DeployEvent::Lock { held: false, holder: None, forced: false };
-        assert_eq!(json(&lock)["type"], "lock");
+        let lock = DeployEvent::Lock(LockReport::free());
+        assert_eq!(json(&lock), serde_json::json!({"type":"lock","held":false,"holder":null,"forced":false}));
     }
 
     #[test]
     fn human_lines_name_what_happened() {
         let e = DeployEvent::Build { id: "b1".into(), status: "pending".into(), reconciled: true };
-        assert!(e.human_line().unwrap().contains("not sent again"));
+        assert!(e.human_line(false).unwrap().contains("not sent again"));
         let e = DeployEvent::Interrupted { resume: Some("bpdeploy watch --build b1".into()) };
-        assert!(e.human_line().unwrap().ends_with("Resume with: bpdeploy watch --build b1"));
+        assert_eq!(e.human_line(false), None, "the result says it, with the command to resume");
         let e = DeployEvent::Source { branch: "master".into(), sha: "0123456789".into() };
-        assert_eq!(e.human_line().unwrap(), "deploying 0123456 (master)");
-        assert_eq!(DeployEvent::Phase { phase: "x" }.human_line(), None);
+        assert_eq!(e.human_line(false).unwrap(), "deploying 0123456 (master)");
+        assert_eq!(DeployEvent::Phase { phase: "x" }.human_line(false), None);
+    }
+
+    /// Issue 15: times read as a person reads them on a terminal, RFC 3339 off it.
+    #[test]
+    fn the_lock_holder_is_told_in_the_humane_format_on_a_terminal() {
+        use crate::deploy::steps::LockHolder;
+        let since = crate::ui::time::stamp(chrono::Utc::now() - chrono::Duration::minutes(26));
+        let holder = LockHolder { what: "a pending build".into(), who: "bob".into(), since: since.clone() };
+        let event = DeployEvent::Lock(LockReport::held(holder, false));
+        assert_eq!(event.human_line(true).unwrap(), "lock: held by a pending build by bob, started 26 min ago");
+        assert_eq!(event.human_line(false).unwrap(), format!("lock: held by a pending build by bob since {since}"));
     }
 }

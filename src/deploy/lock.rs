@@ -64,7 +64,18 @@ pub struct LockEvidence {
 pub struct StaleLock {
     pub id: u64,
     pub close_as: DeploymentState,
-    pub note: String,
+    pub who: String,
+    pub started: DateTime<Utc>,
+    /// Why it is stale: "its release went out on Heroku and nobody followed it to the end".
+    pub why: String,
+}
+
+impl StaleLock {
+    /// What it is, for a person: `terminal` tells the start as "2 hours ago", else RFC 3339.
+    pub fn note(&self, terminal: bool) -> String {
+        let started = crate::ui::time::when(terminal, Utc::now(), self.started);
+        format!("GitHub deployment {} started {started} by {} is a stale lock: {}", self.id, self.who, self.why)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +90,7 @@ pub enum LockState {
 /// Decides the lock. `own` is this run's deployment once created: deployments younger than it
 /// (higher ids) lose to it and do not hold it.
 pub fn evaluate(evidence: &LockEvidence, now: DateTime<Utc>, own: Option<u64>) -> LockState {
-    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let stamp = crate::ui::time::stamp;
     let holder = |what: &str, w: &PendingWork| LockHolder {
         what: what.to_string(),
         who: w.who.clone().unwrap_or_else(|| "someone".into()),
@@ -98,19 +109,18 @@ pub fn evaluate(evidence: &LockEvidence, now: DateTime<Utc>, own: Option<u64>) -
     for d in active {
         let who = d.creator.as_deref().unwrap_or("someone");
         let age = (now - d.created_at).to_std().unwrap_or_default();
-        let started = format!("GitHub deployment {} started {} by {who}", d.id, stamp(d.created_at));
+        let stale_lock =
+            |close_as, why: String| StaleLock { id: d.id, close_as, who: who.to_string(), started: d.created_at, why };
         match d.work {
             DeploymentWork::Finished { succeeded } => {
                 let (how, close_as) = match succeeded {
                     true => ("its release went out", DeploymentState::Success),
                     false => ("its build or release phase failed", DeploymentState::Failure),
                 };
-                let note = format!("{started} is a stale lock: {how} on Heroku and nobody followed it to the end");
-                stale.push(StaleLock { id: d.id, close_as, note });
+                stale.push(stale_lock(close_as, format!("{how} on Heroku and nobody followed it to the end")));
             }
             DeploymentWork::NotStarted if age >= STALE_AFTER => {
-                let note = format!("{started} is a stale lock: in progress for over an hour with no build");
-                stale.push(StaleLock { id: d.id, close_as: DeploymentState::Error, note });
+                stale.push(stale_lock(DeploymentState::Error, "in progress for over an hour with no build".into()));
             }
             _ if own.is_some_and(|o| d.id > o) => {}
             _ => {
@@ -181,7 +191,10 @@ mod tests {
             deployment(10, "2025-01-01T11:50:00Z", Some("in_progress"), DeploymentWork::Finished { succeeded: true });
         let LockState::Free { stale } = evaluate(&deployments(vec![done]), at(NOW), Some(12)) else { panic!("free") };
         assert_eq!((stale[0].id, stale[0].close_as), (10, DeploymentState::Success));
-        assert!(stale[0].note.contains("stale lock"), "{}", stale[0].note);
+        let note = stale[0].note(false);
+        assert_eq!(note, "GitHub deployment 10 started 2025-01-01T11:50:00Z by carol is a stale lock: its release went out on Heroku and nobody followed it to the end");
+        let told = stale[0].note(true);
+        assert!(told.contains(" ago by carol") && !told.contains("2025-01-01"), "on a terminal: {told}");
         let abandoned = deployment(9, "2025-01-01T10:59:00Z", Some("in_progress"), DeploymentWork::NotStarted);
         let LockState::Free { stale } = evaluate(&deployments(vec![abandoned]), at(NOW), None) else { panic!() };
         assert_eq!(stale[0].close_as, DeploymentState::Error);

@@ -3,6 +3,7 @@
 use super::{Action, DeploymentState, Ending, LockHolder, Machine, Phase, PreflightLevel};
 use crate::deploy::announce::SlackStage;
 use crate::error::Failure;
+use crate::next_step::NextStep;
 
 impl Machine {
     pub(super) fn preflight_done(&mut self, level: PreflightLevel, up_to_date: bool) -> Vec<Action> {
@@ -86,18 +87,21 @@ impl Machine {
 
     /// How to pick up again: from what Heroku said at the end when it was read back, else from
     /// what this run knows of its work; None when nothing runs remotely.
-    pub fn resume_hint(&self) -> Option<String> {
+    pub fn resume_hint(&self) -> Option<NextStep> {
         if let Some(account) = &self.facts.account {
             return account.resume();
         }
         if let Some(r) = &self.facts.release {
-            return Some(format!("bpdeploy watch --release v{}", r.version));
+            let v = r.version;
+            let why = format!("follow v{v} to the end of its release phase and watch it");
+            return Some(NextStep::new(format!("bpdeploy watch --release v{v}"), why));
         }
         if let Some(b) = &self.facts.build {
-            return Some(format!("bpdeploy watch --build {}", b.id));
+            let why = "follow the build still running on Heroku, then its release phase";
+            return Some(NextStep::new(format!("bpdeploy watch --build {}", b.id), why));
         }
         if self.facts.build_posts > 0 {
-            return Some("bpdeploy releases".into());
+            return Some(NextStep::new("bpdeploy releases", "find out whether the build request made a build"));
         }
         None
     }

@@ -311,7 +311,7 @@ fn an_error_after_the_build_post_ends_with_what_heroku_says() {
     };
     let actions = m.step(Event::ReadBack(running));
     assert!(!actions.iter().any(|a| matches!(a, Action::SetDeploymentStatus(_))), "left for the resume: {actions:?}");
-    assert_eq!(m.resume_hint().as_deref(), Some("bpdeploy watch --build b-1"));
+    assert_eq!(m.resume_hint().map(|s| s.command).as_deref(), Some("bpdeploy watch --build b-1"));
 }
 
 #[test]
@@ -338,7 +338,7 @@ fn failures_mark_the_deployment_and_interrupts_leave_remote_work_alone() {
     let tail = &actions[actions.len() - 3..];
     assert!(!tail.iter().any(|a| matches!(a, Action::SetDeploymentStatus(_))), "{tail:?}");
     assert_eq!(tail[0], Action::ReadBack);
-    assert_eq!(m.resume_hint().as_deref(), Some("bpdeploy watch --build b-1"));
+    assert_eq!(m.resume_hint().map(|s| s.command).as_deref(), Some("bpdeploy watch --build b-1"));
     assert_eq!(Ending::Interrupted.exit().code(), 130);
 
     // Ctrl-C before the build: the deployment record is closed so it does not hold the lock.
@@ -358,7 +358,7 @@ fn resume_points_enter_the_machine_midway_and_take_the_deployment_over() {
     assert_eq!(m.start(), vec![Action::FollowRelease { release: release(), via: Follow::Stream }]);
     let mut m = Machine::watching(Options::default(), release());
     assert_eq!(m.start(), vec![Action::Watch { release: release() }]);
-    assert_eq!(m.resume_hint().as_deref(), Some("bpdeploy watch --release v42"));
+    assert_eq!(m.resume_hint().map(|s| s.command).as_deref(), Some("bpdeploy watch --release v42"));
     m.facts.deployment_id = Some(9);
     assert_eq!(m.start()[0], Action::SetDeploymentStatus(DeploymentState::Success), "the live release finishes it");
 }

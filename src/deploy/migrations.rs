@@ -3,6 +3,7 @@
 //!
 //! Rails (and data_migrate) print `== 20250101000001 AddX: migrating ====` before a migration and
 //! `== 20250101000001 AddX: migrated (0.0123s) ====` after it; nothing else marks progress.
+use crate::next_step::NextStep;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -162,7 +163,7 @@ pub struct ReleaseFailure {
     pub serving_version: Option<u64>,
     pub migrations: MigrationReport,
     pub output_tail: Vec<String>,
-    pub next_steps: Vec<String>,
+    pub next_steps: Vec<NextStep>,
 }
 
 impl ReleaseFailure {
@@ -174,19 +175,22 @@ impl ReleaseFailure {
         tail: Vec<String>,
     ) -> Self {
         let mut next_steps = vec![];
-        if let Some(f) = report.failed.first() {
-            next_steps.push(format!(
-                "fix migration {} in a new pull request, merge it, and run `bpdeploy deploy` again",
-                f.label()
-            ));
-            if f.kind == Some(MigrationKind::Data) || report.ran.iter().any(|m| m.kind == Some(MigrationKind::Data)) {
-                next_steps.push("check the rows the data migrations touched: data may be partly migrated".into());
-            }
-        } else {
-            next_steps.push("read the output above, fix the cause, and run `bpdeploy deploy` again".into());
+        let data_touched = report.failed.iter().chain(&report.ran).any(|m| m.kind == Some(MigrationKind::Data));
+        match report.failed.first() {
+            Some(f) => next_steps.push(NextStep::new(
+                "bpdeploy deploy",
+                format!("once migration {} is fixed in a merged pull request", f.label()),
+            )),
+            None => next_steps
+                .push(NextStep::new("bpdeploy deploy", "once the cause shown in the release-phase log is fixed")),
         }
-        next_steps.push(format!(
-            "if the cause was outside the code (a lock, a timeout), re-run the release phase: `heroku releases:retry -a {app}`"
+        if !report.failed.is_empty() && data_touched {
+            let why = "check the rows the data migrations touched: data may be partly migrated";
+            next_steps.push(NextStep::new(format!("heroku pg:psql -a {app}"), why));
+        }
+        next_steps.push(NextStep::new(
+            format!("heroku releases:retry -a {app}"),
+            "re-run the release phase, if the cause was outside the code (a lock, a timeout)",
         ));
         ReleaseFailure { release_version, serving_version, migrations: report, output_tail: tail, next_steps }
     }
@@ -199,12 +203,11 @@ impl ReleaseFailure {
         }
     }
 
-    /// The lines after the headline, before the output tail.
+    /// The lines after the headline, before the output tail: the migrations, each list once.
+    /// What production serves is the result's `Production:` line, said there only.
     pub fn explanation(&self) -> Vec<String> {
         let list = |ms: &[MigrationRef]| ms.iter().map(MigrationRef::label).collect::<Vec<_>>().join(", ");
         let mut lines = vec![];
-        let serving = self.serving_version.map(|v| format!("v{v}")).unwrap_or_else(|| "the previous release".into());
-        lines.push(format!("production still serves {serving}: the app did not switch to v{}", self.release_version));
         if !self.migrations.ran.is_empty() {
             lines.push(format!("ran and stay applied: {}", list(&self.migrations.ran)));
         }

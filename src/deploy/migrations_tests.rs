@@ -66,11 +66,11 @@ fn a_failure_halfway_names_what_ran_what_failed_and_what_did_not_run() {
     let failure = ReleaseFailure::new(42, Some(41), "shop", r, vec!["rake aborted!".into()]);
     assert_eq!(failure.headline(), "the release phase of v42 failed in migration 20250101000002 AddIndexToOrders");
     let text = failure.explanation().join("\n");
-    assert!(text.contains("production still serves v41: the app did not switch to v42"));
     assert!(text.contains("ran and stay applied: 20250101000001 AddGiftCards"));
     assert!(text.contains("did not run: 20250101000003"));
-    assert!(failure.next_steps[0].contains("fix migration 20250101000002 AddIndexToOrders"));
-    assert!(failure.next_steps.last().unwrap().contains("heroku releases:retry -a shop"));
+    assert_eq!(failure.next_steps[0].command, "bpdeploy deploy");
+    assert!(failure.next_steps[0].why.contains("migration 20250101000002 AddIndexToOrders is fixed"));
+    assert_eq!(failure.next_steps.last().unwrap().command, "heroku releases:retry -a shop");
 }
 
 #[test]
@@ -93,8 +93,10 @@ fn a_failing_data_migration_warns_about_partly_migrated_data() {
     p.observe("== 20250101000003 BackfillCards: migrating");
     p.log_complete();
     let f = ReleaseFailure::new(42, None, "shop", p.report(PhaseEnd::Failed), vec![]);
-    assert!(f.next_steps.iter().any(|s| s.contains("partly migrated")));
-    assert!(f.explanation()[0].contains("production still serves the previous release"));
+    assert!(f.next_steps.iter().any(|s| s.why.contains("partly migrated") && s.command == "heroku pg:psql -a shop"));
+    let text = f.explanation().join("\n");
+    assert!(text.starts_with("failed: 20250101000003 BackfillCards"), "{text}");
+    assert!(!text.contains("serves"), "what production serves is the Production line's: {text}");
 }
 
 /// The slow-stream drill's stream drops after `AddLoyaltyPointsToOrders: migrating`: a release

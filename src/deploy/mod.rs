@@ -9,7 +9,7 @@ mod conclude;
 pub mod driver;
 mod driver_end;
 mod driver_follow;
-mod driver_start;
+pub(crate) mod driver_start;
 mod driver_watch;
 pub mod events;
 pub mod follow;

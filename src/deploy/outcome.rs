@@ -4,13 +4,14 @@ use crate::deploy::account::Account;
 use crate::deploy::announce::PullRequestLine;
 use crate::deploy::migrations::{MigrationReport, ReleaseFailure};
 use crate::deploy::plan::PlannedCall;
-use crate::deploy::steps::{Ending, LockHolder, PreflightLevel};
+use crate::deploy::steps::{Ending, LockReport, PreflightLevel};
 use crate::deploy::watch::WatchReport;
 use crate::deploy::watch_lines::issue_line;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::next_step::NextStep;
 use crate::ui::render::Outcome;
-use crate::ui::sanitize::{clean, one_line};
+use crate::ui::sanitize::{gutter, one_line};
 use crate::ui::Ui;
 use serde::Serialize;
 
@@ -43,16 +44,19 @@ pub struct DeployOutcome {
     /// What Heroku said at the end: the current release, this run's build and release.
     pub account: Option<Account>,
     pub preflight: Option<PreflightLevel>,
-    pub lock: Option<LockHolder>,
+    /// The last look at the deploy lock, as the `lock` event said it (null: never looked at).
+    pub lock: Option<LockReport>,
     pub migrations: Option<MigrationReport>,
     pub build_failure: Option<BuildFailure>,
     pub release_failure: Option<ReleaseFailure>,
     pub watch: Option<WatchReport>,
     pub rollback: Option<RollbackSummary>,
-    pub resume: Option<String>,
+    /// The command that follows on or finds out (its `why` is in `next`).
+    #[serde(serialize_with = "command_only")]
+    pub resume: Option<NextStep>,
     pub error: Option<Failure>,
-    /// Commands or steps to take next, most useful first.
-    pub next: Vec<String>,
+    /// The commands to run next and why, most useful first.
+    pub next: Vec<NextStep>,
     /// `--dry-run`: the calls the deploy would make from here, none of them made.
     pub calls: Vec<PlannedCall>,
     /// The branch deployed (for the dry run's and nothing-to-deploy's wording).
@@ -61,9 +65,26 @@ pub struct DeployOutcome {
     /// `--dry-run` of an automatic rollback: the release it would have gone back to.
     #[serde(skip)]
     pub rollback_held: Option<u64>,
+    /// Why the automatic rollback failed, when it did.
+    #[serde(skip)]
+    pub rollback_error: Option<String>,
     /// A watch was asked for: a run that ended before its verdict says how to watch.
     #[serde(skip)]
     pub watch_wanted: bool,
+    /// `bpdeploy watch`, which deploys nothing: its headlines speak of the watch.
+    #[serde(skip)]
+    pub watch_only: bool,
+    /// The command line that runs this again (`bpdeploy deploy --watch`), without `--dry-run`
+    /// or `--yes`: the base of the next steps that rerun it.
+    #[serde(skip)]
+    pub again: String,
+}
+
+fn command_only<S: serde::Serializer>(step: &Option<NextStep>, s: S) -> Result<S::Ok, S::Error> {
+    match step {
+        Some(step) => s.serialize_str(&step.command),
+        None => s.serialize_none(),
+    }
 }
 
 impl DeployOutcome {
@@ -90,97 +111,69 @@ impl DeployOutcome {
             calls: vec![],
             branch: String::new(),
             rollback_held: None,
+            rollback_error: None,
             watch_wanted: false,
+            watch_only: false,
+            again: "bpdeploy deploy".into(),
         }
     }
 
     /// Fills `production` and `next` from the ending and the facts; the driver calls it last.
     /// Once the run touched production, `production` is what Heroku said at the end.
     pub fn conclude(mut self) -> Self {
-        let v = |n: Option<u64>| n.map(|n| format!("v{n}")).unwrap_or_else(|| "the previous release".into());
-        let (new, old) = (v(self.release), v(self.previous_release));
-        let app = self.app.clone();
-        let read = self.account.clone();
+        self.production = self.production_sentence();
+        // The release went live but the watch asked for never gave its verdict: watch it.
+        let live_unwatched =
+            self.watch_wanted && self.watch.is_none() && self.account.as_ref().is_some_and(Account::ours_is_current);
+        if self.resume.is_none() && live_unwatched && self.status != Ending::Live {
+            self.resume = self.release.map(|v| {
+                NextStep::new(
+                    format!("bpdeploy watch --release v{v}"),
+                    format!("v{v} is live: watch it for new errors"),
+                )
+            });
+        }
+        self.next = self.next_steps();
+        self
+    }
+
+    /// One sentence: what production serves now.
+    fn production_sentence(&self) -> String {
+        let v = |n: Option<u64>| n.map(|n| format!("v{n}"));
+        let new = v(self.release).unwrap_or_else(|| "the new release".into());
+        let app = &self.app;
+        let read = self.account.as_ref();
         let unchanged =
-            read.as_ref().map_or(true, |a| a.current_release.is_some() && a.current_release == self.previous_release);
-        self.production = match (self.status, &read) {
-            (Ending::RolledBack, _) if self.rolled_back_is_current() => match &self.rollback {
+            read.map_or(true, |a| a.current_release.is_some() && a.current_release == self.previous_release);
+        match (self.status, read, v(self.previous_release)) {
+            (Ending::RolledBack, _, _) if self.rolled_back_is_current() => match &self.rollback {
                 Some(r) => format!(
                     "{app} serves v{}, a rollback to v{}; schema migrations of v{} stay applied",
                     r.new_version, r.to_version, r.from_version
                 ),
                 None => format!("{app} was rolled back"),
             },
-            (Ending::BuildFailed, _) if unchanged => {
+            (Ending::BuildFailed, _, Some(old)) if unchanged => {
                 format!("{app} still serves {old}; nothing changed, the database was not touched")
             }
-            (Ending::ReleaseFailed, _) if unchanged => {
-                format!("{app} still serves {old}; migrations that ran stay applied")
+            (Ending::BuildFailed, _, None) if unchanged => {
+                format!("{app} is unchanged: nothing changed, the database was not touched")
             }
-            (Ending::Failing, Some(a)) if a.ours_is_current() => {
-                format!("{}, which is failing", a.sentence(&app, self.previous_release))
+            (Ending::ReleaseFailed, _, old) if unchanged => format!(
+                "{app} still serves {}: it did not switch to {new}; migrations that ran stay applied",
+                old.unwrap_or_else(|| "the previous release".into())
+            ),
+            (Ending::Failing, Some(a), _) if a.ours_is_current() => {
+                format!("{}, which is failing", a.sentence(app, self.previous_release))
             }
-            (_, Some(a)) => a.sentence(&app, self.previous_release),
-            (Ending::Live | Ending::Healthy, None) => format!("{app} serves {new}"),
-            (Ending::Failing, None) => format!("{app} serves {new}, which is failing"),
-            (Ending::NothingToDeploy, None) => format!("{app} serves {old}, which already runs this commit"),
-            (_, None) => format!("{app} is unchanged: it serves {old}"),
-        };
-        // The release went live but the watch asked for never gave its verdict: watch it.
-        let live_unwatched =
-            self.watch_wanted && self.watch.is_none() && read.as_ref().is_some_and(Account::ours_is_current);
-        if self.resume.is_none() && live_unwatched && self.status != Ending::Live {
-            self.resume = self.release.map(|v| format!("bpdeploy watch --release v{v}"));
+            (_, Some(a), _) => a.sentence(app, self.previous_release),
+            (Ending::Live | Ending::Healthy, None, _) => format!("{app} serves {new}"),
+            (Ending::Failing, None, _) => format!("{app} serves {new}, which is failing"),
+            (Ending::NothingToDeploy, None, Some(old)) => format!("{app} serves {old}"),
+            (_, None, Some(old)) => format!("{app} is unchanged: it serves {old}"),
+            // Nothing was read, and nothing was deployed: say only what is known.
+            (_, None, None) => format!("{app} is unchanged: nothing was deployed"),
         }
-        if let Some(r) = &self.resume {
-            self.next.push(r.clone());
-        }
-        if let Some(f) = &self.release_failure {
-            self.next.extend(f.next_steps.iter().cloned());
-        }
-        if let Some(cmd) = self.watch.as_ref().and_then(|w| w.triage_command.clone()) {
-            self.next.push(cmd);
-        }
-        let watched_is_current = read.as_ref().map_or(true, Account::ours_is_current);
-        let went_live = read.as_ref().is_some_and(Account::ours_is_current);
-        match self.status {
-            Ending::Live if self.resume.is_none() => self.next.push(format!("bpdeploy watch --release {new}")),
-            // Lost track, but Heroku says the release went live: what comes next is the watch.
-            Ending::Error if went_live && self.resume.is_none() => {
-                self.next.push(format!("bpdeploy watch --release {new}"))
-            }
-            Ending::Failing
-                if self.rollback.is_none()
-                    && watched_is_current
-                    && self.next.iter().all(|n| !n.contains("bpdeploy rollback")) =>
-            {
-                self.next.push(match self.rollback_held {
-                    Some(to) => format!("bpdeploy rollback v{to}"),
-                    None => "bpdeploy rollback".into(),
-                })
-            }
-            Ending::Failing if !watched_is_current => {
-                let current = read.as_ref().and_then(|a| a.current_release).map(|c| format!(" --release v{c}"));
-                self.next.push(format!("bpdeploy watch{}", current.unwrap_or_default()));
-            }
-            Ending::Locked => {
-                self.next.push("wait for it to finish; if it is stuck (its deploy is gone), pass --steal-lock".into())
-            }
-            Ending::Stopped => self.next.push("bpdeploy preflight (fix the stop reasons), or pass --force".into()),
-            Ending::BuildFailed => self.next.push("fix the build on the branch and run `bpdeploy deploy` again".into()),
-            Ending::NothingToDeploy => {
-                self.next.push("merge something into the branch, or pass --force to build the same commit again".into())
-            }
-            Ending::DryRun => self.next.push("run the same command without --dry-run to deploy".into()),
-            _ => {}
-        }
-        // "Try again" is no advice once the release went live: the account says what to do.
-        if let Some(hint) = self.error.as_ref().and_then(|e| e.hint.clone()).filter(|_| !went_live) {
-            if !self.next.contains(&hint) {
-                self.next.push(hint);
-            }
-        }
-        self
     }
 
     /// The rollback release is what production serves (or nothing was read to say otherwise).
@@ -193,9 +186,10 @@ impl DeployOutcome {
         }
     }
 
-    fn headline(&self) -> String {
+    fn headline(&self, ui: &Ui) -> String {
         let sha = self.sha.as_deref().map(|s| &s[..s.len().min(7)]).unwrap_or("the branch");
         let release = self.release.map(|n| format!("v{n}")).unwrap_or_else(|| "the release".into());
+        let not = if self.watch_only { "Not watching" } else { "Not deploying" };
         match self.status {
             Ending::Live => {
                 format!("{sha} is live on {} as {release}. Traffic moves to it over the next 3–7 minutes.", self.app)
@@ -203,24 +197,27 @@ impl DeployOutcome {
             Ending::Healthy => format!("{release} of {} is healthy.", self.app),
             Ending::Failing => format!("{release} of {} is failing.", self.app),
             Ending::RolledBack => format!("{release} of {} was failing and was rolled back.", self.app),
-            Ending::BuildFailed => {
-                format!("The build of {sha} failed: nothing changed in production; the database was not touched.")
-            }
+            // What it means for production is the `Production:` line's to say, once.
+            Ending::BuildFailed => format!("The build of {sha} failed."),
             Ending::ReleaseFailed => match &self.release_failure {
                 Some(f) => format!("Deploy failed: {}.", f.headline()),
                 None => format!("Deploy failed: the release phase of {release} failed."),
             },
-            Ending::Locked => match &self.lock {
-                Some(h) => format!("Not deploying: {} holds the deploy lock.", one_line(&h.describe())),
-                None => "Not deploying: another deploy holds the lock.".into(),
+            Ending::Locked => match self.lock.as_ref().and_then(|l| l.holder.as_ref()) {
+                Some(h) => format!("{not}: {} holds the deploy lock.", one_line(&h.told(ui.stdout_tty && !ui.json))),
+                None => format!("{not}: another deploy holds the lock."),
             },
-            Ending::Stopped => "Not deploying: preflight says stop.".into(),
-            Ending::Declined => "Not deploying: declined.".into(),
+            Ending::Stopped => format!("{not}: preflight says stop."),
+            Ending::Declined => format!("{not}: declined."),
+            Ending::ConfirmationRequired => format!("{not}: there is no TTY to confirm on, and --yes was not given."),
             Ending::Interrupted => "Interrupted: stopped following; nothing remote was cancelled.".into(),
-            Ending::Error => match &self.error {
-                Some(e) => format!("Deploy stopped on an error: {}", one_line(&e.message)),
-                None => "Deploy stopped on an error.".into(),
-            },
+            Ending::Error => {
+                let what = if self.watch_only { "Watch" } else { "Deploy" };
+                match &self.error {
+                    Some(e) => format!("{what} stopped on an error: {}", one_line(&e.message)),
+                    None => format!("{what} stopped on an error."),
+                }
+            }
             Ending::NothingToDeploy => {
                 format!(
                     "Nothing to deploy: {} already runs {sha}{}.",
@@ -235,6 +232,13 @@ impl DeployOutcome {
             ),
         }
     }
+
+    /// The error's hint, while it is still advice: once the release went live, the account and
+    /// the next steps say what to do, and "try again" would mislead.
+    fn hint(&self) -> Option<&str> {
+        let went_live = self.account.as_ref().is_some_and(Account::ours_is_current);
+        self.error.as_ref().and_then(|e| e.hint.as_deref()).filter(|_| !went_live)
+    }
 }
 
 impl Outcome for DeployOutcome {
@@ -243,7 +247,10 @@ impl Outcome for DeployOutcome {
     }
 
     fn human(&self, ui: &Ui) -> String {
-        let mut out = vec![one_line(&self.headline())];
+        let mut out = vec![one_line(&self.headline(ui))];
+        if let Some(hint) = self.hint() {
+            out.push(format!("hint: {}", one_line(hint)));
+        }
         if !self.calls.is_empty() {
             out.push(crate::deploy::plan::calls_table(ui, &self.calls).trim_end().to_string());
         }
@@ -276,19 +283,17 @@ impl Outcome for DeployOutcome {
             }
         }
         let tail = match (&self.build_failure, &self.release_failure) {
-            (Some(b), _) => Some(&b.output_tail),
-            (None, Some(r)) => Some(&r.output_tail),
+            (Some(b), _) => Some(("Build log", &b.output_tail)),
+            (None, Some(r)) => Some(("Release-phase log", &r.output_tail)),
             _ => None,
         };
-        if let Some(lines) = tail.filter(|l| !l.is_empty()) {
-            out.push(format!("Last {} lines of output:", lines.len()));
-            // Output keeps its indentation; a stream line never holds a newline of its own.
-            out.extend(lines.iter().map(|l| format!("  {}", clean(l).replace('\n', " "))));
+        if let Some((log, lines)) = tail.filter(|(_, l)| !l.is_empty()) {
+            out.push(format!("{log} (last {}):", plural(lines.len(), "line", "lines")));
+            // The log's own lines stay behind the gutter here too: none can pass for a line of ours.
+            out.extend(lines.iter().map(|l| gutter(l)));
         }
         out.push(format!("Production: {}.", one_line(&self.production)));
-        for step in &self.next {
-            out.push(format!("Next: {}", one_line(step)));
-        }
+        out.extend(self.next.iter().map(NextStep::line));
         out.join("\n")
     }
 
@@ -303,6 +308,13 @@ impl Outcome for DeployOutcome {
         true
     }
 }
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[path = "outcome_next.rs"]
+mod next;
 
 #[cfg(test)]
 #[path = "outcome_tests.rs"]

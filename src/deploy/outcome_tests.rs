@@ -1,6 +1,11 @@
 use super::*;
 use crate::deploy::migrations::{MigrationProgress, ReleaseFailure};
+use crate::deploy::steps::{LockHolder, LockReport};
 use crate::deploy::watch::{NewIssue, Reason, ReasonKind, Verdict};
+
+fn commands(steps: &[NextStep]) -> Vec<&str> {
+    steps.iter().map(|s| s.command.as_str()).collect()
+}
 
 fn base(status: Ending) -> DeployOutcome {
     let mut o = DeployOutcome::new(status, "shop");
@@ -22,16 +27,18 @@ fn exit_codes_follow_the_ending_and_errors_keep_their_own() {
     assert!(base(Ending::Live).is_event_stream());
 }
 
+/// Issue 15: "nothing changed … the database was not touched" was said twice, in the headline
+/// and in the `Production:` line. It is said once; the log keeps its gutter.
 #[test]
-fn build_failure_says_nothing_changed_and_shows_the_tail() {
+fn build_failure_says_nothing_changed_once_and_shows_the_log() {
     let mut o = base(Ending::BuildFailed);
     o.build_failure = Some(BuildFailure { build_id: "b1".into(), output_tail: vec!["SyntaxError".into()] });
     let text = o.conclude().human(&Ui::plain());
-    assert!(
-        text.starts_with("The build of 0123456 failed: nothing changed in production; the database was not touched.")
-    );
-    assert!(text.contains("Last 1 lines of output:\n  SyntaxError"));
-    assert!(text.contains("Production: shop still serves v41"));
+    assert!(text.starts_with("The build of 0123456 failed.\n"), "{text}");
+    assert!(text.contains("Build log (last 1 line):\n  | SyntaxError"), "{text}");
+    assert!(text.contains("Production: shop still serves v41; nothing changed, the database was not touched."));
+    assert_eq!(text.matches("not touched").count(), 1, "said once: {text}");
+    assert_eq!(text.matches("nothing changed").count(), 1, "said once: {text}");
 }
 
 #[test]
@@ -53,8 +60,11 @@ fn release_failure_names_the_migration_and_what_production_serves() {
     assert!(
         text.contains("Deploy failed: the release phase of v42 failed in migration 20250101000002 AddIndexToOrders.")
     );
-    assert!(text.contains("production still serves v41"));
-    assert!(text.contains("Next: fix migration 20250101000002"));
+    assert!(
+        text.contains("Production: shop still serves v41: it did not switch to v42; migrations that ran stay applied.")
+    );
+    assert_eq!(text.matches("serves").count(), 1, "said once: {text}");
+    assert!(text.contains("Next: bpdeploy deploy — once migration 20250101000002 AddIndexToOrders is fixed"), "{text}");
     let json = o.to_json();
     assert_eq!(json["status"], "release_failed");
     assert_eq!(json["release_failure"]["migrations"]["failed"][0]["version"], "20250101000002");
@@ -88,7 +98,8 @@ fn failing_watch_lists_top_issues_and_the_triage_command() {
     assert!(text.contains(
         "v42 of shop is failing.\n  - sentry: 1 new issue\nTop new issues:\n  RAILS-2B NoMethodError: 12 events, 4 users"
     ));
-    assert_eq!(o.next, ["bpdeploy triage 77", "bpdeploy rollback"]);
+    assert_eq!(commands(&o.next), ["bpdeploy triage 77", "bpdeploy rollback"]);
+    assert!(text.contains("Next: bpdeploy triage 77 — find the PR behind the top new issue"), "{text}");
 }
 
 #[test]
@@ -102,7 +113,7 @@ fn every_ending_states_production_and_result_json_has_the_status() {
     }
     let lock = LockHolder { what: "a pending build".into(), who: "bob".into(), since: "2025-01-01T00:00:00Z".into() };
     let mut o = base(Ending::Locked);
-    o.lock = Some(lock);
+    o.lock = Some(LockReport::held(lock, false));
     assert!(o
         .conclude()
         .human(&Ui::plain())
@@ -133,6 +144,7 @@ fn the_human_report_carries_the_same_account() {
             let mut o = base(ending);
             o.account = account.clone();
             o.resume = account.as_ref().and_then(Account::resume);
+            o.again = "bpdeploy deploy --watch".into();
             o.error = (ending == Ending::Error).then(|| Failure::new(Exit::Failure, "x", "lost").with_hint("h"));
             let o = o.conclude();
             let text = o.human(&Ui::plain());
@@ -140,11 +152,90 @@ fn the_human_report_carries_the_same_account() {
             let production = json["production"].as_str().unwrap();
             assert!(text.contains(&format!("Production: {production}.")), "{ending:?}: {text}");
             for step in json["next"].as_array().unwrap() {
-                assert!(text.contains(&format!("Next: {}", step.as_str().unwrap())), "{ending:?}: {step} in {text}");
+                let line = format!("Next: {} — {}", step["command"].as_str().unwrap(), step["why"].as_str().unwrap());
+                assert!(text.contains(&line), "{ending:?}: {step} in {text}");
+            }
+            if let Some(resume) = json["resume"].as_str() {
+                assert_eq!(json["next"][0]["command"], resume, "{ending:?}: the resume comes first: {json}");
             }
             if account.as_ref().is_some_and(|a| a.current_release.is_none()) {
                 assert!(production.contains("unknown") && json["resume"].is_string(), "{ending:?}: {json}");
             }
         }
     }
+}
+
+/// Issue 15: a rejected Sentry token during `watch` printed "Deploy stopped on an error", and
+/// the error's hint was a `Next:` line although it names no command.
+#[test]
+fn a_watch_that_stops_on_an_error_says_watch_and_its_hint_is_a_hint() {
+    let mut o = base(Ending::Error);
+    o.watch_only = true;
+    o.error = Some(Failure::new(Exit::Credentials, "sentry_unauthorized", "Sentry answered 401").with_hint("set it"));
+    let o = o.conclude();
+    let text = o.human(&Ui::plain());
+    assert!(text.starts_with("Watch stopped on an error: Sentry answered 401\nhint: set it\n"), "{text}");
+    assert!(!text.contains("Deploy"), "{text}");
+    assert!(
+        o.next.iter().all(|s| s.command.starts_with("bpdeploy") || s.command.starts_with("heroku")),
+        "{:?}",
+        o.next
+    );
+}
+
+/// Issue 15: the result said `lock: null` after a `lock` event; it carries the event's facts.
+#[test]
+fn the_result_carries_the_last_look_at_the_lock() {
+    let mut o = base(Ending::Live);
+    o.lock = Some(LockReport::free());
+    let json = o.conclude().to_json();
+    assert_eq!(json["lock"], serde_json::json!({"held": false, "holder": null, "forced": false}));
+}
+
+/// Every ending's next steps are commands with a reason; none is prose pretending to be one.
+#[test]
+fn next_steps_are_commands_with_a_reason() {
+    for ending in Ending::ALL {
+        let mut o = base(ending);
+        o.release = Some(42);
+        o.again = "bpdeploy deploy --watch".into();
+        for step in o.conclude().next {
+            assert!(
+                step.command.starts_with("bpdeploy ") || step.command.starts_with("heroku "),
+                "{ending:?}: {step:?}"
+            );
+            assert!(!step.why.is_empty(), "{ending:?}: {step:?}");
+        }
+    }
+    let mut o = base(Ending::ConfirmationRequired);
+    o.again = "bpdeploy deploy --watch".into();
+    let o = o.conclude();
+    assert_eq!(o.exit(), Exit::Usage);
+    assert_eq!(commands(&o.next), ["bpdeploy deploy --watch --yes", "bpdeploy deploy --watch --dry-run"]);
+}
+
+#[test]
+fn nothing_to_deploy_says_so_once() {
+    let text = base(Ending::NothingToDeploy).conclude().human(&Ui::plain());
+    assert!(
+        text.starts_with("Nothing to deploy: shop already runs 0123456 (v41).\nProduction: shop serves v41.\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("already runs").count(), 1, "{text}");
+}
+
+/// A build POST refused with a long Retry-After: nothing was created, and the wait is in `next`.
+#[test]
+fn a_refused_request_says_when_to_run_it_again() {
+    let mut o = base(Ending::Error);
+    o.error = Some(
+        Failure::new(Exit::Failure, "heroku_rate_limited", "Heroku answered 429")
+            .with_hint("rate limited: wait 120s and try again"),
+    );
+    let o = o.conclude();
+    assert_eq!(commands(&o.next), ["bpdeploy deploy"]);
+    assert_eq!(o.next[0].why, "rate limited: wait 120s and try again");
+    let mut o = base(Ending::Error);
+    o.error = Some(Failure::new(Exit::Failure, "github_not_found", "no branch nosuch").with_hint("check --branch"));
+    assert!(o.conclude().next.is_empty(), "running it again as it was is no advice");
 }

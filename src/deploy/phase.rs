@@ -43,6 +43,8 @@ pub enum Ending {
     /// Preflight said stop.
     Stopped,
     Declined,
+    /// No TTY to ask on and no `--yes`: stopped before anything was sent (exit 2).
+    ConfirmationRequired,
     Interrupted,
     Error,
     /// Production already runs the commit to deploy.
@@ -52,7 +54,7 @@ pub enum Ending {
 }
 
 impl Ending {
-    pub const ALL: [Ending; 13] = [
+    pub const ALL: [Ending; 14] = [
         Ending::Live,
         Ending::Healthy,
         Ending::BuildFailed,
@@ -62,6 +64,7 @@ impl Ending {
         Ending::Locked,
         Ending::Stopped,
         Ending::Declined,
+        Ending::ConfirmationRequired,
         Ending::Interrupted,
         Ending::Error,
         Ending::NothingToDeploy,
@@ -76,6 +79,7 @@ impl Ending {
                 Exit::Unsafe
             }
             Ending::Locked => Exit::Locked,
+            Ending::ConfirmationRequired => Exit::Usage,
             Ending::Interrupted => Exit::Interrupted,
             Ending::Declined | Ending::Error => Exit::Failure,
         }
@@ -92,6 +96,7 @@ impl Ending {
             Ending::Locked => "locked",
             Ending::Stopped => "stopped",
             Ending::Declined => "declined",
+            Ending::ConfirmationRequired => "confirmation_required",
             Ending::Interrupted => "interrupted",
             Ending::Error => "error",
             Ending::NothingToDeploy => "nothing_to_deploy",

@@ -9,13 +9,15 @@ use crate::deploy::announce::PullRequestLine;
 use crate::deploy::driver::Setup;
 use crate::deploy::migrations::ExpectedMigration;
 use crate::deploy::steps::PreflightLevel;
+use crate::preflight::verdict::Reason;
 use crate::preflight::Preflight;
 
 /// What the deploy needs from preflight.
 #[derive(Debug, Clone)]
 pub struct PreflightFacts {
     pub level: PreflightLevel,
-    pub reasons: Vec<String>,
+    /// As `preflight --json` gives them: `{level, code, message}`.
+    pub reasons: Vec<Reason>,
     pub pull_requests: Vec<PullRequestLine>,
     /// In the order the release command runs them.
     pub migrations: Vec<ExpectedMigration>,
@@ -49,7 +51,11 @@ pub async fn run(setup: &Setup, heroku: &Heroku, force: bool, sha: &str) -> anyh
         Some(r) => from_report(r),
         None => PreflightFacts {
             level: PreflightLevel::Caution,
-            reasons: vec!["preflight could not run".into()],
+            reasons: vec![Reason {
+                level: PreflightLevel::Caution,
+                code: "preflight_failed".into(),
+                message: "preflight could not run (--force)".into(),
+            }],
             pull_requests: vec![],
             migrations: vec![],
             production: None,
@@ -113,7 +119,7 @@ fn from_report(report: &Preflight) -> PreflightFacts {
     let reasons: Vec<_> = report.verdict.reasons.iter().filter(|r| r.code != "deploy_in_progress").collect();
     PreflightFacts {
         level: reasons.iter().map(|r| r.level).max().unwrap_or(PreflightLevel::Go),
-        reasons: reasons.iter().map(|r| format!("{}: {}", r.code, r.message)).collect(),
+        reasons: reasons.into_iter().cloned().collect(),
         pull_requests,
         migrations,
         production: None,

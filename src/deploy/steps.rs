@@ -25,6 +25,34 @@ impl LockHolder {
     pub fn describe(&self) -> String {
         format!("{} by {} since {}", self.what, self.who, self.since)
     }
+
+    /// [`LockHolder::describe`] for a person at a terminal (`started 26 min ago`), RFC 3339 otherwise.
+    pub fn told(&self, terminal: bool) -> String {
+        if !terminal {
+            return self.describe();
+        }
+        let ago = crate::ui::time::when_text(true, chrono::Utc::now(), &self.since);
+        format!("{} by {}, started {ago}", self.what, self.who)
+    }
+}
+
+/// A look at the deploy lock: the `lock` event, and the result's `lock` (the last look).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LockReport {
+    pub held: bool,
+    pub holder: Option<LockHolder>,
+    /// `--steal-lock`: the deploy goes on past it.
+    pub forced: bool,
+}
+
+impl LockReport {
+    pub fn free() -> LockReport {
+        LockReport { held: false, holder: None, forced: false }
+    }
+
+    pub fn held(holder: LockHolder, forced: bool) -> LockReport {
+        LockReport { held: true, holder: Some(holder), forced }
+    }
 }
 
 /// A Heroku build. The output stream URL is a capability URL: [`SecretUrl`] never prints it.

@@ -20,7 +20,7 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
     let _ = writeln!(out, "{} [{level}]", bold.apply_to(title(r)));
     match &r.target {
         Some(Target::Release(t)) => {
-            let _ = writeln!(out, "  target   {}", release_line(t));
+            let _ = writeln!(out, "  target   {}", release_line(t, ui));
         }
         Some(Target::PullRequest(p)) => {
             let by = p.author.as_deref().map(|a| format!(" by {}", one_line(a))).unwrap_or_default();
@@ -42,7 +42,7 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
         None => {}
     }
     if let Some(c) = &r.current {
-        let _ = writeln!(out, "  current  {}", release_line(c));
+        let _ = writeln!(out, "  current  {}", release_line(c, ui));
     }
     for s in &r.skipped {
         let _ = writeln!(out, "  passed over v{}: {}", s.version, one_line(&s.reason));
@@ -236,18 +236,20 @@ pub fn result(r: &Report) -> String {
         let _ = writeln!(out, "Production runs the target's code again; schema migrations stay applied.");
     }
     for n in &r.next {
-        let _ = writeln!(out, "next: {}", one_line(n));
+        let _ = writeln!(out, "{}", n.line());
     }
     out
 }
 
-fn release_line(r: &ReleaseFacts) -> String {
+/// `v6  e6edcb4  dave@acme.test  1 day ago  "Deploy e6edcb4d"` (RFC 3339 off a terminal).
+fn release_line(r: &ReleaseFacts, ui: &Ui) -> String {
+    let when = crate::ui::time::when_text(ui.stdout_tty && !ui.json, chrono::Utc::now(), &r.created_at);
     format!(
-        "v{}  {}  {}  {} h ago  \"{}\"",
+        "v{}  {}  {}  {}  \"{}\"",
         r.version,
         one_line(r.commit.as_deref().map(short).unwrap_or("unknown")),
         one_line(r.user.as_deref().unwrap_or("someone")),
-        r.hours_ago,
+        one_line(&when),
         one_line(&r.description)
     )
 }
@@ -279,5 +281,30 @@ impl crate::ui::render::Outcome for Outcome {
     }
     fn exit(&self) -> crate::exit::Exit {
         self.report.exit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 15: previews said "26 h ago" and "0 h ago"; times read as everywhere else.
+    #[test]
+    fn release_times_are_humane_on_a_terminal_and_rfc3339_off_it() {
+        let created = chrono::Utc::now() - chrono::Duration::hours(26);
+        let release = ReleaseFacts {
+            version: 6,
+            id: "r6".into(),
+            status: "succeeded".into(),
+            description: "Deploy e6edcb4d".into(),
+            commit: Some("e6edcb4d0000".into()),
+            user: Some("dave@acme.test".into()),
+            created_at: crate::ui::time::stamp(created),
+            hours_ago: 26.0,
+        };
+        let tty = Ui { stdout_tty: true, ..Ui::plain() };
+        assert_eq!(release_line(&release, &tty), "v6  e6edcb4  dave@acme.test  1 day ago  \"Deploy e6edcb4d\"");
+        let piped = release_line(&release, &Ui::plain());
+        assert!(piped.contains(&format!("  {}  ", crate::ui::time::stamp(created))), "{piped}");
     }
 }

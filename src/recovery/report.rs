@@ -7,6 +7,7 @@ use super::undo::UndoMigration;
 use crate::deploy::announce::PullRequestLine;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::next_step::NextStep;
 use crate::preflight::migrations::Migration;
 use crate::preflight::range::RangeWarning;
 use serde::Serialize;
@@ -137,8 +138,8 @@ pub struct Report {
     pub release: Option<ReleaseFacts>,
     /// The revert PR, once opened.
     pub pull_request: Option<OpenedPullRequest>,
-    /// The commands to run next.
-    pub next: Vec<String>,
+    /// The commands to run next, and why.
+    pub next: Vec<NextStep>,
 }
 
 impl Report {

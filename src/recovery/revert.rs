@@ -13,6 +13,7 @@ use crate::api::heroku::Heroku;
 use crate::config::Config;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::next_step::NextStep;
 use anyhow::Context as _;
 
 pub struct Services {
@@ -192,7 +193,10 @@ pub async fn preview(services: &Services, config: &Config, app: &str, req: &Requ
             )
             .with_hint("roll back instead (`bpdeploy rollback --dry-run` shows what it takes out), or revert by hand"),
         );
-        report.next = vec!["bpdeploy rollback --dry-run".into(), "bpdeploy rollback".into()];
+        report.next = vec![
+            NextStep::new("bpdeploy rollback --dry-run", "see what a rollback would take out instead"),
+            NextStep::new("bpdeploy rollback", "roll back instead"),
+        ];
     }
     report.judge();
     Ok(Plan { report, pull: Some(pull), git: Some(git), tip })

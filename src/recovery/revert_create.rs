@@ -11,6 +11,7 @@ use super::revert::Plan;
 use crate::api::github::{GitHub, MergeRequest, PullRequest};
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::next_step::NextStep;
 use std::time::Duration;
 
 pub enum Progress<'a> {
@@ -44,7 +45,10 @@ pub async fn create(
         }
     };
     report.action = Action::RevertPrOpened;
-    report.next = vec![format!("bpdeploy revert {} --merge", push_plan.reverted)];
+    report.next = vec![NextStep::new(
+        format!("bpdeploy revert {} --merge", push_plan.reverted),
+        "merge the revert once its checks pass",
+    )];
     let headline = format!(
         ":leftwards_arrow_with_hook: {} opened {} reverting #{} \"{}\" on {}",
         w.who,
@@ -90,7 +94,7 @@ pub async fn create(
             if let Some(pr) = report.pull_request.as_mut() {
                 pr.merge_commit = Some(sha.clone());
             }
-            report.next = vec!["bpdeploy deploy --watch".into()];
+            report.next = vec![NextStep::new("bpdeploy deploy --watch", "ship the revert and watch it")];
             update(w, &format!("{headline} · merged as {}", &sha[..sha.len().min(7)]), &mut progress).await;
         }
         Err(f) => {

@@ -9,6 +9,7 @@ use crate::api::github::{GitHub, GraphQl};
 use crate::api::heroku::{Heroku, Release};
 use crate::config::Config;
 use crate::deploy::rollback::ReleaseSummary;
+use crate::next_step::NextStep;
 use anyhow::Context as _;
 
 /// The services a rollback talks to; only Heroku is required.
@@ -104,9 +105,13 @@ pub async fn preview(services: &Services, config: &Config, app: &str, requested:
     Ok(Plan { report, target: Some(ReleaseSummary::from(&target)), current: Some(current), newest })
 }
 
-fn next_steps(report: &Report, target: &Release) -> Vec<String> {
+fn next_steps(report: &Report, target: &Release) -> Vec<NextStep> {
     match &report.refusal {
-        Some(_) => vec!["bpdeploy releases".into()],
-        None => vec![format!("bpdeploy rollback v{} --yes", target.version)],
+        Some(_) => vec![NextStep::new("bpdeploy releases", "see the releases and what production runs now")],
+        // It asks before it rolls back (or takes --yes): the hint itself changes nothing.
+        None => vec![NextStep::new(
+            format!("bpdeploy rollback v{}", target.version),
+            format!("roll back to v{} as previewed", target.version),
+        )],
     }
 }

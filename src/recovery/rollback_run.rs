@@ -14,6 +14,7 @@ use crate::deploy::follow::read_stream;
 use crate::deploy::records::{mark_sentry_deploy, set_deployment_status, start_deployment};
 use crate::deploy::rollback::{send_rollback, settle};
 use crate::deploy::steps::DeploymentState;
+use crate::next_step::NextStep;
 use std::time::Duration;
 
 /// What a person watching the rollback sees, handed to the command's `ui`.
@@ -128,9 +129,16 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
         ),
     };
     update_notice(w, &headline, &mut progress).await;
+    let v = created.version;
     report.next = match ok {
-        true => vec![format!("bpdeploy watch --release v{}", created.version)],
-        false => vec!["bpdeploy releases".into(), format!("heroku releases:output v{} --app {app}", created.version)],
+        true => vec![NextStep::new(format!("bpdeploy watch --release v{v}"), format!("watch v{v} for errors"))],
+        false => vec![
+            NextStep::new("bpdeploy releases", "see what production runs now"),
+            NextStep::new(
+                format!("heroku releases:output v{v} --app {app}"),
+                format!("read why the release phase of v{v} {status}"),
+            ),
+        ],
     };
 }
 

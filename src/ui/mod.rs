@@ -163,17 +163,25 @@ impl Ui {
         }
     }
 
+    /// A question can be asked: a TTY on stdin and stderr, and no `--json` (whose reader is a
+    /// script).
+    pub fn can_ask(&self) -> bool {
+        self.interactive() && !self.json
+    }
+
+    /// A mutating command would have to ask and cannot: no `--yes`, no `--dry-run`, no TTY.
+    /// Commands check this before anything else, so that they stop before a single request.
+    pub fn consent_needed(&self) -> bool {
+        !self.yes && !self.dry_run && !self.can_ask()
+    }
+
     /// Asks a yes/no question on a TTY; without one, a mutating command needs --yes.
     pub fn confirm(&self, question: &str) -> Result<bool, Failure> {
-        if self.yes {
+        if self.yes || self.dry_run {
             return Ok(true);
         }
-        if self.dry_run {
-            return Ok(true);
-        }
-        if !self.interactive() || self.json {
-            return Err(Failure::new(Exit::Usage, "confirmation_required", format!("{question} needs confirmation"))
-                .with_hint("no TTY to ask on: pass --yes to confirm, or --dry-run to see what would happen"));
+        if !self.can_ask() {
+            return Err(consent_missing(&format!("cannot ask \"{question}\": there is no TTY to answer on")));
         }
         dialog(&self.shown_err(question))
     }
@@ -185,6 +193,12 @@ impl Ui {
     pub fn err_style(&self, style: Style) -> Style {
         style.force_styling(self.color_err)
     }
+}
+
+/// A mutating command without `--yes` where nobody can be asked (exit 2).
+pub fn consent_missing(message: &str) -> Failure {
+    Failure::new(Exit::Usage, "confirmation_required", message)
+        .with_hint("no TTY to ask on: pass --yes to confirm, or --dry-run to see what would happen")
 }
 
 fn dialog(question: &str) -> Result<bool, Failure> {

@@ -11,18 +11,45 @@ pub struct Phase {
 }
 
 impl Phase {
+    /// `⠋ Reading the range from git (3s)`: the message and the time since it started.
     pub fn start(ui: &Ui, message: &str) -> Phase {
+        Phase::with_style(ui, message, ProgressStyle::with_template("{spinner} {msg} ({elapsed})"))
+    }
+
+    /// A spinner whose message says everything itself (a panel that counts its own time).
+    pub fn untimed(ui: &Ui, message: &str) -> Phase {
+        Phase::with_style(ui, message, ProgressStyle::with_template("{spinner} {msg}"))
+    }
+
+    /// A spinner whose status is redrawn from the time elapsed at every tick (one timer, however
+    /// rarely the message changes: `building · 2m10s · about 3m left`), then the message. Off a
+    /// terminal nothing is written: a timer there would be one line per tick.
+    pub fn timed<F>(ui: &Ui, status: F) -> Phase
+    where
+        F: Fn(Duration) -> String + Send + Sync + Clone + 'static,
+    {
+        if !ui.live() || ui.json {
+            return Phase { bar: None, ui: ui.clone() };
+        }
+        let style = ProgressStyle::with_template("{spinner} {status}{msg}").map(|s| {
+            s.with_key("status", move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&status(state.elapsed()));
+            })
+        });
+        Phase::with_style(ui, "", style)
+    }
+
+    fn with_style(ui: &Ui, message: &str, style: Result<ProgressStyle, indicatif::style::TemplateError>) -> Phase {
         if ui.live() && !ui.json {
             let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
+            bar.set_style(style.unwrap_or_else(|_| ProgressStyle::default_spinner()));
             bar.set_message(ui.shown_err(message));
             bar.enable_steady_tick(Duration::from_millis(120));
             Phase { bar: Some(bar), ui: ui.clone() }
         } else {
-            ui.info(message);
+            if !message.is_empty() {
+                ui.info(message);
+            }
             Phase { bar: None, ui: ui.clone() }
         }
     }
@@ -42,10 +69,13 @@ impl Phase {
         }
     }
 
+    /// Clears the spinner and leaves `message` in its place (nothing when it is empty).
     pub fn finish(self, message: &str) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        self.ui.info(message);
+        if !message.is_empty() {
+            self.ui.info(message);
+        }
     }
 }

@@ -20,6 +20,12 @@ pub fn one_line(text: &str) -> String {
     clean(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A line of a build's or release phase's own output, behind a gutter: whatever the app prints
+/// (a migration named `x\nVerdict: GO`, say) can never pass for one of bpdeploy's own lines.
+pub fn gutter(line: &str) -> String {
+    format!("  | {}", clean(line).replace('\n', " "))
+}
+
 /// A repository path (or any name whose exact bytes matter), on one line, with every control
 /// character shown visibly: `db/migrate/\x1b]0;pwned\x07.rb`, `a\nVerdict: GO`. Nothing is
 /// removed, so two different hostile names never look alike.

@@ -50,6 +50,10 @@ impl Cmd {
         self.cmd.env(k, v);
         self
     }
+    pub fn env_remove(mut self, k: &str) -> Cmd {
+        self.cmd.env_remove(k);
+        self
+    }
     pub fn envs<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Cmd {
         for (k, v) in pairs {
             self.cmd.env(k, v);

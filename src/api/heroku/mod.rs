@@ -23,6 +23,11 @@ impl Heroku {
         &self.http
     }
 
+    /// `GET /account`: who the token belongs to.
+    pub async fn account(&self) -> Result<Account, ApiError> {
+        self.http.json(&Call::get("account", "account")).await
+    }
+
     /// `GET /apps/{app}`.
     pub async fn app(&self, app: &str) -> Result<App, ApiError> {
         self.http.json(&Call::get("apps/{app}", format!("apps/{}", segment(app)))).await

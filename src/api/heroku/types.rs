@@ -24,6 +24,13 @@ pub struct NamedRef {
     pub name: Option<String>,
 }
 
+/// The account the token belongs to (`GET /account`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Account {
+    pub email: String,
+    pub name: Option<String>,
+}
+
 /// `GET /apps/{app}`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct App {

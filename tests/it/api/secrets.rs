@@ -1,5 +1,6 @@
 //! The sentinel token never shows: not in errors (checked in every scenario of the harness),
-//! not in Debug output, not in the `-vv` request log of the real binary.
+//! not in Debug output, not in the `-v`/`-vv` request log of the real binary, which names each
+//! request by its real path (issue 15: it logged templates such as `apps/{app}`).
 use super::fixtures::heroku as h;
 use super::releases::run;
 use super::{serve, Kit, SENTINEL};
@@ -7,7 +8,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_vv_log_shows_templates_and_statuses_but_no_token() {
+async fn the_vv_log_shows_real_paths_statuses_and_retries_but_no_token() {
     let server = MockServer::start().await;
     let p = "/heroku/apps/my-app/releases";
     Mock::given(method("GET"))
@@ -26,11 +27,16 @@ async fn the_vv_log_shows_templates_and_statuses_but_no_token() {
     let run = run(&server, &["-vv", "releases"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("apps/{app}/releases") && run.stderr.contains("502"),
-        "the log shows each request:\n{}",
+        run.stderr.contains("endpoint=GET /apps/my-app/releases status=502"),
+        "the log shows each request by its real path:\n{}",
         run.stderr
     );
-    assert!(!run.stderr.contains("my-app/releases"), "templates, not real paths:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("GET /apps/my-app/releases answered 502; retry 1 of"),
+        "and the retry:\n{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("{app}"), "real paths, not templates:\n{}", run.stderr);
     assert!(!run.stderr.contains(SENTINEL) && !run.stdout.contains(SENTINEL), "{}", run.stderr);
     assert!(!run.stderr.to_ascii_lowercase().contains("bearer"), "{}", run.stderr);
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 fn reason_codes(run: &crate::support::Run) -> Vec<String> {
     let event = run.events().into_iter().find(|e| e["type"] == "preflight").expect("a preflight event");
     let reasons = event["reasons"].as_array().cloned().unwrap_or_default();
-    reasons.iter().filter_map(|r| r.as_str()?.split(':').next().map(str::to_string)).collect()
+    reasons.iter().filter_map(|r| r["code"].as_str().map(str::to_string)).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

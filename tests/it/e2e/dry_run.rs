@@ -18,7 +18,8 @@ async fn no_command_changes_anything_with_dry_run() {
     assert_eq!(run.code, 3, "the verdict is still the verdict: {}", context(&run));
     let r = result(&run);
     assert_eq!((r["status"].as_str(), r["rollback"].is_null()), (Some("failing"), true), "{r}");
-    assert!(r["next"].as_array().unwrap().iter().any(|n| n == "bpdeploy rollback v6"), "what it would have done: {r}");
+    let next = r["next"].as_array().unwrap();
+    assert!(next.iter().any(|n| n["command"] == "bpdeploy rollback v6"), "what it would have done: {r}");
     let held =
         of_type(&run, "warning").iter().any(|w| w["message"].as_str().unwrap().contains("rollback to v6 was not sent"));
     assert!(held, "{}", context(&run));

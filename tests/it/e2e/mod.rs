@@ -9,6 +9,7 @@ mod deploy;
 mod drills;
 mod dry_run;
 mod lock;
+mod polish;
 mod process;
 mod ships;
 mod snippet;

@@ -34,7 +34,7 @@ async fn error_spike_fails_the_watch_within_one_interval_and_names_the_issue_and
     let triage = watch["triage_command"].as_str().unwrap_or_else(|| panic!("a triage command: {watch}"));
     let issue = spike_issue(&d).await;
     assert!(triage.starts_with("bpdeploy triage") && triage.contains(issue["id"].as_str().unwrap()), "{triage}");
-    assert!(r["next"].as_array().unwrap().iter().any(|n| n == triage), "the next step is triage: {r}");
+    assert!(r["next"].as_array().unwrap().iter().any(|n| n["command"] == triage), "the next step is triage: {r}");
     let verdicts = of_type(&run, "verdict");
     assert_eq!(verdicts.len(), 1);
     assert_eq!(verdicts[0]["top_issues"][0]["title"], TITLE);
@@ -121,7 +121,7 @@ async fn watching_an_older_release_names_the_current_one_and_recommends_no_rollb
     assert_eq!(r["account"]["current_release"], 7, "{}", context(&run));
     let production = r["production"].as_str().unwrap();
     assert!(production.starts_with("storefront serves v7") && production.contains("v6"), "{production}");
-    let next: Vec<&str> = r["next"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    let next: Vec<&str> = r["next"].as_array().unwrap().iter().map(|n| n["command"].as_str().unwrap()).collect();
     assert!(!next.iter().any(|n| n.contains("rollback")), "v6 is not live: nothing to roll back: {next:?}");
     assert!(next.contains(&"bpdeploy watch --release v7"), "{next:?}");
 }

@@ -81,7 +81,7 @@ async fn a_rollback_moves_the_app_back_once_and_the_release_list_shows_it_curren
     let r = run.json();
     assert_eq!(r["action"], "rolled_back", "{r}");
     assert_eq!((r["release"]["version"].as_u64(), r["release"]["status"].as_str()), (Some(8), Some("succeeded")));
-    assert_eq!(r["next"], json!(["bpdeploy watch --release v8"]));
+    assert_eq!(r["next"], json!([{"command": "bpdeploy watch --release v8", "why": "watch v8 for errors"}]));
     let releases = d.releases().await;
     assert_eq!(releases[0]["description"], "Rollback to v6");
     assert_eq!(releases[0]["current"], true);
@@ -159,13 +159,13 @@ async fn revert_conflict_predicts_the_conflict_names_the_other_pr_and_creates_no
     assert_eq!(conflict["path"], "app/services/loyalty/points_calculator.rb", "{r}");
     assert_eq!(conflict["pull_requests"], json!([9]), "Ivan's later PR wrote those lines: {conflict}");
     assert!(conflict["lines"][0].as_u64().unwrap() > 0);
-    assert!(r["next"].as_array().unwrap().iter().any(|n| n == "bpdeploy rollback"), "{r}");
+    assert!(r["next"].as_array().unwrap().iter().any(|n| n["command"] == "bpdeploy rollback"), "{r}");
     let human = d.run(&["revert", "4", "--yes"]).await;
     assert_eq!(human.code, 3);
     assert!(human.stdout.contains("Conflicts (the revert cannot be made as is)"), "{}", human.stdout);
     assert!(human.stdout.contains("app/services/loyalty/points_calculator.rb\t"), "{}", human.stdout);
     assert!(human.stdout.contains("Refused: reverting #4 conflicts with later changes"), "{}", human.stdout);
-    assert!(human.stdout.contains("next: bpdeploy rollback"), "{}", human.stdout);
+    assert!(human.stdout.contains("Next: bpdeploy rollback — roll back instead"), "{}", human.stdout);
     assert_eq!(writes_since(&d, before), Vec::<String>::new(), "a conflicting revert creates nothing");
 }
 

@@ -1,7 +1,7 @@
 //! Credentials come only from the environment or the services' own credential files, never from
 //! flags or bpdeploy.toml. A [`Token`] never prints itself.
+use crate::diagnose::Diagnose;
 use crate::env::Env;
-use crate::error::Diagnose;
 use crate::exit::Exit;
 use std::fmt;
 

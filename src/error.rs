@@ -5,14 +5,7 @@
 use crate::exit::Exit;
 use serde::Serialize;
 
-/// What every typed error of the library can tell about itself.
-pub trait Diagnose: std::error::Error {
-    fn exit(&self) -> Exit;
-    /// A stable machine code for `--json` (`config_invalid`, `heroku_unauthorized`, …).
-    fn code(&self) -> String;
-    /// One line for people: what to do next.
-    fn hint(&self) -> Option<String>;
-}
+pub use crate::diagnose::Diagnose;
 
 /// An error ready for the user. Commands build these directly for domain refusals
 /// (a lock held, a missing app name); other errors are converted by [`Failure::from_anyhow`].

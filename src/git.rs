@@ -1,6 +1,6 @@
 //! Everything git2: local repository access only (no network, no OpenSSL). The one network
 //! operation, `git fetch`, runs the system git so that the user's own credentials apply.
-use crate::error::Diagnose;
+use crate::diagnose::Diagnose;
 use crate::exit::Exit;
 use git2::{Oid, Repository};
 use std::path::Path;

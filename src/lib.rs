@@ -9,6 +9,7 @@ pub mod config;
 pub mod context;
 pub mod credentials;
 pub mod deploy;
+pub mod diagnose;
 pub mod duration;
 pub mod env;
 pub mod error;

@@ -1,7 +1,7 @@
 //! The typed error of every API call: which service, what status, the service's own message and
 //! ids, and what a person should do about it. Never carries a token or a signed URL.
 use crate::credentials::Service;
-use crate::error::Diagnose;
+use crate::diagnose::Diagnose;
 use crate::exit::Exit;
 use std::time::Duration;
 

@@ -128,7 +128,7 @@ async fn build_to_follow(heroku: &Heroku, app: &str, id: &str) -> anyhow::Result
 }
 
 fn not_found(e: ApiError, message: String, hint: String) -> anyhow::Error {
-    use crate::error::Diagnose;
+    use crate::diagnose::Diagnose;
     Failure::new(Exit::Failure, &e.code(), message).with_hint(hint).into()
 }
 

@@ -11,8 +11,8 @@ pub mod migrations;
 pub mod template;
 
 use crate::cli::GlobalArgs;
+use crate::diagnose::Diagnose;
 use crate::env::Env;
-use crate::error::Diagnose;
 use crate::exit::Exit;
 pub use endpoints::Endpoints;
 use file::FileConfig;

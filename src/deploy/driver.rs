@@ -7,8 +7,6 @@ use crate::api::github::GitHub;
 use crate::api::heroku::{Heroku, Release};
 use crate::api::sentry::Sentry;
 use crate::api::Transport;
-use crate::config::Config;
-use crate::context::Context;
 use crate::deploy::announce::{PullRequestLine, SlackStage, StageFacts};
 use crate::deploy::build_progress::{Eta, OutputTail};
 use crate::deploy::events::DeployEvent;
@@ -18,11 +16,11 @@ use crate::deploy::preflight_step::PreflightFacts;
 use crate::deploy::records::{self, Announcer};
 use crate::deploy::reporter::Reporter;
 use crate::deploy::rollback::RolledBack;
+pub use crate::deploy::setup::Setup;
 use crate::deploy::steps::LockReport;
 use crate::deploy::watch::WatchReport;
 use crate::ui::Ui;
 use std::collections::{BTreeSet, VecDeque};
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// The services a deploy talks to. GitHub is needed to deploy, Sentry to watch.
@@ -32,25 +30,6 @@ pub struct Services {
     pub sentry: Option<Sentry>,
     pub announcer: Option<Announcer>,
     pub transport: Transport,
-}
-
-/// What the run was asked to do.
-pub struct Setup {
-    /// The command's context, for the steps that reuse whole commands (preflight).
-    pub context: Context,
-    pub config: Config,
-    pub app: String,
-    pub branch: String,
-    pub who: String,
-    pub watch_duration: Duration,
-    pub watch_interval: Duration,
-    /// Status polling interval (`BPDEPLOY_POLL_MS`).
-    pub poll: Duration,
-    pub state_dir: Option<PathBuf>,
-    /// `bpdeploy watch`: nothing is deployed, the result speaks of the watch.
-    pub watch_only: bool,
-    /// The command line that runs this again, without `--dry-run` or `--yes`.
-    pub again: String,
 }
 
 pub struct Driver {

@@ -54,7 +54,7 @@ impl Driver {
         let name = self.setup.config.github.repo.clone().unwrap_or_default();
         let message = format!("GitHub has no branch {branch} in {name}");
         let hint = format!("check {from}; `git ls-remote --heads origin` lists the branches GitHub has");
-        use crate::error::Diagnose;
+        use crate::diagnose::Diagnose;
         Event::Failed(Failure::new(Exit::Failure, &e.code(), message).with_hint(hint))
     }
 

@@ -26,6 +26,7 @@ pub mod records;
 pub mod removed;
 pub mod reporter;
 pub mod rollback;
+pub mod setup;
 pub mod steps;
 pub mod watch;
 pub mod watch_lines;

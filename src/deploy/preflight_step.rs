@@ -6,8 +6,8 @@
 use crate::api::heroku::{Heroku, Release};
 use crate::cli::PreflightArgs;
 use crate::deploy::announce::PullRequestLine;
-use crate::deploy::driver::Setup;
 use crate::deploy::migrations::ExpectedMigration;
+use crate::deploy::setup::Setup;
 use crate::deploy::steps::PreflightLevel;
 use crate::preflight::verdict::Reason;
 use crate::preflight::Preflight;

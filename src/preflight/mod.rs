@@ -4,6 +4,7 @@
 //! everything the repository knows (synchronous, CPU-bound, no network), and [`assemble`] joins
 //! it with whatever the services said ([`online::OnlineFacts`], empty offline) into a
 //! [`Preflight`] report with its [`Verdict`]. [`offline`] does both with git alone.
+mod areas;
 pub mod gather;
 pub mod history;
 pub mod human;

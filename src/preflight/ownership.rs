@@ -1,11 +1,10 @@
 //! Who changed which part of the code in this range, so that a problem after the deploy
 //! reaches the person who knows that code. An area is a file's top two directory levels.
+use super::areas::area;
+pub use super::areas::{area_of, areas_of, ROOT_AREA};
 use super::pulls::{DirectCommit, PullRequest};
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// The area of files directly at the repository root.
-pub const ROOT_AREA: &str = "(root)";
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AreaOwners {
@@ -23,27 +22,6 @@ pub struct Owner {
     pub files: usize,
     pub pull_requests: Vec<u64>,
     pub direct_commits: Vec<String>,
-}
-
-/// `app/models/user.rb` -> `app/models`; `config/routes.rb` -> `config`; `Gemfile` -> `(root)`.
-pub fn area_of(path: &str) -> String {
-    area(path).to_string()
-}
-
-/// [`area_of`] without allocating: the table looks up one area per changed file.
-fn area(path: &str) -> &str {
-    let Some(first) = path.find('/') else { return ROOT_AREA };
-    match path[first + 1..].find('/') {
-        Some(second) => &path[..first + 1 + second],
-        None => &path[..first],
-    }
-}
-
-pub fn areas_of(files: &[String]) -> Vec<String> {
-    let mut areas: Vec<String> = files.iter().map(|f| area_of(f)).collect();
-    areas.sort();
-    areas.dedup();
-    areas
 }
 
 /// The ownership table: areas with the most changed files first.

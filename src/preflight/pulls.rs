@@ -109,7 +109,7 @@ pub fn group(
         pr.files = set.into_iter().map(str::to_string).collect();
         let kept = kept.remove(&number).unwrap_or_default();
         pr.migrations = kept.into_iter().filter(|f| is_migration(f)).map(str::to_string).collect();
-        pr.areas = super::ownership::areas_of(&pr.files);
+        pr.areas = super::areas::areas_of(&pr.files);
     }
     // Newest first, like `git log`.
     direct.reverse();

@@ -6,6 +6,7 @@ pub mod deploy;
 pub mod init;
 pub mod preflight;
 mod recovery_confirm;
+mod recovery_follow;
 pub mod releases;
 pub mod revert;
 pub mod rollback;

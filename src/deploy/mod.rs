@@ -25,5 +25,6 @@ pub mod records;
 pub mod removed;
 pub mod reporter;
 pub mod rollback;
+pub mod slack_thread;
 pub mod steps;
 pub mod watch;

@@ -6,9 +6,10 @@
 use super::checks::{wait, ChecksEnd};
 use super::notify::Notice;
 use super::push::{push, PushPlan};
-use super::report::{Action, OpenedPullRequest};
+use super::report::{Action, OpenedPullRequest, Target};
 use super::revert::Plan;
 use crate::api::github::{GitHub, MergeRequest, PullRequest};
+use crate::deploy::announce::escape;
 use crate::error::Failure;
 use crate::exit::Exit;
 use std::time::Duration;
@@ -47,13 +48,19 @@ pub async fn create(
     report.next = vec![format!("bpdeploy revert {} --merge", push_plan.reverted)];
     let headline = format!(
         ":leftwards_arrow_with_hook: {} opened {} reverting #{} \"{}\" on {}",
-        w.who,
+        escape(&w.who),
         link(&opened.url, opened.number),
         push_plan.reverted,
-        crate::deploy::announce::escape(&crate::ui::sanitize::one_line(&push_plan.reverted_title)),
-        report.app
+        escape(&crate::ui::sanitize::one_line(&push_plan.reverted_title)),
+        escape(&report.app)
     );
     if let Some(n) = w.notice.as_mut() {
+        // The thread of the deploy that shipped the PR: production's, when it runs the PR.
+        let shipped = matches!(&report.target, Some(Target::PullRequest(p)) if p.in_production == Some(true));
+        let current = report.current.as_ref().filter(|_| shipped);
+        let sha = current.and_then(|c| c.commit.clone());
+        let at = current.and_then(|c| chrono::DateTime::parse_from_rfc3339(&c.created_at).ok()).map(|t| t.to_utc());
+        progress(Progress::Step(&n.find_thread(sha.as_deref(), at).await));
         if let Err(e) = n.open(&headline, &push_plan.slack_thread).await {
             progress(Progress::Warn(&format!("Slack announcement failed: {e}")));
         }
@@ -119,7 +126,7 @@ pub async fn merge_once(github: &GitHub, pr: &OpenedPullRequest, method: &str) -
     }
 }
 
-async fn update(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
+pub async fn update(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
     if let Some(n) = w.notice.as_mut() {
         if let Err(e) = n.update(headline).await {
             progress(Progress::Warn(&format!("Slack update failed: {e}")));

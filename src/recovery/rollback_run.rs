@@ -1,17 +1,19 @@
-//! Every write `bpdeploy rollback` makes, in this one place: the Slack message, the rollback
-//! POST (once; read back after a lost answer), the GitHub deployment for the target's commit and
-//! the Sentry deploy. Following the release phase in between is reading only. `--dry-run`
+//! Every write `bpdeploy rollback` makes, in this one place: the deploy lock (a GitHub deployment
+//! of the target's commit, see `rollback_lock`), the Slack notes in the deploy's thread, the
+//! rollback POST (once; read back after a lost answer), the deployment's status and the Sentry
+//! deploy. Following the release phase in between is reading only. `--dry-run`
 //! never reaches this module.
 use super::notify::Notice;
 use super::report::{Action, Report};
 use super::rollback::Plan;
+use super::rollback_lock::{close, take};
 use crate::api::github::GitHub;
 use crate::api::heroku::Heroku;
 use crate::api::sentry::Sentry;
 use crate::api::Transport;
 use crate::config::Config;
 use crate::deploy::follow::read_stream;
-use crate::deploy::records::{mark_sentry_deploy, set_deployment_status, start_deployment};
+use crate::deploy::records::mark_sentry_deploy;
 use crate::deploy::rollback::{send_rollback, settle};
 use crate::deploy::steps::DeploymentState;
 use std::time::Duration;
@@ -32,6 +34,8 @@ pub struct Writers {
     pub transport: Transport,
     pub who: String,
     pub poll: Duration,
+    /// This run's GitHub deployment (its hold on the deploy lock) until it is closed.
+    pub deployment: Option<u64>,
 }
 
 pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut progress: impl FnMut(Progress)) {
@@ -39,8 +43,16 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     let report = &mut plan.report;
     let app = report.app.clone();
     let target_commit = report.target_commit();
+    if let Err(refusal) = take(w, &app, target_commit.as_deref(), current.version, &mut progress).await {
+        report.refuse(refusal);
+        return;
+    }
     let shown = crate::deploy::announce::escape(&app);
     if let Some(n) = w.notice.as_mut() {
+        let current_commit = report.current.as_ref().and_then(|c| c.commit.clone());
+        let place =
+            n.find_thread(current_commit.as_deref(), Some(current.updated_at.unwrap_or(current.created_at))).await;
+        progress(Progress::Step(&place));
         let headline = format!(
             ":rewind: {} is rolling {shown} back from v{} to v{}; schema migrations stay applied",
             n.escape(&w.who),
@@ -57,9 +69,10 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
         Err(e) => {
             report.action = Action::Failed;
             report.refusal = Some(crate::error::Failure::from_anyhow(&anyhow::Error::new(e)));
+            close(w, DeploymentState::Error, "the rollback did not go through", &mut progress).await;
             update_notice(
                 w,
-                &format!(":x: the rollback of {app} to v{} did not go through", target.version),
+                &format!(":x: the rollback of {shown} to v{} did not go through", target.version),
                 &mut progress,
             )
             .await;
@@ -72,16 +85,6 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
             created.version
         )));
     }
-    let deployment = match (&w.github, &target_commit) {
-        (Some(github), Some(sha)) => match start_deployment(github, sha, &app, &w.who).await {
-            Ok(id) => id,
-            Err(e) => {
-                progress(Progress::Warn(&format!("GitHub deployment record failed: {e}")));
-                None
-            }
-        },
-        _ => None,
-    };
     progress(Progress::Step(&format!("v{}: release phase (the target's release command)", created.version)));
     if let Some(url) = &created.output_stream_url {
         if let Err(why) = read_stream(&w.transport, url, |line| progress(Progress::Output(line))).await {
@@ -100,15 +103,11 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     report.release = Some(release);
     let ok = status == "succeeded";
     report.action = if ok { Action::RolledBack } else { Action::Failed };
-    if let (Some(github), Some(id)) = (&w.github, deployment) {
-        let (state, text) = match ok {
-            true => (DeploymentState::Success, format!("rolled back to v{}", target.version)),
-            false => (DeploymentState::Failure, format!("rollback release v{} {status}", created.version)),
-        };
-        if let Err(e) = set_deployment_status(github, id, state, &text).await {
-            progress(Progress::Warn(&format!("GitHub deployment status failed: {e}")));
-        }
-    }
+    let (state, text) = match ok {
+        true => (DeploymentState::Success, format!("rolled back to v{}", target.version)),
+        false => (DeploymentState::Failure, format!("rollback release v{} {status}", created.version)),
+    };
+    close(w, state, &text, &mut progress).await;
     if let (true, Some(sentry), Some(sha)) = (ok, &w.sentry, &target_commit) {
         let env = &config.sentry.environment;
         if let Err(e) =
@@ -134,7 +133,7 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     };
 }
 
-async fn update_notice(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
+pub async fn update_notice(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
     if let Some(n) = w.notice.as_mut() {
         if let Err(e) = n.update(headline).await {
             progress(Progress::Warn(&format!("Slack update failed: {e}")));

@@ -1,8 +1,9 @@
-//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add; and an
+//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add, and the reads
+//! conversations.history, conversations.replies, conversations.list and auth.test; and an
 //! incoming webhook.
 //! Every answer is HTTP 200 with `ok`; errors are `{"ok":false,"error":"…"}` as Slack sends them.
 use super::{json, set_header, Req};
-use crate::sandbox::world::slack::SlackMessage;
+use crate::sandbox::world::slack::{SlackMessage, SlackRecord};
 use crate::sandbox::Shared;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -48,8 +49,20 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
     let now = s.clock.now().timestamp();
     let mut w = s.world();
     match method {
-        "auth.test" => {
-            json(StatusCode::OK, json!({"ok": true, "team": "acme", "user": "bpdeploy", "bot_id": "B0SANDBOX1"}))
+        "auth.test" => json(
+            StatusCode::OK,
+            json!({"ok": true, "team": "acme", "user": "bpdeploy", "user_id": "U0BPDEPLOY", "bot_id": "B0SANDBOX1"}),
+        ),
+        "conversations.list" => {
+            let deploys = json!({"id": SLACK_CHANNEL_ID, "name": "deploys", "is_channel": true, "is_archived": false, "is_member": true});
+            json(StatusCode::OK, json!({"ok": true, "channels": [deploys], "response_metadata": {"next_cursor": ""}}))
+        }
+        "conversations.history" => {
+            let Some(channel) = channel_id(req.param("channel").unwrap_or(channel)) else {
+                return fail("channel_not_found");
+            };
+            let oldest = req.param("oldest").and_then(|o| o.parse::<f64>().ok()).unwrap_or(0.0);
+            json(StatusCode::OK, history(&w.slack, channel, oldest))
         }
         "chat.postMessage" => {
             let Some(channel) = channel_id(channel) else { return fail("channel_not_found") };
@@ -160,4 +173,17 @@ pub fn webhook(s: &Shared, req: &Req) -> Response {
         reactions: Vec::new(),
     });
     text_answer(StatusCode::OK, "ok")
+}
+
+/// A channel's top-level messages newer than `oldest`, newest first, as bpdeploy's bot posted them.
+fn history(record: &SlackRecord, channel: &str, oldest: f64) -> Value {
+    let newer = |ts: &str| ts.parse::<f64>().is_ok_and(|t| t > oldest);
+    let mut messages: Vec<&SlackMessage> =
+        record.messages.iter().filter(|m| m.channel == channel && m.thread_ts.is_none() && newer(&m.ts)).collect();
+    messages.sort_by(|a, b| b.ts.parse::<f64>().unwrap_or(0.0).total_cmp(&a.ts.parse::<f64>().unwrap_or(0.0)));
+    let messages: Vec<Value> = messages
+        .iter()
+        .map(|m| json!({"type": "message", "subtype": "bot_message", "bot_id": "B0SANDBOX1", "text": m.text, "ts": m.ts}))
+        .collect();
+    json!({"ok": true, "messages": messages, "has_more": false, "pin_count": 0, "response_metadata": {"next_cursor": ""}})
 }

@@ -2,4 +2,7 @@
 //! wiremock, and the rollback and revert commands end to end.
 mod clients;
 mod drills;
+mod follow;
 pub mod prediction;
+mod sentry;
+mod slack;

@@ -250,7 +250,7 @@ pub fn result(r: &Report, ui: &Ui) -> String {
         }
     }
     if let Some(issue) = &r.sentry_issue {
-        let _ = writeln!(out, "Sentry {}", one_line(&issue.line()));
+        let _ = writeln!(out, "Sentry issue {}", one_line(&issue.line()));
     }
     for n in &r.next {
         let _ = writeln!(out, "next: {}", one_line(n));

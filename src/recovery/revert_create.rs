@@ -57,10 +57,17 @@ pub async fn create(
     if let Some(n) = w.notice.as_mut() {
         // The thread of the deploy that shipped the PR: production's, when it runs the PR.
         let shipped = matches!(&report.target, Some(Target::PullRequest(p)) if p.in_production == Some(true));
-        let current = report.current.as_ref().filter(|_| shipped);
-        let sha = current.and_then(|c| c.commit.clone());
-        let at = current.and_then(|c| chrono::DateTime::parse_from_rfc3339(&c.created_at).ok()).map(|t| t.to_utc());
-        progress(Progress::Step(&n.find_thread(sha.as_deref(), at).await));
+        let place = match report.current.as_ref().filter(|_| shipped) {
+            Some(current) => {
+                let at = chrono::DateTime::parse_from_rfc3339(&current.created_at).ok().map(|t| t.to_utc());
+                n.find_thread(current.commit.as_deref(), at).await
+            }
+            None => format!(
+                "Slack: production does not run #{} (or cannot say), so there is no deploy thread to follow; posting a new message",
+                push_plan.reverted
+            ),
+        };
+        progress(Progress::Step(&place));
         if let Err(e) = n.open(&headline, &push_plan.slack_thread).await {
             progress(Progress::Warn(&format!("Slack announcement failed: {e}")));
         }

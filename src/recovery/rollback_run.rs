@@ -14,8 +14,10 @@ use crate::api::Transport;
 use crate::config::Config;
 use crate::deploy::follow::read_stream;
 use crate::deploy::records::mark_sentry_deploy;
-use crate::deploy::rollback::{send_rollback, settle};
+use crate::deploy::rollback::{send_rollback, settle, RollbackError};
 use crate::deploy::steps::DeploymentState;
+use crate::error::Failure;
+use crate::exit::Exit;
 use std::time::Duration;
 
 /// What a person watching the rollback sees, handed to the command's `ui`.
@@ -68,7 +70,12 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
         Ok(sent) => sent,
         Err(e) => {
             report.action = Action::Failed;
-            report.refusal = Some(crate::error::Failure::from_anyhow(&anyhow::Error::new(e)));
+            report.refusal = Some(match e {
+                RollbackError::Unconfirmed(_) => Failure::new(Exit::Failure, "rollback_unconfirmed", e.to_string())
+                    .with_hint("`bpdeploy releases` shows whether it happened; roll back again only if it did not"),
+                e => Failure::from_anyhow(&anyhow::Error::new(e)),
+            });
+            report.next = vec!["bpdeploy releases".into()];
             close(w, DeploymentState::Error, "the rollback did not go through", &mut progress).await;
             update_notice(
                 w,

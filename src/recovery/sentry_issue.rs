@@ -111,20 +111,20 @@ pub async fn measure(
     (issue.state, issue.reason) = match events {
         Ok(n) => {
             issue.events_since_live = Some(n);
-            judge(&issue.short_id, version, n)
+            judge(version, n)
         }
-        Err(e) => (IssueState::Unknown, Some(format!("Sentry could not count {}'s events: {e}", issue.short_id))),
+        Err(e) => (IssueState::Unknown, Some(format!("Sentry could not count its events: {e}"))),
     };
 }
 
 /// Recovered only when the error is gone: any event since the new release went live says not.
-pub fn judge(short_id: &str, version: u64, events: u64) -> (IssueState, Option<String>) {
+pub fn judge(version: u64, events: u64) -> (IssueState, Option<String>) {
     match events {
-        0 => (IssueState::Recovered, Some(format!("{short_id}: no event since v{version} went live"))),
+        0 => (IssueState::Recovered, Some(format!("no event since v{version} went live"))),
         n => (
             IssueState::NotRecovered,
             Some(format!(
-                "{short_id}: {n} {} since v{version} went live: the error is not gone",
+                "{n} {} since v{version} went live: the error is not gone",
                 if n == 1 { "event" } else { "events" }
             )),
         ),
@@ -143,13 +143,15 @@ impl FollowedIssue {
 
     /// One line for people and for Slack (unescaped: the caller escapes for mrkdwn).
     pub fn line(&self) -> String {
-        let name = format!("{} {}", self.short_id, self.title);
-        match (&self.state, &self.reason) {
-            (IssueState::Following, _) => format!("following Sentry issue {name}"),
-            (IssueState::Recovered, Some(r)) => format!("recovered: {r}"),
-            (IssueState::NotRecovered, Some(r)) => format!("not recovered: {r}"),
-            (_, Some(r)) => format!("unknown whether {} stopped: {r}", self.short_id),
-            (_, None) => format!("unknown whether {} stopped", self.short_id),
+        let state = match self.state {
+            IssueState::Following => return format!("following Sentry issue {} {}", self.short_id, self.title),
+            IssueState::Recovered => "recovered",
+            IssueState::NotRecovered => "not recovered",
+            IssueState::Unknown => "unknown",
+        };
+        match &self.reason {
+            Some(r) => format!("{} {state}: {r}", self.short_id),
+            None => format!("{} {state}", self.short_id),
         }
     }
 }
@@ -160,11 +162,11 @@ mod tests {
 
     #[test]
     fn recovered_only_when_no_event_came_after_going_live() {
-        assert_eq!(judge("SHOP-4F", 8, 0).0, IssueState::Recovered);
-        let (state, reason) = judge("SHOP-4F", 8, 3);
+        assert_eq!(judge(8, 0).0, IssueState::Recovered);
+        let (state, reason) = judge(8, 3);
         assert_eq!(state, IssueState::NotRecovered);
-        assert_eq!(reason.unwrap(), "SHOP-4F: 3 events since v8 went live: the error is not gone");
-        assert_eq!(judge("SHOP-4F", 8, 1).1.unwrap(), "SHOP-4F: 1 event since v8 went live: the error is not gone");
+        assert_eq!(reason.unwrap(), "3 events since v8 went live: the error is not gone");
+        assert_eq!(judge(8, 1).1.unwrap(), "1 event since v8 went live: the error is not gone");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod clients;
 mod drills;
 mod follow;
+mod lost;
 pub mod prediction;
 mod sentry;
 mod slack;

@@ -88,7 +88,7 @@ async fn the_errors_count_from_the_second_after_going_live_and_any_event_means_n
     let scope = Scope { project: "web", environment: "production" };
     measure(&kit.c.sentry, &mut issue, &scope, 8, at("2025-01-01T10:00:00Z")).await;
     assert_eq!((issue.state, issue.events_since_live), (IssueState::NotRecovered, Some(3)));
-    assert_eq!(issue.reason.as_deref(), Some("WEB-77: 3 events since v8 went live: the error is not gone"));
+    assert_eq!(issue.reason.as_deref(), Some("3 events since v8 went live: the error is not gone"));
     assert_eq!(issue.live_since.as_deref(), Some("2025-01-01T10:00:00Z"));
     kit.assert_contract().await;
 }

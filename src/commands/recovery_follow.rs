@@ -4,6 +4,7 @@
 //! phase, `--watch`), with the same NDJSON events. Then `--sentry`'s issue is counted from the
 //! moment the new release went live.
 use crate::commands::deploy::{drive, setup, WatchTiming};
+use crate::commands::recovery_confirm::interrupted;
 use crate::config::Config;
 use crate::context::Context;
 use crate::deploy::driver::{Driver, Services};
@@ -11,7 +12,16 @@ use crate::deploy::follow::release_ref;
 use crate::deploy::machine::{Machine, Options};
 use crate::deploy::outcome::DeployOutcome;
 use crate::deploy::steps::Ending;
-use crate::recovery::sentry_issue::{measure, FollowedIssue, IssueState, Scope};
+use crate::recovery::sentry_issue::{measure, resolve, FollowedIssue, IssueState, Scope};
+
+/// `--sentry`'s issue, looked up before anything moves: a mistyped one stops here, nothing sent.
+pub(crate) async fn resolve_issue(ctx: &Context, arg: &str) -> anyhow::Result<FollowedIssue> {
+    let sentry = ctx.sentry()?;
+    tokio::select! {
+        i = resolve(&sentry, arg) => i,
+        _ = tokio::signal::ctrl_c() => Err(interrupted().into()),
+    }
+}
 
 /// Watches `release_id` (live already) as `bpdeploy watch --release` does. The recovery's own
 /// Slack notes carry the verdict, so the watch announces nothing of its own.

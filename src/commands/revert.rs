@@ -5,7 +5,7 @@
 use crate::cli::RevertArgs;
 use crate::commands::deploy::{services, who, Needs, WatchTiming};
 use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
-use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after};
+use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after, resolve_issue};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
 use crate::context::Context;
@@ -18,7 +18,6 @@ use crate::recovery::report::Action;
 use crate::recovery::revert::{parse_pull_request, preview, Request, Services};
 use crate::recovery::revert_create::{create, update, Progress, Writers};
 use crate::recovery::revert_text::push_plan;
-use crate::recovery::sentry_issue::resolve;
 use crate::ui::progress::Phase;
 use crate::ui::sanitize::clean;
 
@@ -46,12 +45,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     };
     phase.finish("Preview ready");
     if let (Some(issue), true) = (&args.sentry, args.watch) {
-        // Followed after the deploy; resolved now, while nothing has moved.
-        let sentry = ctx.sentry()?;
-        plan.report.sentry_issue = Some(tokio::select! {
-            i = resolve(&sentry, issue) => i?,
-            _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
-        });
+        plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
     }
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
         return Ok(Box::new(Outcome::new(plan.report, false)));

@@ -5,7 +5,7 @@
 use crate::cli::RollbackArgs;
 use crate::commands::deploy::{services, who, Needs, WatchTiming};
 use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
-use crate::commands::recovery_follow::{follow_issue, next_after, watch_release};
+use crate::commands::recovery_follow::{follow_issue, next_after, resolve_issue, watch_release};
 use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::deploy::steps::DeploymentState;
@@ -15,10 +15,9 @@ use crate::recovery::human::Outcome;
 use crate::recovery::notify::{verdict_line, Notice};
 use crate::recovery::report::Action;
 use crate::recovery::rollback::{preview, Services};
-use crate::recovery::rollback_lock::close;
+use crate::recovery::rollback_lock::RollbackLock;
 use crate::recovery::rollback_run::{roll_back, update_notice, Progress, Writers};
 use crate::recovery::rollback_target::Requested;
-use crate::recovery::sentry_issue::resolve;
 use crate::ui::progress::Phase;
 use crate::ui::sanitize::clean;
 
@@ -40,12 +39,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     };
     phase.finish("Preview ready");
     if let Some(issue) = &args.sentry {
-        // Resolved before anything moves: a mistyped issue stops here, with nothing sent.
-        let sentry = ctx.sentry()?;
-        plan.report.sentry_issue = Some(tokio::select! {
-            i = resolve(&sentry, issue) => i?,
-            _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
-        });
+        plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
     }
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
         return Ok(Box::new(Outcome::new(plan.report, false)));
@@ -60,14 +54,13 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     }
     let clients = services(ctx, &config, &app, Needs { github: false, sentry: args.watch })?;
     let mut writers = Writers {
+        lock: RollbackLock::new(clients.heroku.clone(), clients.github, who(ctx)),
         heroku: clients.heroku,
-        github: clients.github,
         sentry: clients.sentry,
         notice: clients.announcer.map(|a| Notice::new(a.slack, a.channel)),
         transport: clients.transport,
         who: who(ctx),
         poll: ctx.transport()?.settings.poll,
-        deployment: None,
     };
     let ui = ctx.ui.clone();
     let mut show = |p: Progress| match p {
@@ -82,7 +75,8 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if interrupted {
         // The deployment must not hold the lock for an hour after this run is gone.
         let why = "bpdeploy stopped following the rollback; Heroku carries on";
-        let closing = close(&mut writers, DeploymentState::Error, why, &mut show);
+        let mut warn = |m: &str| show(Progress::Warn(m));
+        let closing = writers.lock.close(DeploymentState::Error, why, &mut warn);
         let _ = tokio::time::timeout(std::time::Duration::from_secs(2), closing).await;
         return Err(Failure::new(Exit::Interrupted, "interrupted", "stopped following the rollback")
             .with_hint("Heroku carries on with whatever was sent: check `bpdeploy releases`")

@@ -6,8 +6,7 @@
 use super::notify::Notice;
 use super::report::{Action, Report};
 use super::rollback::Plan;
-use super::rollback_lock::{close, take};
-use crate::api::github::GitHub;
+use super::rollback_lock::RollbackLock;
 use crate::api::heroku::Heroku;
 use crate::api::sentry::Sentry;
 use crate::api::Transport;
@@ -30,14 +29,13 @@ pub enum Progress<'a> {
 
 pub struct Writers {
     pub heroku: Heroku,
-    pub github: Option<GitHub>,
     pub sentry: Option<Sentry>,
     pub notice: Option<Notice>,
     pub transport: Transport,
     pub who: String,
     pub poll: Duration,
-    /// This run's GitHub deployment (its hold on the deploy lock) until it is closed.
-    pub deployment: Option<u64>,
+    /// The deploy lock (this run's GitHub deployment), taken before the rollback POST.
+    pub lock: RollbackLock,
 }
 
 pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut progress: impl FnMut(Progress)) {
@@ -45,7 +43,9 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     let report = &mut plan.report;
     let app = report.app.clone();
     let target_commit = report.target_commit();
-    if let Err(refusal) = take(w, &app, target_commit.as_deref(), current.version, &mut progress).await {
+    let mut warn = |m: &str| progress(Progress::Warn(m));
+    let taken = w.lock.take(&app, target_commit.as_deref(), current.version, &mut warn).await;
+    if let Err(refusal) = taken {
         report.refuse(refusal);
         return;
     }
@@ -76,7 +76,8 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
                 e => Failure::from_anyhow(&anyhow::Error::new(e)),
             });
             report.next = vec!["bpdeploy releases".into()];
-            close(w, DeploymentState::Error, "the rollback did not go through", &mut progress).await;
+            let why = "the rollback did not go through";
+            w.lock.close(DeploymentState::Error, why, &mut |m: &str| progress(Progress::Warn(m))).await;
             update_notice(
                 w,
                 &format!(":x: the rollback of {shown} to v{} did not go through", target.version),
@@ -114,7 +115,7 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
         true => (DeploymentState::Success, format!("rolled back to v{}", target.version)),
         false => (DeploymentState::Failure, format!("rollback release v{} {status}", created.version)),
     };
-    close(w, state, &text, &mut progress).await;
+    w.lock.close(state, &text, &mut |m: &str| progress(Progress::Warn(m))).await;
     if let (true, Some(sentry), Some(sha)) = (ok, &w.sentry, &target_commit) {
         let env = &config.sentry.environment;
         if let Err(e) =

@@ -99,15 +99,6 @@ async fn each_revert_write_whose_answer_is_lost_is_read_back_and_sent_once() {
     futures_util::future::join_all(cases).await;
 }
 
-fn finish(child: std::process::Child) -> crate::support::Run {
-    let out = child.wait_with_output().unwrap();
-    crate::support::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// Two people press "roll back" at once. The proxy holds each rollback POST until both runs
 /// have made their GitHub deployment (or one has stopped), so both really race for the lock.
 /// Each round exactly one rollback is posted; the other run exits 5 naming who holds the lock.
@@ -118,29 +109,9 @@ async fn two_rollbacks_started_together_never_both_post() {
     let made = |f: &Faulty, path: &str| {
         f.d.sb.requests().iter().filter(|r| r.method == "POST" && r.path == path && r.status == 201).count()
     };
-    const DEPLOYMENTS: &str = "/repos/acme/storefront/deployments";
     for round in 0..4 {
-        hold.close();
-        let (deployments, rollbacks) = (made(&f, DEPLOYMENTS), made(&f, "/apps/storefront/releases"));
-        let start = |who: &str| {
-            let cmd = f.d.cmd().env("BPDEPLOY_USER", who).env("BPDEPLOY_HTTP_TIMEOUT_MS", "20000");
-            cmd.args(["--json", "rollback", "--yes"]).spawn()
-        };
-        let (mut a, mut b) = (start("alice"), start("bob"));
-        let give_up = std::time::Instant::now() + Duration::from_secs(90);
-        while made(&f, DEPLOYMENTS) < deployments + 2
-            && a.try_wait().unwrap().is_none()
-            && b.try_wait().unwrap().is_none()
-        {
-            assert!(std::time::Instant::now() < give_up, "round {round}: the rollbacks never reached the lock");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        hold.open();
-        let (a, b) = tokio::join!(
-            tokio::task::spawn_blocking(move || finish(a)),
-            tokio::task::spawn_blocking(move || finish(b))
-        );
-        let (a, b) = (a.unwrap(), b.unwrap());
+        let rollbacks = made(&f, "/apps/storefront/releases");
+        let (a, b) = f.race(&hold, &["--json", "rollback", "--yes"]).await;
         let mut codes = [a.code, b.code];
         codes.sort();
         assert_eq!(codes, [0, 5], "round {round}: one rolls back, one is refused\n{}\n{}", context(&a), context(&b));
@@ -151,11 +122,5 @@ async fn two_rollbacks_started_together_never_both_post() {
         assert_eq!(refusal["code"], "locked", "round {round}: {refused}");
         assert!(refusal["message"].as_str().unwrap().contains(" by "), "names who holds it: {refusal}");
     }
-    // Every deployment ended: the winners' succeeded, the losers' were closed.
-    let list = f.github("repos/acme/storefront/deployments?environment=storefront&per_page=100").await;
-    for d in list.as_array().unwrap() {
-        let statuses = f.github(&format!("repos/acme/storefront/deployments/{}/statuses", d["id"])).await;
-        let state = statuses[0]["state"].as_str().unwrap_or("none").to_string();
-        assert!(state == "success" || state == "error", "deployment {} left {state}", d["id"]);
-    }
+    f.assert_every_deployment_closed().await;
 }

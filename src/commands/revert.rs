@@ -30,6 +30,8 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let deploy = args.deploy || args.watch;
     let merge = args.merge || deploy;
     let timing = WatchTiming::parse(&args.duration, &args.interval)?;
+    // With a watch or a deploy to follow, `--json` is NDJSON from start to end, the result last.
+    let streamed = ctx.ui.json && deploy;
     if args.watch {
         config.require_sentry()?;
     }
@@ -48,7 +50,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
     }
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
-        return Ok(Box::new(Outcome::new(plan.report, false)));
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
     let Some(push) = push_plan(&plan, &repo, &config.github.branch, args.sentry.as_deref()) else {
         anyhow::bail!("the revert of #{number} has nothing to create");
@@ -63,7 +65,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
     let preview_shown = answer.preview_shown;
     if !answer.go {
-        return Ok(Box::new(Outcome::new(plan.report, preview_shown)));
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     }
     let notice = clients.announcer.as_ref().map(|a| Notice::new(a.slack.clone(), a.channel.clone()));
     let mut writers = Writers {
@@ -91,7 +93,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         plan.report.action = Action::Failed;
     }
     let Some(pr) = plan.report.pull_request.clone().filter(|_| deploy && plan.report.action == Action::Merged) else {
-        return Ok(Box::new(Outcome::new(plan.report, preview_shown)));
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     };
     let deploying = format!(
         ":construction: deploying the revert of #{number} (<{}|#{}>) to {}",
@@ -110,7 +112,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     update(&mut writers, &verdict_line(&app, &outcome, plan.report.sentry_issue.as_ref()), &mut show).await;
     plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
     plan.report.deploy = Some(outcome);
-    Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed: ctx.ui.json }))
+    Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
 }
 
 fn merge_method(m: MergeMethod) -> &'static str {

@@ -25,6 +25,8 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let config = ctx.config()?;
     let app = config.require_app()?.to_string();
     let timing = WatchTiming::parse(&args.duration, &args.interval)?;
+    // With a watch or a deploy to follow, `--json` is NDJSON from start to end, the result last.
+    let streamed = ctx.ui.json && args.watch;
     if args.watch {
         config.require_sentry()?;
     }
@@ -42,7 +44,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
         plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
     }
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
-        return Ok(Box::new(Outcome::new(plan.report, false)));
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
     let target = plan.target.as_ref().map(|t| t.version).unwrap_or_default();
     let and_watch = if args.watch { " and watch it" } else { "" };
@@ -50,7 +52,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
     let preview_shown = answer.preview_shown;
     if !answer.go {
-        return Ok(Box::new(Outcome::new(plan.report, preview_shown)));
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     }
     let clients = services(ctx, &config, &app, Needs { github: false, sentry: args.watch })?;
     let mut writers = Writers {
@@ -87,7 +89,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     }
     let release = plan.report.release.clone().filter(|_| plan.report.action == Action::RolledBack);
     let (Some(release), true) = (release, args.watch) else {
-        return Ok(Box::new(Outcome::new(plan.report, preview_shown)));
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     };
     let outcome = watch_release(ctx, &config, &app, &release.id, timing).await?;
     if let Some(issue) = plan.report.sentry_issue.as_mut() {
@@ -97,5 +99,5 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     update_notice(&mut writers, &verdict, &mut show).await;
     plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
     plan.report.watch = Some(outcome);
-    Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed: ctx.ui.json }))
+    Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
 }

@@ -286,12 +286,6 @@ pub struct Outcome {
     pub streamed: bool,
 }
 
-impl Outcome {
-    pub fn new(report: Report, preview_shown: bool) -> Outcome {
-        Outcome { report, preview_shown, streamed: false }
-    }
-}
-
 impl crate::ui::render::Outcome for Outcome {
     fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(&self.report).unwrap_or_default()

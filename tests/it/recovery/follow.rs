@@ -142,6 +142,7 @@ async fn dry_run_with_every_flag_resolves_the_issue_and_sends_nothing() {
     assert_eq!(rollback.code, 0, "{}", context(&rollback));
     let r = rollback.json();
     assert_eq!((r["action"].as_str(), r["sentry_issue"]["state"].as_str()), (Some("previewed"), Some("following")));
+    assert_eq!((rollback.events().len(), r["type"].as_str()), (1, Some("result")), "--watch streams: the result alone");
     assert_eq!(r["sentry_issue"]["title"], "NoMethodError: undefined method 'multiplier' for nil");
     let revert = [
         "--json",

@@ -83,6 +83,22 @@ pub struct WatchConfig {
     pub max_error_rate_ratio: f64,
     /// An issue or a rate needs at least this many events before it counts.
     pub min_events: u64,
+    /// Router (and dyno) errors per minute, per code, allowed when the log gives no baseline.
+    pub max_router_errors_per_minute: f64,
+    /// Pages fetched every interval, as an anonymous visitor.
+    pub smoke: Vec<url::Url>,
+    /// This many bad smoke rounds in a row fail the watch.
+    pub smoke_failing_rounds: u32,
+    /// A smoke median latency beyond this many times the first round's fails the watch.
+    pub smoke_latency_ratio: f64,
+    /// Slack channels read for messages since the release (`#name` or an id).
+    pub slack_channels: Vec<String>,
+    /// A new issue silent for this many intervals has stopped (transient).
+    pub transient_quiet_intervals: u32,
+    /// A transient issue with more events than this still fails the watch.
+    pub max_transient_events: u64,
+    /// An old issue firing beyond this many times its own baseline is a regression.
+    pub max_issue_rate_ratio: f64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -355,6 +371,14 @@ fn resolve(
         max_new_issues: file.watch.max_new_issues.unwrap_or(0),
         max_error_rate_ratio: file.watch.max_error_rate_ratio.unwrap_or(2.0),
         min_events: file.watch.min_events.unwrap_or(5),
+        max_router_errors_per_minute: file.watch.max_router_errors_per_minute.unwrap_or(3.0),
+        smoke: file.watch.smoke.unwrap_or_default(),
+        smoke_failing_rounds: file.watch.smoke_failing_rounds.unwrap_or(3),
+        smoke_latency_ratio: file.watch.smoke_latency_ratio.unwrap_or(3.0),
+        slack_channels: file.watch.slack_channels.unwrap_or_default(),
+        transient_quiet_intervals: file.watch.transient_quiet_intervals.unwrap_or(3),
+        max_transient_events: file.watch.max_transient_events.unwrap_or(10),
+        max_issue_rate_ratio: file.watch.max_issue_rate_ratio.unwrap_or(5.0),
     };
 
     Ok(Config {

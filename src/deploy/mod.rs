@@ -4,6 +4,7 @@
 pub mod account;
 pub mod announce;
 pub mod build_progress;
+pub mod channels;
 mod conclude;
 pub mod driver;
 mod driver_end;
@@ -28,3 +29,4 @@ pub mod rollback;
 pub mod slack_thread;
 pub mod steps;
 pub mod watch;
+pub mod watch_lines;

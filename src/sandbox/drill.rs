@@ -39,6 +39,32 @@ pub struct IssueSpec {
     /// Events per second at speed 1, and how many arrive at once at first.
     pub per_sec: f64,
     pub burst: u64,
+    /// How long it fires before stopping on its own (at speed 1); None: until the code changes.
+    pub lasts: Option<Duration>,
+}
+
+/// Router errors the live code causes on some pages (the app-timeouts drill): Sentry never
+/// hears of them, only Heroku's router does.
+#[derive(Debug, Clone, Copy)]
+pub struct RouterTrouble {
+    /// Requests whose path starts with this fail.
+    pub path: &'static str,
+    pub code: &'static str,
+    pub desc: &'static str,
+    /// The trouble is live while the live commit has this text in this file.
+    pub trigger: (&'static str, &'static str),
+}
+
+/// Someone (or an alert) speaking in a Slack channel once the drill's trouble starts.
+#[derive(Debug, Clone, Copy)]
+pub struct Chatter {
+    /// `dev-questions` or `sentry-integration`.
+    pub channel: &'static str,
+    /// After the release goes live, at speed 1.
+    pub delay: Duration,
+    /// A person's login, or None for the Sentry alert bot.
+    pub person: Option<&'static str>,
+    pub text: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +75,9 @@ pub struct Drill {
     pub flaky: bool,
     pub slow_stream: bool,
     pub new_issue: Option<IssueSpec>,
+    pub router_trouble: Option<RouterTrouble>,
+    /// What Slack hears once the trouble (the new issue or the router's) starts.
+    pub chatter: Vec<Chatter>,
 }
 
 impl Drill {
@@ -59,7 +88,32 @@ impl Drill {
             flaky: scenario == Scenario::FlakyApi,
             slow_stream: scenario == Scenario::SlowStream,
             new_issue: new_issue(scenario),
+            router_trouble: (scenario == Scenario::AppTimeouts).then_some(RouterTrouble {
+                path: "/forums",
+                code: "H12",
+                desc: "Request timeout",
+                trigger: ("app/controllers/forums_controller.rb", "topic.replies.count"),
+            }),
+            chatter: chatter(scenario),
         }
+    }
+}
+
+fn chatter(scenario: Scenario) -> Vec<Chatter> {
+    let say = |channel, secs, person, text| Chatter { channel, delay: Duration::from_secs(secs), person, text };
+    match scenario {
+        Scenario::ErrorSpike | Scenario::RevertConflict | Scenario::Experiment | Scenario::DataIssue => vec![
+            say("sentry-integration", 6, None, "New issue in storefront: an error is firing in production"),
+            say("dev-questions", 9, Some("erin"), "Getting an error page on orders, is something deploying?"),
+        ],
+        Scenario::AppTimeouts => {
+            vec![say("dev-questions", 8, Some("grace"), "The forum pages just spin for me, anyone else?")]
+        }
+        Scenario::Transient => vec![
+            say("sentry-integration", 6, None, "New issue in storefront: Redis::TimeoutError"),
+            say("dev-questions", 20, Some("frank"), "Saw a Redis timeout on /products a moment ago, fine now"),
+        ],
+        _ => Vec::new(),
     }
 }
 
@@ -70,7 +124,17 @@ fn spike(
     frames: Vec<FrameSpec>,
     trigger: (&'static str, &'static str),
 ) -> IssueSpec {
-    IssueSpec { exception, value, culprit, frames, trigger, delay: Duration::from_secs(5), per_sec: 2.0, burst: 8 }
+    IssueSpec {
+        exception,
+        value,
+        culprit,
+        frames,
+        trigger,
+        delay: Duration::from_secs(5),
+        per_sec: 2.0,
+        burst: 8,
+        lasts: None,
+    }
 }
 
 fn new_issue(scenario: Scenario) -> Option<IssueSpec> {
@@ -116,6 +180,21 @@ fn new_issue(scenario: Scenario) -> Option<IssueSpec> {
             // The backfill surfaces legacy orders whose users have no email.
             ("db/data/20250101000003_backfill_order_totals.rb", "find_each"),
         )),
+        // A cold cache on the new release times out for a few seconds, then warms up.
+        Scenario::Transient => Some(IssueSpec {
+            exception: "Redis::TimeoutError",
+            value: "Connection timed out",
+            culprit: "ProductsController#index",
+            frames: vec![
+                RAILS_FRAME,
+                app("app/controllers/products_controller.rb", "index", "Rails.cache.fetch(\"products/index\""),
+            ],
+            trigger: ("app/controllers/products_controller.rb", "Rails.cache.fetch"),
+            delay: Duration::from_secs(5),
+            per_sec: 0.3,
+            burst: 5,
+            lasts: Some(Duration::from_secs(10)),
+        }),
         _ => None,
     }
 }
@@ -131,6 +210,7 @@ pub fn background_issues() -> Vec<(IssueSpec, usize)> {
         delay: Duration::ZERO,
         per_sec,
         burst: 0,
+        lasts: None,
     };
     vec![
         (

@@ -269,15 +269,24 @@ fn go_live(s: &Shared, repo: &Repository, sha: Oid) {
     let now = s.clock.now();
     let mut w = s.world();
     w.sentry.live.push((now, sha.to_string()));
+    let issue_live = s.drill.new_issue.as_ref().is_some_and(|spec| triggered(repo, sha, spec.trigger));
+    let router_live = s.drill.router_trouble.is_some_and(|t| triggered(repo, sha, t.trigger));
+    if issue_live || router_live {
+        for said in &s.drill.chatter {
+            let at = now + chrono::Duration::from_std(s.clock.scaled(said.delay)).unwrap_or_default();
+            w.slack.chatter.push(super::world::slack::ChatterMessage::new(said, at));
+        }
+    }
     let Some(spec) = s.drill.new_issue.clone() else { return };
     let speed = s.clock.speed();
     let starts = now + chrono::Duration::from_std(s.clock.scaled(spec.delay)).unwrap_or_default();
+    let ends = spec.lasts.map(|d| starts + chrono::Duration::from_std(s.clock.scaled(d)).unwrap_or_default());
     let existing = w.sentry.issues.iter_mut().find(|i| i.id == DRILL_ISSUE_ID);
     let live = triggered(repo, sha, spec.trigger);
     match (existing, live) {
         (Some(issue), true) if !issue.is_active() => issue.spans.push(sentry::Span {
             start: starts,
-            end: None,
+            end: ends,
             per_sec: spec.per_sec * speed,
             burst: spec.burst,
         }),
@@ -294,7 +303,7 @@ fn go_live(s: &Shared, repo: &Repository, sha: Oid) {
             culprit: spec.culprit.into(),
             first_release: sha.to_string(),
             status: "unresolved".into(),
-            spans: vec![sentry::Span { start: starts, end: None, per_sec: spec.per_sec * speed, burst: spec.burst }],
+            spans: vec![sentry::Span { start: starts, end: ends, per_sec: spec.per_sec * speed, burst: spec.burst }],
             frames: resolve_frames(repo, sha, &spec.frames),
         }),
         _ => {}

@@ -84,7 +84,7 @@ pub(crate) async fn follow_issue(ctx: &Context, config: &Config, outcome: &Deplo
             return;
         }
     };
-    let live_at = release.updated_at.unwrap_or(release.created_at);
+    let live_at = crate::deploy::observe::live_at(&release);
     let scope = Scope { project, environment: &config.sentry.environment };
     measure(&sentry, issue, &scope, version, live_at).await;
 }

@@ -29,7 +29,8 @@ pub struct FollowedIssue {
     pub title: String,
     pub url: Option<String>,
     pub state: IssueState,
-    /// When the new release went live (Heroku's record of its release phase ending).
+    /// From when its events are counted: the second after Heroku's stamp of the new release
+    /// going live (the end of its release phase).
     pub live_since: Option<String>,
     pub events_since_live: Option<u64>,
     /// The issue's newest event, as Sentry says once the watch is over.
@@ -79,9 +80,8 @@ pub struct Scope<'a> {
     pub environment: &'a str,
 }
 
-/// Counts the issue's events since `live_at` (the new release `version` went live) up to now.
-/// Heroku stamps whole seconds, so the count starts at the next second: nothing the replaced
-/// code raised before going live is counted against the restored code.
+/// Counts the issue's events from `live_at` (when the new release `version` went live, as the
+/// watch counts it: `deploy::observe::live_at`) up to now.
 pub async fn measure(
     sentry: &Sentry,
     issue: &mut FollowedIssue,
@@ -89,12 +89,11 @@ pub async fn measure(
     version: u64,
     live_at: DateTime<Utc>,
 ) {
-    let start = live_at + chrono::Duration::seconds(1);
-    let end = Utc::now();
+    let (start, end) = (live_at, Utc::now());
     issue.live_since = Some(live_at.to_rfc3339_opts(SecondsFormat::Secs, true));
     if end <= start {
         issue.state = IssueState::Unknown;
-        issue.reason = Some(format!("the watch ended within a second of v{version} going live: too soon to tell"));
+        issue.reason = Some(format!("the watch ended as v{version} went live: too soon to tell"));
         return;
     }
     let query = SeriesQuery {

@@ -86,10 +86,14 @@ async fn the_errors_count_from_the_second_after_going_live_and_any_event_means_n
         .await;
     let mut issue = resolve(&kit.c.sentry, "77").await.unwrap();
     let scope = Scope { project: "web", environment: "production" };
-    measure(&kit.c.sentry, &mut issue, &scope, 8, at("2025-01-01T10:00:00Z")).await;
-    assert_eq!((issue.state, issue.events_since_live), (IssueState::NotRecovered, Some(3)));
+    let release: bpdeploy::api::heroku::Release = serde_json::from_value(json!({"id": "r8", "version": 8,
+        "status": "succeeded", "created_at": "2025-01-01T09:59:20Z", "updated_at": "2025-01-01T10:00:00Z"}))
+    .unwrap();
+    let live_at = bpdeploy::deploy::observe::live_at(&release);
+    measure(&kit.c.sentry, &mut issue, &scope, 8, live_at).await;
+    assert_eq!((issue.state, issue.events_since_live), (IssueState::NotRecovered, Some(3)), "{:?}", issue.reason);
     assert_eq!(issue.reason.as_deref(), Some("3 events since v8 went live: the error is not gone"));
-    assert_eq!(issue.live_since.as_deref(), Some("2025-01-01T10:00:00Z"));
+    assert_eq!(issue.live_since.as_deref(), Some("2025-01-01T10:00:01Z"));
     kit.assert_contract().await;
 }
 

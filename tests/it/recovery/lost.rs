@@ -46,6 +46,7 @@ async fn rollback_case(name: &str, fault: Fault, sent: bool) {
         false => {
             assert_eq!((run.code, r["action"].as_str()), (1, Some("failed")), "{name}: {}", context(&run));
             assert!(made.is_empty(), "{name}: {made:#?}");
+            assert_eq!(r["refusal"]["code"], "rollback_unconfirmed", "{name}: {r}");
             assert_eq!(r["next"][0], "bpdeploy releases", "{name}: {r}");
         }
     }

@@ -68,6 +68,8 @@ pub struct SlackFile {
 pub struct MigrationsFile {
     pub schema: Option<Vec<String>>,
     pub data: Option<Vec<String>>,
+    pub postgres_version: Option<super::migrations::NumberOrText>,
+    pub max_size: Option<super::migrations::NumberOrText>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -7,6 +7,7 @@
 pub use crate::duration;
 pub mod endpoints;
 mod file;
+pub mod migrations;
 pub mod template;
 
 use crate::cli::GlobalArgs;
@@ -67,10 +68,23 @@ pub struct SentryConfig {
     pub release: String,
 }
 
+/// The `[migrations]` section: where migrations live, and how the lint judges them.
 #[derive(Debug, Clone)]
 pub struct MigrationGlobs {
     pub schema: Vec<String>,
     pub data: Vec<String>,
+    /// `postgres_version` and `max_size`.
+    pub lint: crate::preflight::lint::LintSettings,
+}
+
+impl Default for MigrationGlobs {
+    fn default() -> Self {
+        MigrationGlobs {
+            schema: vec!["db/migrate/*.rb".into(), "db/post_migrate/*.rb".into()],
+            data: vec!["db/data/*.rb".into()],
+            lint: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -381,6 +395,9 @@ fn resolve(
         max_issue_rate_ratio: file.watch.max_issue_rate_ratio.unwrap_or(5.0),
     };
 
+    let lint = migrations::lint_settings(file.migrations.postgres_version.as_ref(), file.migrations.max_size.as_ref())
+        .map_err(|(key, message)| invalid(origin, &key, message))?;
+
     Ok(Config {
         path,
         root,
@@ -400,11 +417,9 @@ fn resolve(
         },
         slack_channel: pick(&["BPDEPLOY_SLACK_CHANNEL"], file.slack.channel).map(|v| v.0),
         migrations: MigrationGlobs {
-            schema: file
-                .migrations
-                .schema
-                .unwrap_or_else(|| vec!["db/migrate/*.rb".into(), "db/post_migrate/*.rb".into()]),
-            data: file.migrations.data.unwrap_or_else(|| vec!["db/data/*.rb".into()]),
+            schema: file.migrations.schema.unwrap_or_else(|| MigrationGlobs::default().schema),
+            data: file.migrations.data.unwrap_or_else(|| MigrationGlobs::default().data),
+            lint,
         },
         watch,
         triage: TriageConfig {

@@ -73,6 +73,8 @@ environment = "production"
 # {data}
 schema = ["db/migrate/*.rb", "db/post_migrate/*.rb"]
 data = ["db/data/*.rb"]
+# postgres_version = 16    # production's PostgreSQL ("14.3" with the minor): version-dependent checks
+# max_size = "1m"          # a larger migration is reported as unchecked instead of parsed
 
 [watch]
 duration = "7m"           # traffic moves to a new release over 3-7 minutes (at most 24h)

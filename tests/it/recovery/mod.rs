@@ -3,6 +3,7 @@
 mod clients;
 mod drills;
 mod follow;
+mod lock;
 mod lost;
 pub mod prediction;
 mod sentry;

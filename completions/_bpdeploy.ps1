@@ -100,13 +100,15 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             break
         }
         'bpdeploy;revert' {
-            [CompletionResult]::new('--sentry', '--sentry', [CompletionResultType]::ParameterName, 'The Sentry issue that motivated the revert, linked in the PR body')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With --watch: how often to look, e.g. 15s (default: [watch] interval)')
+            [CompletionResult]::new('--sentry', '--sentry', [CompletionResultType]::ParameterName, 'The Sentry issue behind the revert (id, short id or URL): linked in the PR body; with --watch, followed until its events stop')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
             [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'Merge the revert PR once its checks pass ([github] merge_method)')
-            [CompletionResult]::new('--deploy', '--deploy', [CompletionResultType]::ParameterName, 'Deploy after merging (implies --merge)')
-            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Watch the deploy (implies --deploy)')
+            [CompletionResult]::new('--deploy', '--deploy', [CompletionResultType]::ParameterName, 'Once merged, deploy the branch exactly as `bpdeploy deploy` does (implies --merge)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Watch the deployed release as `bpdeploy watch` does (implies --deploy)')
             [CompletionResult]::new('--undo-migrations', '--undo-migrations', [CompletionResultType]::ParameterName, 'Add a migration that undoes the PR''s reversible schema migrations (Rails `revert`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
@@ -123,10 +125,13 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             break
         }
         'bpdeploy;rollback' {
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With --watch: how often to look, e.g. 15s (default: [watch] interval)')
+            [CompletionResult]::new('--sentry', '--sentry', [CompletionResultType]::ParameterName, 'With --watch: the Sentry issue to recover from (id, short id or URL); the verdict says whether its events stopped once the rollback release went live')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
-            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Watch the app after the rollback')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Watch the rollback release as `bpdeploy watch` does')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')

@@ -541,12 +541,20 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__revert)
-            opts="-q -v -y -h -V --merge --deploy --watch --sentry --undo-migrations --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-q -v -y -h -V --merge --deploy --watch --duration --interval --sentry --undo-migrations --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sentry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -571,12 +579,24 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__rollback)
-            opts="-q -v -y -h -V --watch --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-q -v -y -h -V --watch --duration --interval --sentry --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sentry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -94,13 +94,15 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand --version 'Print version'
         }
         &'bpdeploy;revert'= {
-            cand --sentry 'The Sentry issue that motivated the revert, linked in the PR body'
+            cand --duration 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)'
+            cand --interval 'With --watch: how often to look, e.g. 15s (default: [watch] interval)'
+            cand --sentry 'The Sentry issue behind the revert (id, short id or URL): linked in the PR body; with --watch, followed until its events stop'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
             cand --merge 'Merge the revert PR once its checks pass ([github] merge_method)'
-            cand --deploy 'Deploy after merging (implies --merge)'
-            cand --watch 'Watch the deploy (implies --deploy)'
+            cand --deploy 'Once merged, deploy the branch exactly as `bpdeploy deploy` does (implies --merge)'
+            cand --watch 'Watch the deployed release as `bpdeploy watch` does (implies --deploy)'
             cand --undo-migrations 'Add a migration that undoes the PR''s reversible schema migrations (Rails `revert`)'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
@@ -116,10 +118,13 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand --version 'Print version'
         }
         &'bpdeploy;rollback'= {
+            cand --duration 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)'
+            cand --interval 'With --watch: how often to look, e.g. 15s (default: [watch] interval)'
+            cand --sentry 'With --watch: the Sentry issue to recover from (id, short id or URL); the verdict says whether its events stopped once the rollback release went live'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
-            cand --watch 'Watch the app after the rollback'
+            cand --watch 'Watch the rollback release as `bpdeploy watch` does'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'

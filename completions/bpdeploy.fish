@@ -85,15 +85,17 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -s y -l yes -d 
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -l dry-run -d 'Run every check, print each change a mutating command would make, make none (exit as the real run would)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l sentry -d 'The Sentry issue that motivated the revert, linked in the PR body' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l duration -d 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l interval -d 'With --watch: how often to look, e.g. 15s (default: [watch] interval)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l sentry -d 'The Sentry issue behind the revert (id, short id or URL): linked in the PR body; with --watch, followed until its events stop' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l merge -d 'Merge the revert PR once its checks pass ([github] merge_method)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l deploy -d 'Deploy after merging (implies --merge)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l watch -d 'Watch the deploy (implies --deploy)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l deploy -d 'Once merged, deploy the branch exactly as `bpdeploy deploy` does (implies --merge)'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l watch -d 'Watch the deployed release as `bpdeploy watch` does (implies --deploy)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l undo-migrations -d 'Add a migration that undoes the PR\'s reversible schema migrations (Rails `revert`)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -s q -l quiet -d 'Print only the result and errors'
@@ -102,12 +104,15 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -s y -l yes -d
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -l dry-run -d 'Run every check, print each change a mutating command would make, make none (exit as the real run would)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand revert" -s V -l version -d 'Print version'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l duration -d 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l interval -d 'With --watch: how often to look, e.g. 15s (default: [watch] interval)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l sentry -d 'With --watch: the Sentry issue to recover from (id, short id or URL); the verdict says whether its events stopped once the rollback release went live' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l watch -d 'Watch the app after the rollback'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l watch -d 'Watch the rollback release as `bpdeploy watch` does'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -s v -l verbose -d 'More detail on stderr: -v phase times, retries and build output; -vv every HTTP request (never a token)'

@@ -175,13 +175,20 @@ pub struct RevertArgs {
     /// Merge the revert PR once its checks pass ([github] merge_method)
     #[arg(long)]
     pub merge: bool,
-    /// Deploy after merging (implies --merge)
+    /// Once merged, deploy the branch exactly as `bpdeploy deploy` does (implies --merge)
     #[arg(long)]
     pub deploy: bool,
-    /// Watch the deploy (implies --deploy)
+    /// Watch the deployed release as `bpdeploy watch` does (implies --deploy)
     #[arg(long)]
     pub watch: bool,
-    /// The Sentry issue that motivated the revert, linked in the PR body
+    /// With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)
+    #[arg(long, value_name = "D", requires = "watch")]
+    pub duration: Option<String>,
+    /// With --watch: how often to look, e.g. 15s (default: [watch] interval)
+    #[arg(long, value_name = "D", requires = "watch")]
+    pub interval: Option<String>,
+    /// The Sentry issue behind the revert (id, short id or URL): linked in the PR body; with
+    /// --watch, followed until its events stop
     #[arg(long, value_name = "ISSUE")]
     pub sentry: Option<String>,
     /// Add a migration that undoes the PR's reversible schema migrations (Rails `revert`)
@@ -194,9 +201,19 @@ pub struct RollbackArgs {
     /// Release to roll back to: v123, 123 or a release id (default: the previous code release)
     #[arg(value_name = "RELEASE")]
     pub release: Option<String>,
-    /// Watch the app after the rollback
+    /// Watch the rollback release as `bpdeploy watch` does
     #[arg(long)]
     pub watch: bool,
+    /// With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)
+    #[arg(long, value_name = "D", requires = "watch")]
+    pub duration: Option<String>,
+    /// With --watch: how often to look, e.g. 15s (default: [watch] interval)
+    #[arg(long, value_name = "D", requires = "watch")]
+    pub interval: Option<String>,
+    /// With --watch: the Sentry issue to recover from (id, short id or URL); the verdict says
+    /// whether its events stopped once the rollback release went live
+    #[arg(long, value_name = "ISSUE", requires = "watch")]
+    pub sentry: Option<String>,
 }
 
 #[derive(Debug, Clone, Args, Default)]

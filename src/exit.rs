@@ -11,7 +11,8 @@ pub enum Exit {
     /// Usage error, including a mutating command with no TTY and no `--yes`.
     Usage,
     /// Not safe or unhealthy: preflight stop with `--strict`, build or release phase failed,
-    /// watch verdict failing, a revert that conflicts or whose checks fail.
+    /// watch verdict failing, a revert that conflicts or whose checks fail, a recovery whose
+    /// Sentry issue did not stop.
     Unsafe,
     /// Credentials missing or rejected.
     Credentials,
@@ -44,7 +45,7 @@ impl Exit {
             Exit::Failure => "failure: API error, bad input, bug (also commands not implemented yet)",
             Exit::Usage => "usage error, including a mutating command with no TTY and no `--yes`",
             Exit::Unsafe => {
-                "not safe or unhealthy: preflight `stop` with `--strict`, build failed, release phase failed, watch verdict failing, a revert that conflicts or whose checks fail"
+                "not safe or unhealthy: preflight `stop` with `--strict`, build failed, release phase failed, watch verdict failing, a revert that conflicts or whose checks fail, a recovery whose Sentry issue did not stop"
             }
             Exit::Credentials => "credentials missing or rejected",
             Exit::Locked => "another deploy is in progress",

@@ -8,6 +8,7 @@ mod deployer;
 pub mod init;
 pub mod preflight;
 mod recovery_confirm;
+mod recovery_follow;
 pub mod releases;
 pub mod revert;
 pub mod rollback;

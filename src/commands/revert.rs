@@ -1,20 +1,23 @@
 //! `bpdeploy revert <PR>`: the preview first (the revert predicted on GitHub's tip, conflicts,
-//! migrations kept, time to recovery), then a question, then the revert PR (and with `--merge`
-//! its merge once the checks pass). `--dry-run` stops after the preview.
+//! migrations kept, time to recovery), then a question, then the revert PR; `--merge` merges it
+//! once its checks pass, `--deploy` then deploys the branch as `deploy` does, `--watch` watches
+//! it and `--sentry` follows the error it is for. `--dry-run` stops after the preview.
 use crate::cli::RevertArgs;
-use crate::commands::deploy::{services, Needs};
+use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
 use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
+use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after, resolve_issue};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
 use crate::context::Context;
+use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::recovery::human::Outcome;
-use crate::recovery::notify::Notice;
+use crate::recovery::notify::{verdict_line, Notice};
 use crate::recovery::report::Action;
 use crate::recovery::revert::{parse_pull_request, preview, Request, Services};
-use crate::recovery::revert_create::{create, Progress, Writers};
+use crate::recovery::revert_create::{create, update, Progress, Writers};
 use crate::recovery::revert_text::push_plan;
 use crate::ui::progress::Phase;
 use crate::ui::sanitize::clean;
@@ -24,14 +27,20 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let app = config.require_app()?.to_string();
     let (owner, name) = config.require_repo()?;
     let repo = format!("{owner}/{name}");
-    if args.deploy || args.watch {
-        return Err(deploy_not_yet().into());
+    // `--watch` implies `--deploy`, which implies `--merge`.
+    let deploy = args.deploy || args.watch;
+    let merge = args.merge || deploy;
+    let timing = WatchTiming::parse(&args.duration, &args.interval)?;
+    // With a watch or a deploy to follow, `--json` is NDJSON from start to end, the result last.
+    let streamed = ctx.ui.json && deploy;
+    if args.watch {
+        config.require_sentry()?;
     }
     let number = parse_pull_request(&args.pull_request, &repo)?;
     require_consent(ctx, &format!("a revert of #{number}"))?;
     let heroku = ctx.heroku()?;
     let who = deployer::who(ctx, &heroku).await;
-    let clients = services(ctx, &config, &app, Needs { github: true, sentry: false }, &who)?;
+    let clients = services(ctx, &config, &app, Needs { github: true, sentry: args.watch }, &who)?;
     let reads = Services { github: ctx.github()?, heroku: Some(clients.heroku.clone()) };
     let request = Request { number, undo_migrations: args.undo_migrations };
     let phase =
@@ -41,34 +50,43 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
     };
     phase.finish("Preview ready");
-    if plan.report.refusal.is_some() || ctx.ui.dry_run {
-        return Ok(Box::new(Outcome { report: plan.report, preview_shown: false }));
+    if let (Some(issue), true) = (&args.sentry, args.watch) {
+        plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
+    }
+    if plan.report.refusal.is_some() || !ctx.gate().is_open() {
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
     let Some(push) = push_plan(&plan, &repo, &config.github.branch, args.sentry.as_deref()) else {
         anyhow::bail!("the revert of #{number} has nothing to create");
     };
-    let and_merge = if args.merge { " and merge it once its checks pass" } else { "" };
-    let question = format!("Open a PR reverting #{number} on {repo}{and_merge}?");
+    let then = match (merge, deploy, args.watch) {
+        (_, true, true) => ", merge it once its checks pass, deploy and watch it",
+        (_, true, false) => ", merge it once its checks pass and deploy it",
+        (true, _, _) => " and merge it once its checks pass",
+        _ => "",
+    };
+    let question = format!("Open a PR reverting #{number} on {repo}{then}?");
     let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
     let preview_shown = answer.preview_shown;
     if !answer.go {
-        return Ok(Box::new(Outcome { report: plan.report, preview_shown }));
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     }
+    let notice = clients.announcer.as_ref().map(|a| Notice::new(a.slack.clone(), a.channel.clone()));
     let mut writers = Writers {
         github: reads.github,
-        notice: clients.announcer.map(|a| Notice::new(a.slack, a.channel)),
-        who,
+        notice,
+        who: who.clone(),
         poll: ctx.transport()?.settings.poll,
         merge_method: merge_method(config.github.merge_method).into(),
         owner: owner.to_string(),
     };
     let ui = ctx.ui.clone();
-    let show = |p: Progress| match p {
+    let mut show = |p: Progress| match p {
         Progress::Step(s) => ui.info(&clean(s)),
         Progress::Warn(w) => ui.warn(&clean(w)),
     };
     tokio::select! {
-        _ = create(&mut plan, &mut writers, &push, args.merge, show) => {}
+        _ = create(&mut plan, &mut writers, &push, merge, &mut show) => {}
         _ = tokio::signal::ctrl_c() => {
             return Err(Failure::new(Exit::Interrupted, "interrupted", "stopped while creating the revert")
                 .with_hint(format!("look for the branch {} and its PR on GitHub before running this again", push.branch))
@@ -78,7 +96,27 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     if plan.report.action == Action::Previewed {
         plan.report.action = Action::Failed;
     }
-    Ok(Box::new(Outcome { report: plan.report, preview_shown }))
+    let Some(pr) = plan.report.pull_request.clone().filter(|_| deploy && plan.report.action == Action::Merged) else {
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
+    };
+    let deploying = format!(
+        ":construction: deploying the revert of #{number} (<{}|#{}>) to {}",
+        crate::ui::sanitize::one_line(&pr.url),
+        pr.number,
+        crate::deploy::announce::escape(&app)
+    );
+    update(&mut writers, &deploying, &mut show).await;
+    let outcome = deploy_branch(ctx, &config, &app, clients, args.watch, timing).await?;
+    if matches!(outcome.status, Ending::Live | Ending::Healthy | Ending::Failing) {
+        plan.report.action = Action::Deployed;
+    }
+    if let Some(issue) = plan.report.sentry_issue.as_mut() {
+        follow_issue(ctx, &config, &outcome, issue).await;
+    }
+    update(&mut writers, &verdict_line(&app, &outcome, plan.report.sentry_issue.as_ref()), &mut show).await;
+    plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
+    plan.report.deploy = Some(outcome);
+    Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
 }
 
 fn merge_method(m: MergeMethod) -> &'static str {
@@ -87,11 +125,4 @@ fn merge_method(m: MergeMethod) -> &'static str {
         MergeMethod::Squash => "squash",
         MergeMethod::Rebase => "rebase",
     }
-}
-
-/// `--deploy` and `--watch` land with the reworked deploy machine (deploying exactly as
-/// `bpdeploy deploy` does).
-fn deploy_not_yet() -> Failure {
-    Failure::new(Exit::Failure, "not_implemented", "`bpdeploy revert --deploy` and `--watch` are not implemented yet")
-        .with_hint("run `bpdeploy revert <PR> --merge`, then `bpdeploy deploy --watch`")
 }

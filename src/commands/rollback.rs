@@ -1,19 +1,23 @@
 //! `bpdeploy rollback [RELEASE]`: the preview first (target, PRs leaving, migrations staying,
-//! config keys, time to recovery), then a question, then one rollback request. `--dry-run`
-//! stops after the preview.
+//! config keys, time to recovery), then a question, then the deploy lock and one rollback
+//! request; `--watch` then watches the rollback release as `watch` does, and `--sentry` follows
+//! the error it is for. `--dry-run` stops after the preview.
 use crate::cli::RollbackArgs;
-use crate::commands::deploy::{services, Needs};
+use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
 use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
+use crate::commands::recovery_follow::{follow_issue, next_after, resolve_issue, watch_release};
 use crate::commands::CommandResult;
 use crate::context::Context;
+use crate::deploy::steps::DeploymentState;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::recovery::human::Outcome;
-use crate::recovery::notify::Notice;
+use crate::recovery::notify::{verdict_line, Notice};
 use crate::recovery::report::Action;
 use crate::recovery::rollback::{preview, Services};
-use crate::recovery::rollback_run::{roll_back, Progress, Writers};
+use crate::recovery::rollback_lock::RollbackLock;
+use crate::recovery::rollback_run::{roll_back, update_notice, Progress, Writers};
 use crate::recovery::rollback_target::Requested;
 use crate::ui::progress::Phase;
 use crate::ui::sanitize::clean;
@@ -21,8 +25,11 @@ use crate::ui::sanitize::clean;
 pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let config = ctx.config()?;
     let app = config.require_app()?.to_string();
+    let timing = WatchTiming::parse(&args.duration, &args.interval)?;
+    // With a watch or a deploy to follow, `--json` is NDJSON from start to end, the result last.
+    let streamed = ctx.ui.json && args.watch;
     if args.watch {
-        return Err(watch_not_yet().into());
+        config.require_sentry()?;
     }
     require_consent(ctx, &format!("a rollback of {app}"))?;
     let github = config.require_repo().ok().and_then(|_| ctx.github().ok());
@@ -35,21 +42,25 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
         _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
     };
     phase.finish("Preview ready");
-    if plan.report.refusal.is_some() || ctx.ui.dry_run {
-        return Ok(Box::new(Outcome { report: plan.report, preview_shown: false }));
+    if let Some(issue) = &args.sentry {
+        plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
+    }
+    if plan.report.refusal.is_some() || !ctx.gate().is_open() {
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
     let target = plan.target.as_ref().map(|t| t.version).unwrap_or_default();
-    let question = format!("Roll {app} back to v{target}?");
+    let and_watch = if args.watch { " and watch it" } else { "" };
+    let question = format!("Roll {app} back to v{target}{and_watch}?");
     let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
     let preview_shown = answer.preview_shown;
     if !answer.go {
-        return Ok(Box::new(Outcome { report: plan.report, preview_shown }));
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     }
     let who = deployer::who(ctx, &reads.heroku).await;
-    let clients = services(ctx, &config, &app, Needs { github: false, sentry: false }, &who)?;
+    let clients = services(ctx, &config, &app, Needs { github: false, sentry: args.watch }, &who)?;
     let mut writers = Writers {
+        lock: RollbackLock::new(clients.heroku.clone(), clients.github, who.clone()),
         heroku: clients.heroku,
-        github: clients.github,
         sentry: clients.sentry,
         notice: clients.announcer.map(|a| Notice::new(a.slack, a.channel)),
         transport: clients.transport,
@@ -57,27 +68,39 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
         poll: ctx.transport()?.settings.poll,
     };
     let ui = ctx.ui.clone();
-    let show = |p: Progress| match p {
+    let mut show = |p: Progress| match p {
         Progress::Step(s) => ui.info(&clean(s)),
         Progress::Output(line) => ui.info(&format!("       {}", clean(line))),
         Progress::Warn(w) => ui.warn(&clean(w)),
     };
-    tokio::select! {
-        _ = roll_back(&mut plan, &mut writers, &config, show) => {}
-        _ = tokio::signal::ctrl_c() => {
-            return Err(Failure::new(Exit::Interrupted, "interrupted", "stopped following the rollback")
-                .with_hint("Heroku carries on with whatever was sent: check `bpdeploy releases`")
-                .into());
-        }
+    let interrupted = tokio::select! {
+        _ = roll_back(&mut plan, &mut writers, &config, &mut show) => false,
+        _ = tokio::signal::ctrl_c() => true,
+    };
+    if interrupted {
+        // The deployment must not hold the lock for an hour after this run is gone.
+        let why = "bpdeploy stopped following the rollback; Heroku carries on";
+        let mut warn = |m: &str| show(Progress::Warn(m));
+        let closing = writers.lock.close(DeploymentState::Error, why, &mut warn);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), closing).await;
+        return Err(Failure::new(Exit::Interrupted, "interrupted", "stopped following the rollback")
+            .with_hint("Heroku carries on with whatever was sent: check `bpdeploy releases`")
+            .into());
     }
     if plan.report.action == Action::Previewed {
         plan.report.action = Action::Failed;
     }
-    Ok(Box::new(Outcome { report: plan.report, preview_shown }))
-}
-
-/// `--watch` lands with the reworked deploy machine (the same watch as `bpdeploy watch`).
-fn watch_not_yet() -> Failure {
-    Failure::new(Exit::Failure, "not_implemented", "`bpdeploy rollback --watch` is not implemented yet")
-        .with_hint("roll back without --watch, then run `bpdeploy watch --release vN` on the new release")
+    let release = plan.report.release.clone().filter(|_| plan.report.action == Action::RolledBack);
+    let (Some(release), true) = (release, args.watch) else {
+        return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
+    };
+    let outcome = watch_release(ctx, &config, &app, &release.id, timing).await?;
+    if let Some(issue) = plan.report.sentry_issue.as_mut() {
+        follow_issue(ctx, &config, &outcome, issue).await;
+    }
+    let verdict = verdict_line(&app, &outcome, plan.report.sentry_issue.as_ref());
+    update_notice(&mut writers, &verdict, &mut show).await;
+    plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
+    plan.report.watch = Some(outcome);
+    Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
 }

@@ -27,6 +27,7 @@ pub mod removed;
 pub mod reporter;
 pub mod rollback;
 pub mod setup;
+pub mod slack_thread;
 pub mod steps;
 pub mod watch;
 pub mod watch_lines;

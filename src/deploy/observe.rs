@@ -43,11 +43,18 @@ pub struct WatchPlan {
     pub slack: Option<Slack>,
 }
 
-/// When traffic moved to the release: the end of its release phase, else its creation.
+/// When traffic moved to the release: the end of its release phase, else its creation. Heroku
+/// stamps whole seconds and the release went live somewhere within that second, so counting
+/// starts at the next one: the replaced release's last errors (the very errors a rollback is
+/// for) are never counted against this one.
 pub fn live_at(release: &Release) -> DateTime<Utc> {
-    match (release.status.as_str(), release.updated_at) {
+    let at = match (release.status.as_str(), release.updated_at) {
         ("succeeded", Some(at)) => at.max(release.created_at),
         _ => release.created_at,
+    };
+    match at.timestamp_subsec_nanos() {
+        0 => at + chrono::Duration::seconds(1),
+        _ => at,
     }
 }
 
@@ -284,6 +291,21 @@ pub async fn measured_baseline(sentry: &Sentry, plan: &WatchPlan) -> Result<Base
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the rollback drill: a watch of the rollback release counted the bad release's
+    /// errors of the second in which Heroku stamped the rollback live, and called them a regression.
+    #[test]
+    fn counting_starts_after_the_second_heroku_stamped_the_release_live() {
+        let release = |status: &str, updated: &str| -> Release {
+            serde_json::from_value(serde_json::json!({"id": "r8", "version": 8, "status": status,
+                "created_at": "2025-01-01T09:59:20Z", "updated_at": updated}))
+            .unwrap()
+        };
+        let at = |t: &str| DateTime::parse_from_rfc3339(t).unwrap().to_utc();
+        assert_eq!(live_at(&release("succeeded", "2025-01-01T10:00:00Z")), at("2025-01-01T10:00:01Z"));
+        assert_eq!(live_at(&release("succeeded", "2025-01-01T10:00:00.250Z")), at("2025-01-01T10:00:00.250Z"));
+        assert_eq!(live_at(&release("pending", "2025-01-01T10:00:00Z")), at("2025-01-01T09:59:21Z"), "not live yet");
+    }
 
     #[test]
     fn finds_the_newest_baseline_of_the_app_saved_before_the_release() {

@@ -13,6 +13,7 @@ use crate::deploy::lock::{evaluate, LockState};
 use crate::deploy::lock_io::{read_evidence, HerokuRecent};
 use crate::deploy::preflight_step::{pull_request_lines, release_commit};
 use crate::deploy::removed::range_request;
+use crate::deploy::steps::LockHolder;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::preflight::migrations::{Change, Migration};
@@ -101,11 +102,14 @@ pub async fn check_lock(heroku: &Heroku, github: Option<&GitHub>, app: &str) -> 
     let evidence = read_evidence(&recent, github, app).await?;
     Ok(match evaluate(&evidence, Utc::now(), None) {
         LockState::Free { .. } => Ok(()),
-        LockState::Held(holder) => {
-            Err(Failure::new(Exit::Locked, "locked", format!("another deploy is in progress: {}", holder.describe()))
-                .with_hint("wait for it to finish (`bpdeploy releases`), then run this again"))
-        }
+        LockState::Held(holder) => Err(locked(&holder)),
     })
+}
+
+/// The refusal when someone else holds the deploy lock (exit 5), naming who and since when.
+pub fn locked(holder: &LockHolder) -> Failure {
+    Failure::new(Exit::Locked, "locked", format!("another deploy is in progress: {}", holder.describe()))
+        .with_hint("wait for it to finish (`bpdeploy releases`), then run this again")
 }
 
 /// The release phase of a release, as long as it took when it ran.

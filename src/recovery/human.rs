@@ -100,6 +100,9 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
         let _ =
             writeln!(out, "\nConfig vars rolled back with the code: {keys} (keys only; add-ons are not rolled back)");
     }
+    if let Some(issue) = &r.sentry_issue {
+        let _ = writeln!(out, "Sentry issue followed: {} {}", one_line(&issue.short_id), one_line(&issue.title));
+    }
     let e = &r.estimated_recovery_secs;
     let parts: Vec<String> = e
         .parts
@@ -200,7 +203,7 @@ fn conflicts(out: &mut String, r: &Report, ui: &Ui) {
 }
 
 /// What happened after the preview.
-pub fn result(r: &Report) -> String {
+pub fn result(r: &Report, ui: &Ui) -> String {
     let mut out = String::new();
     match r.action {
         Action::Previewed => {
@@ -235,6 +238,20 @@ pub fn result(r: &Report) -> String {
     if r.action == Action::RolledBack {
         let _ = writeln!(out, "Production runs the target's code again; schema migrations stay applied.");
     }
+    for (what, outcome) in [("Watch", &r.watch), ("Deploy", &r.deploy)] {
+        if let Some(o) = outcome {
+            let _ =
+                writeln!(out, "{what} of the {}:", if r.command == "rollback" { "rollback release" } else { "branch" });
+            // Its own next steps are folded into the recovery's below.
+            let text = crate::ui::render::Outcome::human(o, ui);
+            for line in text.lines().filter(|l| !l.starts_with("Next: ")) {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+    }
+    if let Some(issue) = &r.sentry_issue {
+        let _ = writeln!(out, "Sentry issue {}", one_line(&issue.line()));
+    }
     for n in &r.next {
         let _ = writeln!(out, "{}", n.line());
     }
@@ -267,6 +284,8 @@ fn indent(text: &str) -> String {
 pub struct Outcome {
     pub report: Report,
     pub preview_shown: bool,
+    /// A watch or deploy streamed NDJSON events: with `--json` the result is their last line.
+    pub streamed: bool,
 }
 
 impl crate::ui::render::Outcome for Outcome {
@@ -275,12 +294,15 @@ impl crate::ui::render::Outcome for Outcome {
     }
     fn human(&self, ui: &Ui) -> String {
         match self.preview_shown {
-            true => result(&self.report),
-            false => format!("{}\n{}", preview(&self.report, ui), result(&self.report)),
+            true => result(&self.report, ui),
+            false => format!("{}\n{}", preview(&self.report, ui), result(&self.report, ui)),
         }
     }
     fn exit(&self) -> crate::exit::Exit {
         self.report.exit()
+    }
+    fn is_event_stream(&self) -> bool {
+        self.streamed
     }
 }
 

@@ -117,13 +117,14 @@ async fn write_commit(github: &GitHub, plan: &PushPlan, say: &mut impl FnMut(&st
     };
     let sha = match github.create_commit(&commit).await {
         Ok(c) => c.sha,
-        Err(ApiError::Ambiguous { .. }) => {
-            let expected = expected_sha(&commit);
-            match expected.as_deref() {
-                Some(sha) if github.commit(sha).await?.is_some() => sha.to_string(),
-                _ => github.create_commit(&commit).await.context("creating the revert commit again")?.sha,
-            }
-        }
+        // The sha is known before sending (author and date are given), so a lost answer is read
+        // back by it; a commit GitHub does not have was never made, and making it again gives
+        // the very same object.
+        Err(e @ ApiError::Ambiguous { .. }) => match expected_sha(&commit) {
+            Some(sha) if github.commit(&sha).await?.is_some() => sha,
+            Some(_) => github.create_commit(&commit).await.context("creating the revert commit again")?.sha,
+            None => return Err(anyhow::Error::new(e).context("creating the revert commit (it cannot be read back)")),
+        },
         Err(e) => return Err(e.into()),
     };
     match github.create_branch(&plan.branch, &sha).await {

@@ -3,8 +3,10 @@
 use super::compat::{OldCode, Verdict};
 use super::conflicts::Conflict;
 use super::eta::Estimate;
+use super::sentry_issue::FollowedIssue;
 use super::undo::UndoMigration;
 use crate::deploy::announce::PullRequestLine;
+use crate::deploy::outcome::DeployOutcome;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::next_step::NextStep;
@@ -138,6 +140,12 @@ pub struct Report {
     pub release: Option<ReleaseFacts>,
     /// The revert PR, once opened.
     pub pull_request: Option<OpenedPullRequest>,
+    /// `rollback --watch`: the watch of the rollback release, as `watch` reports it.
+    pub watch: Option<DeployOutcome>,
+    /// `revert --deploy`: the deploy of the branch, as `deploy` reports it.
+    pub deploy: Option<DeployOutcome>,
+    /// `--sentry ISSUE` with `--watch`: the error followed, and whether it stopped.
+    pub sentry_issue: Option<FollowedIssue>,
     /// The commands to run next, and why.
     pub next: Vec<NextStep>,
 }
@@ -163,6 +171,9 @@ impl Report {
             refusal: None,
             release: None,
             pull_request: None,
+            watch: None,
+            deploy: None,
+            sentry_issue: None,
             next: vec![],
         }
     }
@@ -205,11 +216,18 @@ impl Report {
         };
     }
 
+    /// A refusal's own code; a failed action 3; then the watch's or deploy's own exit; then
+    /// the followed issue (3 while its error is not gone).
     pub fn exit(&self) -> Exit {
-        match (&self.refusal, self.action) {
-            (Some(f), _) => f.exit,
-            (None, Action::Failed) => Exit::Unsafe,
-            _ => Exit::Success,
+        use crate::ui::render::Outcome as _;
+        if let Some(f) = &self.refusal {
+            return f.exit;
         }
+        if self.action == Action::Failed {
+            return Exit::Unsafe;
+        }
+        let followed = [&self.watch, &self.deploy].into_iter().flatten().map(|o| o.exit());
+        let issue = self.sentry_issue.iter().map(FollowedIssue::exit);
+        followed.chain(issue).find(|e| *e != Exit::Success).unwrap_or(Exit::Success)
     }
 }

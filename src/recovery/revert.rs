@@ -198,6 +198,18 @@ pub async fn preview(services: &Services, config: &Config, app: &str, req: &Requ
             NextStep::new("bpdeploy rollback", "roll back instead"),
         ];
     }
+    if git.identity.is_none() && report.refusal.is_none() {
+        // Without an author and a date GitHub picks them, and the commit's sha cannot be known
+        // before it is sent: an answer lost on the way back could not be read back.
+        report.refuse(
+            Failure::new(
+                Exit::Failure,
+                "git_identity_missing",
+                "this clone has no git identity to author the revert commit",
+            )
+            .with_hint("set it with `git config user.name \"Your Name\"` and `git config user.email you@example.com`"),
+        );
+    }
     report.judge();
     Ok(Plan { report, pull: Some(pull), git: Some(git), tip })
 }

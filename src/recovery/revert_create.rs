@@ -6,9 +6,10 @@
 use super::checks::{wait, ChecksEnd};
 use super::notify::Notice;
 use super::push::{push, PushPlan};
-use super::report::{Action, OpenedPullRequest};
+use super::report::{Action, OpenedPullRequest, Target};
 use super::revert::Plan;
 use crate::api::github::{GitHub, MergeRequest, PullRequest};
+use crate::deploy::announce::escape;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::next_step::NextStep;
@@ -51,13 +52,26 @@ pub async fn create(
     )];
     let headline = format!(
         ":leftwards_arrow_with_hook: {} opened {} reverting #{} \"{}\" on {}",
-        w.who,
+        escape(&w.who),
         link(&opened.url, opened.number),
         push_plan.reverted,
-        crate::deploy::announce::escape(&crate::ui::sanitize::one_line(&push_plan.reverted_title)),
-        report.app
+        escape(&crate::ui::sanitize::one_line(&push_plan.reverted_title)),
+        escape(&report.app)
     );
     if let Some(n) = w.notice.as_mut() {
+        // The thread of the deploy that shipped the PR: production's, when it runs the PR.
+        let shipped = matches!(&report.target, Some(Target::PullRequest(p)) if p.in_production == Some(true));
+        let place = match report.current.as_ref().filter(|_| shipped) {
+            Some(current) => {
+                let at = chrono::DateTime::parse_from_rfc3339(&current.created_at).ok().map(|t| t.to_utc());
+                n.find_thread(current.commit.as_deref(), at).await
+            }
+            None => format!(
+                "Slack: production does not run #{} (or cannot say), so there is no deploy thread to follow; posting a new message",
+                push_plan.reverted
+            ),
+        };
+        progress(Progress::Step(&place));
         if let Err(e) = n.open(&headline, &push_plan.slack_thread).await {
             progress(Progress::Warn(&format!("Slack announcement failed: {e}")));
         }
@@ -123,7 +137,7 @@ pub async fn merge_once(github: &GitHub, pr: &OpenedPullRequest, method: &str) -
     }
 }
 
-async fn update(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
+pub async fn update(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
     if let Some(n) = w.notice.as_mut() {
         if let Err(e) = n.update(headline).await {
             progress(Progress::Warn(&format!("Slack update failed: {e}")));

@@ -1,19 +1,22 @@
-//! Every write `bpdeploy rollback` makes, in this one place: the Slack message, the rollback
-//! POST (once; read back after a lost answer), the GitHub deployment for the target's commit and
-//! the Sentry deploy. Following the release phase in between is reading only. `--dry-run`
+//! Every write `bpdeploy rollback` makes, in this one place: the deploy lock (a GitHub deployment
+//! of the target's commit, see `rollback_lock`), the Slack notes in the deploy's thread, the
+//! rollback POST (once; read back after a lost answer), the deployment's status and the Sentry
+//! deploy. Following the release phase in between is reading only. `--dry-run`
 //! never reaches this module.
 use super::notify::Notice;
 use super::report::{Action, Report};
 use super::rollback::Plan;
-use crate::api::github::GitHub;
+use super::rollback_lock::RollbackLock;
 use crate::api::heroku::Heroku;
 use crate::api::sentry::Sentry;
 use crate::api::Transport;
 use crate::config::Config;
 use crate::deploy::follow::read_stream;
-use crate::deploy::records::{mark_sentry_deploy, set_deployment_status, start_deployment};
-use crate::deploy::rollback::{send_rollback, settle};
+use crate::deploy::records::mark_sentry_deploy;
+use crate::deploy::rollback::{send_rollback, settle, RollbackError};
 use crate::deploy::steps::DeploymentState;
+use crate::error::Failure;
+use crate::exit::Exit;
 use crate::next_step::NextStep;
 use std::time::Duration;
 
@@ -27,12 +30,13 @@ pub enum Progress<'a> {
 
 pub struct Writers {
     pub heroku: Heroku,
-    pub github: Option<GitHub>,
     pub sentry: Option<Sentry>,
     pub notice: Option<Notice>,
     pub transport: Transport,
     pub who: String,
     pub poll: Duration,
+    /// The deploy lock (this run's GitHub deployment), taken before the rollback POST.
+    pub lock: RollbackLock,
 }
 
 pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut progress: impl FnMut(Progress)) {
@@ -40,8 +44,18 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     let report = &mut plan.report;
     let app = report.app.clone();
     let target_commit = report.target_commit();
+    let mut warn = |m: &str| progress(Progress::Warn(m));
+    let taken = w.lock.take(&app, target_commit.as_deref(), current.version, &mut warn).await;
+    if let Err(refusal) = taken {
+        report.refuse(refusal);
+        return;
+    }
     let shown = crate::deploy::announce::escape(&app);
     if let Some(n) = w.notice.as_mut() {
+        let current_commit = report.current.as_ref().and_then(|c| c.commit.clone());
+        let place =
+            n.find_thread(current_commit.as_deref(), Some(current.updated_at.unwrap_or(current.created_at))).await;
+        progress(Progress::Step(&place));
         let headline = format!(
             ":rewind: {} is rolling {shown} back from v{} to v{}; schema migrations stay applied",
             n.escape(&w.who),
@@ -57,10 +71,18 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
         Ok(sent) => sent,
         Err(e) => {
             report.action = Action::Failed;
-            report.refusal = Some(crate::error::Failure::from_anyhow(&anyhow::Error::new(e)));
+            report.refusal = Some(match e {
+                RollbackError::Unconfirmed(_) => Failure::new(Exit::Failure, "rollback_unconfirmed", e.to_string())
+                    .with_hint("`bpdeploy releases` shows whether it happened; roll back again only if it did not"),
+                e => Failure::from_anyhow(&anyhow::Error::new(e)),
+            });
+            report.next =
+                vec![NextStep::new("bpdeploy releases", "see whether the rollback happened before trying again")];
+            let why = "the rollback did not go through";
+            w.lock.close(DeploymentState::Error, why, &mut |m: &str| progress(Progress::Warn(m))).await;
             update_notice(
                 w,
-                &format!(":x: the rollback of {app} to v{} did not go through", target.version),
+                &format!(":x: the rollback of {shown} to v{} did not go through", target.version),
                 &mut progress,
             )
             .await;
@@ -73,16 +95,6 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
             created.version
         )));
     }
-    let deployment = match (&w.github, &target_commit) {
-        (Some(github), Some(sha)) => match start_deployment(github, sha, &app, &w.who).await {
-            Ok(id) => id,
-            Err(e) => {
-                progress(Progress::Warn(&format!("GitHub deployment record failed: {e}")));
-                None
-            }
-        },
-        _ => None,
-    };
     progress(Progress::Step(&format!("v{}: release phase (the target's release command)", created.version)));
     if let Some(url) = &created.output_stream_url {
         if let Err(why) = read_stream(&w.transport, url, |line| progress(Progress::Output(line))).await {
@@ -101,15 +113,11 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     report.release = Some(release);
     let ok = status == "succeeded";
     report.action = if ok { Action::RolledBack } else { Action::Failed };
-    if let (Some(github), Some(id)) = (&w.github, deployment) {
-        let (state, text) = match ok {
-            true => (DeploymentState::Success, format!("rolled back to v{}", target.version)),
-            false => (DeploymentState::Failure, format!("rollback release v{} {status}", created.version)),
-        };
-        if let Err(e) = set_deployment_status(github, id, state, &text).await {
-            progress(Progress::Warn(&format!("GitHub deployment status failed: {e}")));
-        }
-    }
+    let (state, text) = match ok {
+        true => (DeploymentState::Success, format!("rolled back to v{}", target.version)),
+        false => (DeploymentState::Failure, format!("rollback release v{} {status}", created.version)),
+    };
+    w.lock.close(state, &text, &mut |m: &str| progress(Progress::Warn(m))).await;
     if let (true, Some(sentry), Some(sha)) = (ok, &w.sentry, &target_commit) {
         let env = &config.sentry.environment;
         if let Err(e) =
@@ -142,7 +150,7 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     };
 }
 
-async fn update_notice(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
+pub async fn update_notice(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
     if let Some(n) = w.notice.as_mut() {
         if let Err(e) = n.update(headline).await {
             progress(Progress::Warn(&format!("Slack update failed: {e}")));

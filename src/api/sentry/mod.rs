@@ -1,10 +1,12 @@
 //! Sentry's public API under `api/0/organizations/{org}/…`: every path ends in `/`, errors are
 //! `{"detail": …}`, lists page with `Link … results="true"; cursor="…"`.
+mod issue_ref;
 pub mod types;
 
 use crate::api::http::{segment, Call, HttpCore};
 use crate::api::{page, ApiError};
 use chrono::SecondsFormat;
+pub use issue_ref::IssueRef;
 pub use types::*;
 
 #[derive(Debug, Clone)]
@@ -84,6 +86,15 @@ impl Sentry {
         self.http.json(&call).await
     }
 
+    /// `GET shortids/{short_id}/`: the issue a short id (`RAILS-1A2`) names, with its group.
+    pub async fn resolve_short_id(&self, short_id: &str) -> Result<ShortIdResolution, ApiError> {
+        let call = Call::get(
+            "api/0/organizations/{org}/shortids/{short_id}/",
+            self.path(&format!("shortids/{}/", segment(short_id))),
+        );
+        self.http.json(&call).await
+    }
+
     /// `GET issues/{id}/events/latest/`: the newest event, with its exception frames.
     pub async fn latest_event(&self, issue_id: &str, environment: Option<&str>) -> Result<Event, ApiError> {
         let path = self.path(&format!("issues/{}/events/latest/", segment(issue_id)));
@@ -148,7 +159,13 @@ fn window(mut call: Call, q: &SeriesQuery) -> Call {
     if let Some(p) = &q.stats_period {
         call = call.query("statsPeriod", p);
     }
-    for (key, at) in [("start", q.start), ("end", q.end)] {
+    // Sentry reads whole seconds: a start cut down to its second would count events from before
+    // it (the replaced release's, when a watch starts the moment a release goes live).
+    let start = q.start.map(|t| match t.timestamp_subsec_nanos() {
+        0 => t,
+        _ => t + chrono::Duration::nanoseconds(1_000_000_000 - i64::from(t.timestamp_subsec_nanos())),
+    });
+    for (key, at) in [("start", start), ("end", q.end)] {
         if let Some(at) = at {
             call = call.query(key, at.to_rfc3339_opts(SecondsFormat::Secs, true));
         }

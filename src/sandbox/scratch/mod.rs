@@ -80,6 +80,9 @@ pub fn create(dir: &Path, scenario: Scenario, config: &LocalConfig) -> Result<Sc
     let mut cfg = work.config()?;
     cfg.set_str(&format!("branch.{BRANCH}.remote"), "origin")?;
     cfg.set_str(&format!("branch.{BRANCH}.merge"), &format!("refs/heads/{BRANCH}"))?;
+    // Whoever practises is "You" on the sandbox's GitHub, and commits as that person here.
+    cfg.set_str("user.name", "You")?;
+    cfg.set_str("user.email", "you@acme.test")?;
     work.set_head(&format!("refs/heads/{BRANCH}"))?;
     work.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))?;
 

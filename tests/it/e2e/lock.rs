@@ -27,15 +27,6 @@ async fn until_a_build_is_created(d: &Drill, first: &mut Child) {
     panic!("the first deploy never created its build");
 }
 
-fn finish(child: Child) -> Run {
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_deploy_is_refused_and_ctrl_c_leaves_the_first_build_running() {
     // Speed 1: the first build takes seconds, a window no scheduler hiccup closes.
@@ -46,7 +37,7 @@ async fn a_second_deploy_is_refused_and_ctrl_c_leaves_the_first_build_running() 
     let second = d.run(&["--json", "deploy", "--yes"]).await;
     let killed = Command::new("kill").args(["-INT", &first.id().to_string()]).status().unwrap();
     assert!(killed.success());
-    let first = tokio::task::spawn_blocking(move || finish(first)).await.unwrap();
+    let first = tokio::task::spawn_blocking(move || Run::of(first)).await.unwrap();
 
     assert_eq!(second.code, 5, "{}", context(&second));
     let refused = result(&second);
@@ -78,7 +69,7 @@ async fn an_interrupted_deploy_resumes_with_the_command_it_printed() {
     until_a_build_is_created(&d, &mut first).await;
     let killed = Command::new("kill").args(["-INT", &first.id().to_string()]).status().unwrap();
     assert!(killed.success());
-    let first = tokio::task::spawn_blocking(move || finish(first)).await.unwrap();
+    let first = tokio::task::spawn_blocking(move || Run::of(first)).await.unwrap();
     assert_eq!(first.code, 130, "{}", context(&first));
     // `bpdeploy watch --build ID` while building, `--release vN` if the build already finished.
     let resume = result(&first)["resume"].as_str().unwrap_or_else(|| panic!("{}", context(&first))).to_string();
@@ -109,28 +100,8 @@ async fn two_deploys_started_together_never_both_go() {
         f.d.sb.requests().iter().filter(|r| r.method == "POST" && r.path == path && r.status == 201).count()
     };
     for round in 0..20 {
-        hold.close();
-        let (deployments, builds) = (created(&f, DEPLOYMENTS), created(&f, BUILDS));
-        let start = |who: &str| {
-            let args = ["--json", "deploy", "--yes", "--force"];
-            f.d.cmd().env("BPDEPLOY_USER", who).env("BPDEPLOY_HTTP_TIMEOUT_MS", "20000").args(args).spawn()
-        };
-        let (mut a, mut b) = (start("alice"), start("bob"));
-        let give_up = std::time::Instant::now() + Duration::from_secs(90);
-        // Both past the lock step (two deployments made), or one of them stopped before it.
-        while created(&f, DEPLOYMENTS) < deployments + 2
-            && a.try_wait().unwrap().is_none()
-            && b.try_wait().unwrap().is_none()
-        {
-            assert!(std::time::Instant::now() < give_up, "round {round}: the deploys never reached the lock");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        hold.open();
-        let (a, b) = tokio::join!(
-            tokio::task::spawn_blocking(move || finish(a)),
-            tokio::task::spawn_blocking(move || finish(b))
-        );
-        let (a, b) = (a.unwrap(), b.unwrap());
+        let builds = created(&f, BUILDS);
+        let (a, b) = f.race(&hold, &["--json", "deploy", "--yes", "--force"]).await;
         let mut codes = [a.code, b.code];
         codes.sort();
         assert_eq!(codes, [0, 5], "round {round}: one deploys, one is refused\n{}\n{}", context(&a), context(&b));
@@ -143,15 +114,9 @@ async fn two_deploys_started_together_never_both_go() {
         assert!(holder["what"].as_str().is_some_and(|w| !w.is_empty()), "{r}");
     }
     // Every deployment ended: one success per round, every loser's record closed as an error.
-    let list = f.github("repos/acme/storefront/deployments?environment=storefront&per_page=100").await;
-    for d in list.as_array().unwrap() {
-        let statuses = f.github(&format!("repos/acme/storefront/deployments/{}/statuses", d["id"])).await;
-        let state = statuses[0]["state"].as_str().unwrap_or("none").to_string();
-        assert!(state == "success" || state == "error", "deployment {} left {state}", d["id"]);
-    }
+    f.assert_every_deployment_closed().await;
 }
 
-const DEPLOYMENTS: &str = "/repos/acme/storefront/deployments";
 const BUILDS: &str = "/apps/storefront/builds";
 
 /// Issue 9's stale lock: after Ctrl-C the GitHub deployment stayed in progress and blocked every
@@ -206,7 +171,7 @@ async fn interrupted_deploy(f: &crate::faults::Faulty) -> serde_json::Value {
     }
     let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
-    let run = tokio::task::spawn_blocking(move || finish(child)).await.unwrap();
+    let run = tokio::task::spawn_blocking(move || Run::of(child)).await.unwrap();
     stream.open();
     assert_eq!(run.code, 130, "{}", context(&run));
     result(&run)

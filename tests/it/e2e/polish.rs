@@ -47,11 +47,15 @@ async fn without_a_tty_or_yes_a_deploy_stops_before_a_single_request() {
 }
 
 /// Off a TTY, without `-v`: each migration has its line (not its raw rake line as well), the
-/// watch says it is alive at its first look, and nobody is "someone": with no login name the
-/// Heroku account's email names the deployer.
+/// watch says it is alive at its first look, and nobody is "someone": with no login name and no
+/// git identity the Heroku account's email names the deployer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plain_deploy_says_each_thing_once_and_names_the_deployer() {
     let d = Drill::start(Scenario::Happy).await;
+    let repo = git2::Repository::open(d.sb.repo_dir()).unwrap();
+    let mut local = repo.config().unwrap().open_level(git2::ConfigLevel::Local).unwrap();
+    local.remove("user.name").unwrap();
+    local.remove("user.email").unwrap();
     let run = anonymous(&d, &["deploy", "--yes", "--watch", "--duration", "300ms", "--interval", "100ms"]).await;
     assert_eq!(run.code, 0, "{}", context(&run));
     let migrating = lines_with(&run.stderr, "AddLoyaltyPointsToOrders: migrating");

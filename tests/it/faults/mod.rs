@@ -11,12 +11,14 @@ use crate::e2e::{result, Drill};
 use crate::support::Run;
 use bpdeploy::cli::Scenario;
 use bpdeploy::sandbox::{Sandbox, SandboxOptions};
-pub use proxy::{Fault, Proxy, Rule};
+pub use proxy::{Fault, Hold, Proxy, Rule};
 use serde_json::Value;
 use std::time::Duration;
 
 /// bpdeploy's request timeout in these runs: stalls and late requests are measured against it.
 pub const TIMEOUT: Duration = Duration::from_millis(1000);
+/// Where GitHub deployments (the deploy lock) are created, as the request log writes it.
+const DEPLOYMENTS: &str = "/repos/acme/storefront/deployments";
 /// Drills at forty times a desk's pace.
 const SPEED: f64 = 40.0;
 
@@ -46,6 +48,44 @@ impl Faulty {
             .env("BPDEPLOY_HTTP_RETRY_MAX_MS", "2000")
             .args(args);
         self.d.run_cmd(cmd).await
+    }
+
+    /// Two people (alice, bob) run `args` at once. The requests `hold` covers wait until both runs
+    /// made their GitHub deployment (the lock step) or one of them stopped, so both really race
+    /// for the lock; then both finish.
+    pub async fn race(&self, hold: &Hold, args: &[&str]) -> (Run, Run) {
+        let deployments = || {
+            let made = self.d.sb.requests();
+            made.iter().filter(|r| r.method == "POST" && r.path == DEPLOYMENTS && r.status == 201).count()
+        };
+        hold.close();
+        let before = deployments();
+        let start = |who: &str| {
+            let cmd = self.d.cmd().env("BPDEPLOY_USER", who).env("BPDEPLOY_HTTP_TIMEOUT_MS", "20000");
+            cmd.args(args).spawn()
+        };
+        let (mut a, mut b) = (start("alice"), start("bob"));
+        let give_up = std::time::Instant::now() + Duration::from_secs(90);
+        while deployments() < before + 2 && a.try_wait().unwrap().is_none() && b.try_wait().unwrap().is_none() {
+            assert!(std::time::Instant::now() < give_up, "{args:?}: the runs never reached the lock");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        hold.open();
+        let (a, b) = tokio::join!(
+            tokio::task::spawn_blocking(move || Run::of(a)),
+            tokio::task::spawn_blocking(move || Run::of(b))
+        );
+        (a.unwrap(), b.unwrap())
+    }
+
+    /// Every GitHub deployment ended: the winners' succeeded, the losers' were closed as errors.
+    pub async fn assert_every_deployment_closed(&self) {
+        let list = self.github("repos/acme/storefront/deployments?environment=storefront&per_page=100").await;
+        for d in list.as_array().unwrap() {
+            let statuses = self.github(&format!("repos/acme/storefront/deployments/{}/statuses", d["id"])).await;
+            let state = statuses[0]["state"].as_str().unwrap_or("none").to_string();
+            assert!(state == "success" || state == "error", "deployment {} left {state}", d["id"]);
+        }
     }
 
     /// A Heroku read straight from the sandbox, past the proxy: the truth the account is held to.

@@ -2,4 +2,9 @@
 //! wiremock, and the rollback and revert commands end to end.
 mod clients;
 mod drills;
+mod follow;
+mod lock;
+mod lost;
 pub mod prediction;
+mod sentry;
+mod slack;

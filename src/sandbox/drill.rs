@@ -39,6 +39,8 @@ pub struct IssueSpec {
     /// Events per second at speed 1, and how many arrive at once at first.
     pub per_sec: f64,
     pub burst: u64,
+    /// How long it fires before stopping on its own (at speed 1); None: until the code changes.
+    pub lasts: Option<Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,13 +72,23 @@ fn spike(
     frames: Vec<FrameSpec>,
     trigger: (&'static str, &'static str),
 ) -> IssueSpec {
-    IssueSpec { exception, value, culprit, frames, trigger, delay: Duration::from_secs(5), per_sec: 2.0, burst: 8 }
+    IssueSpec {
+        exception,
+        value,
+        culprit,
+        frames,
+        trigger,
+        delay: Duration::from_secs(5),
+        per_sec: 2.0,
+        burst: 8,
+        lasts: None,
+    }
 }
 
 fn new_issue(scenario: Scenario) -> Option<IssueSpec> {
     const CALC: &str = "app/services/loyalty/points_calculator.rb";
     match scenario {
-        Scenario::ErrorSpike | Scenario::RevertConflict => Some(spike(
+        Scenario::ErrorSpike | Scenario::RevertConflict | Scenario::TwoPrs => Some(spike(
             "NoMethodError",
             "undefined method 'multiplier' for nil",
             "OrdersController#create",
@@ -116,6 +128,21 @@ fn new_issue(scenario: Scenario) -> Option<IssueSpec> {
             // The backfill surfaces legacy orders whose users have no email.
             ("db/data/20250101000003_backfill_order_totals.rb", "find_each"),
         )),
+        // A cold cache on the new release times out for a few seconds, then warms up.
+        Scenario::Transient => Some(IssueSpec {
+            exception: "Redis::TimeoutError",
+            value: "Connection timed out",
+            culprit: "ProductsController#index",
+            frames: vec![
+                RAILS_FRAME,
+                app("app/controllers/products_controller.rb", "index", "Rails.cache.fetch(\"products/index\""),
+            ],
+            trigger: ("app/controllers/products_controller.rb", "Rails.cache.fetch"),
+            delay: Duration::from_secs(5),
+            per_sec: 0.3,
+            burst: 5,
+            lasts: Some(Duration::from_secs(10)),
+        }),
         _ => None,
     }
 }
@@ -131,6 +158,7 @@ pub fn background_issues() -> Vec<(IssueSpec, usize)> {
         delay: Duration::ZERO,
         per_sec,
         burst: 0,
+        lasts: None,
     };
     vec![
         (

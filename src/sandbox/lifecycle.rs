@@ -272,12 +272,13 @@ fn go_live(s: &Shared, repo: &Repository, sha: Oid) {
     let Some(spec) = s.drill.new_issue.clone() else { return };
     let speed = s.clock.speed();
     let starts = now + chrono::Duration::from_std(s.clock.scaled(spec.delay)).unwrap_or_default();
+    let ends = spec.lasts.map(|d| starts + chrono::Duration::from_std(s.clock.scaled(d)).unwrap_or_default());
     let existing = w.sentry.issues.iter_mut().find(|i| i.id == DRILL_ISSUE_ID);
     let live = triggered(repo, sha, spec.trigger);
     match (existing, live) {
         (Some(issue), true) if !issue.is_active() => issue.spans.push(sentry::Span {
             start: starts,
-            end: None,
+            end: ends,
             per_sec: spec.per_sec * speed,
             burst: spec.burst,
         }),
@@ -294,7 +295,7 @@ fn go_live(s: &Shared, repo: &Repository, sha: Oid) {
             culprit: spec.culprit.into(),
             first_release: sha.to_string(),
             status: "unresolved".into(),
-            spans: vec![sentry::Span { start: starts, end: None, per_sec: spec.per_sec * speed, burst: spec.burst }],
+            spans: vec![sentry::Span { start: starts, end: ends, per_sec: spec.per_sec * speed, burst: spec.burst }],
             frames: resolve_frames(repo, sha, &spec.frames),
         }),
         _ => {}

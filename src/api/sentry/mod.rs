@@ -84,6 +84,15 @@ impl Sentry {
         self.http.json(&call).await
     }
 
+    /// `GET shortids/{short_id}/`: the issue a short id (`RAILS-1A2`) names, with its group.
+    pub async fn resolve_short_id(&self, short_id: &str) -> Result<ShortIdResolution, ApiError> {
+        let call = Call::get(
+            "api/0/organizations/{org}/shortids/{short_id}/",
+            self.path(&format!("shortids/{}/", segment(short_id))),
+        );
+        self.http.json(&call).await
+    }
+
     /// `GET issues/{id}/events/latest/`: the newest event, with its exception frames.
     pub async fn latest_event(&self, issue_id: &str, environment: Option<&str>) -> Result<Event, ApiError> {
         let path = self.path(&format!("issues/{}/events/latest/", segment(issue_id)));

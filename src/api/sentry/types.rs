@@ -109,6 +109,15 @@ pub struct Issue {
     pub last_release: Option<ReleaseRef>,
 }
 
+/// What `shortids/{id}/` answers: the issue (`group`) behind a short id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShortIdResolution {
+    pub group_id: String,
+    pub project_slug: Option<String>,
+    pub group: Issue,
+}
+
 fn count_from_string<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => s.parse().unwrap_or(0),

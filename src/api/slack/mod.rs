@@ -1,6 +1,8 @@
 //! Slack: the Web API with a bot token (`chat.postMessage`, `chat.update`, threads,
 //! `reactions.add`), or an incoming webhook as the fallback, which can post but not edit.
 //! The Web API answers HTTP 200 with `ok:false` on failure; that is an error here.
+mod history;
+mod lookup;
 pub mod types;
 
 use crate::api::http::{Call, HttpCore, Transport};
@@ -97,6 +99,11 @@ async fn web(http: &HttpCore, call: Call) -> Result<Posted, ApiError> {
     if answer.ok {
         return Ok(Posted { channel: answer.channel, ts: answer.ts });
     }
+    Err(refusal(http, &reply, answer))
+}
+
+/// The typed error of an `ok:false` answer.
+fn refusal(http: &HttpCore, reply: &crate::api::http::Reply, answer: Answer) -> ApiError {
     let code = answer.error.unwrap_or_else(|| "unknown_error".into());
     let detail: Vec<String> = answer
         .response_metadata
@@ -105,7 +112,7 @@ async fn web(http: &HttpCore, call: Call) -> Result<Posted, ApiError> {
         .and_then(Value::as_array)
         .map(|ms| ms.iter().filter_map(Value::as_str).map(String::from).collect())
         .unwrap_or_default();
-    Err(ApiError::Status {
+    ApiError::Status {
         service: Service::Slack,
         // HTTP said 200; the status here is what the error means, so exit codes and hints work.
         status: meaning(&code),
@@ -119,7 +126,7 @@ async fn web(http: &HttpCore, call: Call) -> Result<Posted, ApiError> {
         request_id: reply.header("x-slack-req-id").map(String::from),
         retry_after: None,
         scope: answer.needed,
-    })
+    }
 }
 
 fn meaning(code: &str) -> u16 {

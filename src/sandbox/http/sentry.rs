@@ -236,6 +236,18 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
             json(StatusCode::CREATED, out)
         }
         (&Method::GET, ["issues"]) => list_issues(st, req, now, &base),
+        (&Method::GET, ["shortids", short]) => {
+            match st.issues.iter().find(|i| i.short_id.eq_ignore_ascii_case(short)) {
+                Some(i) => json(
+                    StatusCode::OK,
+                    json!({
+                        "organizationSlug": crate::sandbox::scratch::OWNER, "projectSlug": PROJECT_SLUG,
+                        "groupId": i.id.to_string(), "shortId": i.short_id, "group": shape::issue_json(st, i, now, &base),
+                    }),
+                ),
+                None => not_found(),
+            }
+        }
         (&Method::GET, ["issues", id]) => match find_issue(st, id) {
             Some(i) => json(StatusCode::OK, shape::issue_detail_json(st, i, now, &base)),
             None => not_found(),

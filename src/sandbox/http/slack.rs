@@ -1,8 +1,9 @@
-//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add; and an
-//! incoming webhook.
+//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add, the readers
+//! (history, replies, channels, people by email); and an incoming webhook.
 //! Every answer is HTTP 200 with `ok`; errors are `{"ok":false,"error":"…"}` as Slack sends them.
 use super::{json, set_header, Req};
-use crate::sandbox::world::slack::SlackMessage;
+use crate::sandbox::scratch::history::PEOPLE;
+use crate::sandbox::world::slack::{SlackMessage, SlackRecord};
 use crate::sandbox::Shared;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -48,8 +49,32 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
     let now = s.clock.now().timestamp();
     let mut w = s.world();
     match method {
-        "auth.test" => {
-            json(StatusCode::OK, json!({"ok": true, "team": "acme", "user": "bpdeploy", "bot_id": "B0SANDBOX1"}))
+        "auth.test" => json(
+            StatusCode::OK,
+            json!({"ok": true, "team": "acme", "user": "bpdeploy", "user_id": "U0BPDEPLOY", "bot_id": "B0SANDBOX1"}),
+        ),
+        "conversations.list" => {
+            let channels = json!([{"id": SLACK_CHANNEL_ID, "name": "deploys", "is_channel": true, "is_archived": false, "is_member": true}]);
+            json(StatusCode::OK, json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": ""}}))
+        }
+        "conversations.history" => {
+            let Some(channel) = channel_id(req.param("channel").unwrap_or(channel)) else {
+                return fail("channel_not_found");
+            };
+            let oldest = req.param("oldest").and_then(|o| o.parse::<f64>().ok()).unwrap_or(0.0);
+            json(StatusCode::OK, history(&w.slack, channel, oldest))
+        }
+        "users.lookupByEmail" => {
+            let email = req.param("email").or_else(|| args.get("email").and_then(Value::as_str)).unwrap_or_default();
+            match PEOPLE.iter().find(|p| p.email.eq_ignore_ascii_case(email)) {
+                Some(p) => json(
+                    StatusCode::OK,
+                    json!({"ok": true, "user": {"id": format!("U0{}", p.login.to_uppercase()), "team_id": "T0SANDBOX",
+                        "name": p.login, "real_name": p.name, "deleted": false, "is_bot": false,
+                        "profile": {"email": p.email, "display_name": p.login, "real_name": p.name}}}),
+                ),
+                None => fail("users_not_found"),
+            }
         }
         "chat.postMessage" => {
             let Some(channel) = channel_id(channel) else { return fail("channel_not_found") };
@@ -122,11 +147,36 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
             };
             let mut messages = vec![parent];
             messages.extend(w.slack.thread(&ts).into_iter().cloned());
-            let messages: Vec<Value> = messages.iter().map(|m| json!({"type": "message", "text": m.text, "ts": m.ts, "thread_ts": m.thread_ts.clone().unwrap_or_else(|| m.ts.clone())})).collect();
-            json(StatusCode::OK, json!({"ok": true, "messages": messages, "has_more": false}))
+            let messages: Vec<Value> = messages
+                .iter()
+                .map(|m| {
+                    let mut v = message_json(m);
+                    v["thread_ts"] = json!(m.thread_ts.clone().unwrap_or_else(|| m.ts.clone()));
+                    v
+                })
+                .collect();
+            json(
+                StatusCode::OK,
+                json!({"ok": true, "messages": messages, "has_more": false, "response_metadata": {"next_cursor": ""}}),
+            )
         }
         _ => fail("unknown_method"),
     }
+}
+
+/// What the bot posted, as Slack's readers list it.
+fn message_json(m: &SlackMessage) -> Value {
+    json!({"type": "message", "subtype": "bot_message", "bot_id": "B0SANDBOX1", "text": m.text, "ts": m.ts})
+}
+
+/// A channel's top-level messages newer than `oldest`, newest first.
+fn history(record: &SlackRecord, channel: &str, oldest: f64) -> Value {
+    let newer = |ts: &str| ts.parse::<f64>().is_ok_and(|t| t > oldest);
+    let mut top: Vec<&SlackMessage> =
+        record.messages.iter().filter(|m| m.channel == channel && m.thread_ts.is_none() && newer(&m.ts)).collect();
+    top.sort_by(|a, b| b.ts.parse::<f64>().unwrap_or(0.0).total_cmp(&a.ts.parse::<f64>().unwrap_or(0.0)));
+    let messages: Vec<Value> = top.into_iter().map(message_json).collect();
+    json!({"ok": true, "messages": messages, "has_more": false, "pin_count": 0, "response_metadata": {"next_cursor": ""}})
 }
 
 /// An incoming webhook, `POST /hooks/services/T…/B…/<secret>` (Slack serves them from

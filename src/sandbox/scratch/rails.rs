@@ -99,3 +99,6 @@ pub const CHANGE_STATUS_TO_INTEGER: &str = "class ChangeOrdersStatusToInteger < 
 pub fn schema_rb(version: &str) -> String {
     format!("# This file is auto-generated from the current state of the database.\nActiveRecord::Schema[7.1].define(version: {version}) do\n  enable_extension \"plpgsql\"\nend\n")
 }
+
+/// The product listing behind a cache that starts cold on every release (the transient drill).
+pub const PRODUCTS_CONTROLLER_RB: &str = "class ProductsController < ApplicationController\n  def index\n    @products = Rails.cache.fetch(\"products/index\", expires_in: 10.minutes) do\n      Product.listed.order(:position).to_a\n    end\n  end\nend\n";

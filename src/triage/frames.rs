@@ -63,12 +63,9 @@ fn relative(path: &str, app_root: &str) -> String {
 /// Picks the candidate path that exists (per `exists`), else the first one.
 pub fn place(frame: &FrameRef, exists: impl Fn(&str) -> bool) -> StackFrame {
     let found = frame.candidates.iter().find(|c| !c.starts_with('/') && exists(c));
-    StackFrame {
-        file: found.unwrap_or(&frame.candidates[0]).clone(),
-        line: frame.line,
-        function: frame.function.clone(),
-        in_repo: found.is_some(),
-    }
+    // Not in the repository: still shown as a repository path when Sentry gave one.
+    let shown = found.or_else(|| frame.candidates.iter().find(|c| !c.starts_with('/'))).unwrap_or(&frame.candidates[0]);
+    StackFrame { file: shown.clone(), line: frame.line, function: frame.function.clone(), in_repo: found.is_some() }
 }
 
 #[cfg(test)]

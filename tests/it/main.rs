@@ -9,3 +9,4 @@ mod recovery;
 mod sandbox;
 mod security;
 mod support;
+mod triage;

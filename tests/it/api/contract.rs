@@ -192,7 +192,7 @@ pub fn check_request(
         return check_graphql(body);
     }
     if service == "slack" {
-        return check_slack(method, path, body);
+        return check_slack(method, path, query, body);
     }
     let Some(spec) = spec(service) else { return Ok(()) };
     let ops = candidates(spec, method, path);
@@ -271,8 +271,27 @@ fn check_graphql(body: Option<&Value>) -> Result<(), String> {
     Ok(())
 }
 
-/// Slack Web API methods bpdeploy calls and their required arguments (api-notes §10).
-fn check_slack(method: &str, path: &str, body: Option<&Value>) -> Result<(), String> {
+/// Slack Web API methods bpdeploy calls and their required arguments (api-notes §10). Reads
+/// are GETs with their arguments in the query (Slack's preferred method for them).
+fn check_slack(method: &str, method_path: &str, query: &str, body: Option<&Value>) -> Result<(), String> {
+    let path = method_path;
+    let reads: &[&str] = match method_path {
+        "/conversations.history" => &["channel"],
+        "/conversations.replies" => &["channel", "ts"],
+        "/users.lookupByEmail" => &["email"],
+        "/conversations.list" | "/auth.test" => &[],
+        _ => &["-"],
+    };
+    if reads != ["-"] {
+        if method != "GET" {
+            return Err(format!("slack: {method_path} is read with GET"));
+        }
+        let args: Vec<String> = url::form_urlencoded::parse(query.as_bytes()).map(|(k, _)| k.into_owned()).collect();
+        return match reads.iter().find(|r| !args.iter().any(|a| a == *r)) {
+            Some(missing) => Err(format!("slack {method_path}: missing `{missing}`")),
+            None => Ok(()),
+        };
+    }
     let required: &[&str] = match path {
         "/chat.postMessage" => &["channel", "text"],
         "/chat.update" => &["channel", "ts", "text"],

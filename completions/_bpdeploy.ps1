@@ -53,11 +53,15 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
         }
         'bpdeploy;deploy' {
             [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Branch to deploy (default: [github] branch)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With --watch: how often to look, e.g. 15s (default: [watch] interval)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Watch the release after it goes live (see `bpdeploy watch`)')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Deploy despite a stop verdict or a deploy lock')
+            [CompletionResult]::new('--auto-rollback', '--auto-rollback', [CompletionResultType]::ParameterName, 'With --watch: roll back to the previous code release on a failing verdict')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Deploy despite a stop verdict, or when production already runs the commit')
+            [CompletionResult]::new('--steal-lock', '--steal-lock', [CompletionResultType]::ParameterName, 'Deploy although another deploy holds the lock (only when that deploy is gone for good)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')

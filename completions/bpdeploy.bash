@@ -183,13 +183,21 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__deploy)
-            opts="-q -v -y -h -V --branch --watch --force --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-q -v -y -h -V --branch --watch --auto-rollback --duration --interval --force --steal-lock --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

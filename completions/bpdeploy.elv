@@ -49,11 +49,15 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
         }
         &'bpdeploy;deploy'= {
             cand --branch 'Branch to deploy (default: [github] branch)'
+            cand --duration 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)'
+            cand --interval 'With --watch: how often to look, e.g. 15s (default: [watch] interval)'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
             cand --watch 'Watch the release after it goes live (see `bpdeploy watch`)'
-            cand --force 'Deploy despite a stop verdict or a deploy lock'
+            cand --auto-rollback 'With --watch: roll back to the previous code release on a failing verdict'
+            cand --force 'Deploy despite a stop verdict, or when production already runs the commit'
+            cand --steal-lock 'Deploy although another deploy holds the lock (only when that deploy is gone for good)'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'

@@ -50,13 +50,17 @@ complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "man" -d 'Print th
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "init" -d 'Write a commented bpdeploy.toml, detecting what it can from this repository'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l branch -d 'Branch to deploy (default: [github] branch)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l duration -d 'With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)' -r
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l interval -d 'With --watch: how often to look, e.g. 15s (default: [watch] interval)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l watch -d 'Watch the release after it goes live (see `bpdeploy watch`)'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l force -d 'Deploy despite a stop verdict or a deploy lock'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l auto-rollback -d 'With --watch: roll back to the previous code release on a failing verdict'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l force -d 'Deploy despite a stop verdict, or when production already runs the commit'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l steal-lock -d 'Deploy although another deploy holds the lock (only when that deploy is gone for good)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand deploy" -s v -l verbose -d 'More detail on stderr; -vv logs every HTTP request (tokens are never logged)'

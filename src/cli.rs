@@ -131,9 +131,21 @@ pub struct DeployArgs {
     /// Watch the release after it goes live (see `bpdeploy watch`)
     #[arg(long)]
     pub watch: bool,
-    /// Deploy despite a stop verdict or a deploy lock
+    /// With --watch: roll back to the previous code release on a failing verdict
+    #[arg(long, requires = "watch")]
+    pub auto_rollback: bool,
+    /// With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)
+    #[arg(long, value_name = "D", requires = "watch")]
+    pub duration: Option<String>,
+    /// With --watch: how often to look, e.g. 15s (default: [watch] interval)
+    #[arg(long, value_name = "D", requires = "watch")]
+    pub interval: Option<String>,
+    /// Deploy despite a stop verdict, or when production already runs the commit
     #[arg(long)]
     pub force: bool,
+    /// Deploy although another deploy holds the lock (only when that deploy is gone for good)
+    #[arg(long)]
+    pub steal_lock: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]

@@ -5,7 +5,7 @@ use crate::api::heroku::Heroku;
 use crate::api::secret::Secrets;
 use crate::api::sentry::Sentry;
 use crate::api::slack::Slack;
-use crate::api::{HttpCore, HttpSettings, SecretUrl, Transport};
+use crate::api::{HttpCore, HttpSettings, MutationGate, SecretUrl, Transport};
 use crate::cli::GlobalArgs;
 use crate::config::{Config, ConfigError};
 use crate::credentials::{Credentials, Service, SlackAuth};
@@ -21,6 +21,8 @@ pub struct Context {
     pub credentials: Credentials,
     /// The one HTTP client of the process, built on first use.
     transport: OnceLock<Transport>,
+    /// Every mutating request of the process passes here; `--dry-run` closes it.
+    gate: MutationGate,
     /// The configuration, read once on first use (every client needs it).
     config: OnceLock<Config>,
 }
@@ -29,7 +31,15 @@ impl Context {
     pub fn new(global: GlobalArgs, env: Env, ui: Ui) -> Context {
         let credentials = Credentials::new(env.clone());
         learn_secrets(&credentials, &ui.secrets);
-        Context { credentials, ui, env, global, transport: OnceLock::new(), config: OnceLock::new() }
+        Context {
+            credentials,
+            gate: MutationGate::new(ui.dry_run),
+            ui,
+            env,
+            global,
+            transport: OnceLock::new(),
+            config: OnceLock::new(),
+        }
     }
 
     /// Loads bpdeploy.toml with the environment and flags layered on top. Only commands that
@@ -42,7 +52,14 @@ impl Context {
         Ok(self.config.get_or_init(|| loaded).clone())
     }
 
-    /// The shared transport, with the `BPDEPLOY_HTTP_*` knobs read from the environment.
+    /// The mutation gate every client of this command sends through: closed by `--dry-run`.
+    /// Ask `gate().is_open()` before a step that changes something, to plan it instead.
+    pub fn gate(&self) -> &MutationGate {
+        &self.gate
+    }
+
+    /// The shared transport, with the `BPDEPLOY_HTTP_*` knobs read from the environment, behind
+    /// the command's mutation gate.
     pub fn transport(&self) -> anyhow::Result<Transport> {
         if let Some(t) = self.transport.get() {
             return Ok(t.clone());
@@ -50,7 +67,8 @@ impl Context {
         let settings = HttpSettings::from_env(&self.env)?;
         let built = Transport::new(settings)
             .map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))?
-            .with_secrets(self.ui.secrets.clone());
+            .with_secrets(self.ui.secrets.clone())
+            .with_gate(self.gate.clone());
         Ok(self.transport.get_or_init(|| built).clone())
     }
 

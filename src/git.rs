@@ -106,6 +106,20 @@ pub fn file_at(repo: &Repository, commit: Oid, path: &str) -> Result<Option<Vec<
     }
 }
 
+/// Makes sure the clone has `sha` (GitHub's tip of `branch`, about to be deployed): fetches the
+/// commit itself, else the branch, with the system git. True when the clone has it afterwards.
+pub fn ensure_commit(workdir: &Path, sha: &str, branch: &str) -> Result<bool, GitError> {
+    let has = |workdir: &Path| open(workdir).map(|repo| try_resolve(&repo, sha).is_some());
+    if has(workdir)? {
+        return Ok(true);
+    }
+    // GitHub serves any reachable commit by its sha; a server that refuses still sends the branch.
+    if fetch_origin(workdir, sha).is_err() {
+        fetch_origin(workdir, branch)?;
+    }
+    has(workdir)
+}
+
 /// Runs the system `git fetch origin <branch>` in `workdir`, so the user's own credentials,
 /// SSH agent and credential helpers apply. stderr is kept for the error message.
 pub fn fetch_origin(workdir: &Path, branch: &str) -> Result<(), GitError> {

@@ -24,6 +24,8 @@ pub struct Call {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<serde_json::Value>,
     pub resend: Resend,
+    /// A POST that changes nothing (a GraphQL query): the mutation gate lets it through.
+    read_only: bool,
     /// What errors show instead of the path (webhooks, whose URL is the secret).
     shown: Option<&'static str>,
     /// A 3xx is the answer itself (GitHub's tarball `Location`), not a redirect to follow.
@@ -41,6 +43,7 @@ impl Call {
             headers: vec![],
             body: None,
             resend,
+            read_only: false,
             shown: None,
             redirect_is_answer: false,
         }
@@ -76,6 +79,16 @@ impl Call {
     pub fn redirect_is_answer(mut self) -> Call {
         self.redirect_is_answer = true;
         self
+    }
+    /// A POST that only reads (a GraphQL query): may be resent, and passes a closed mutation gate.
+    pub fn read_only(mut self) -> Call {
+        self.read_only = true;
+        self.resend_safe()
+    }
+    /// Whether this call changes something at the service: what `--dry-run` never sends.
+    pub fn mutates(&self) -> bool {
+        let writes = matches!(self.method, Method::POST | Method::PATCH | Method::PUT | Method::DELETE);
+        writes && !self.read_only
     }
     pub(crate) fn shown_as(mut self, shown: &'static str) -> Call {
         self.shown = Some(shown);

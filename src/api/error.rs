@@ -35,6 +35,9 @@ pub enum ApiError {
     /// changes something. `to` is the Location's host (never its path or query).
     #[error("{} answered {status} to {endpoint}, redirecting to {to}; not followed: {why}", service.name())]
     Redirect { service: Service, endpoint: String, status: u16, to: String, why: String },
+    /// `--dry-run` closed the mutation gate: the request was not sent.
+    #[error("dry run: {endpoint} was not sent to {}", service.name())]
+    DryRun { service: Service, endpoint: String },
     /// The configured way of talking to the service cannot do this (a Slack webhook cannot edit).
     #[error("{} cannot {what} with the configured credential", service.name())]
     Unsupported { service: Service, what: String },
@@ -52,6 +55,7 @@ impl ApiError {
             | ApiError::Ambiguous { service, .. }
             | ApiError::Decode { service, .. }
             | ApiError::Redirect { service, .. }
+            | ApiError::DryRun { service, .. }
             | ApiError::Unsupported { service, .. } => *service,
         }
     }
@@ -125,6 +129,7 @@ impl Diagnose for ApiError {
             ApiError::Decode { .. } => format!("{s}_bad_response"),
             ApiError::Redirect { .. } => format!("{s}_redirected"),
             ApiError::Unsupported { .. } => format!("{s}_unsupported"),
+            ApiError::DryRun { .. } => "dry_run".into(),
         }
     }
 

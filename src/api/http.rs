@@ -10,6 +10,7 @@
 //! answer (stream URLs, signed source URLs, a kept redirect's Location) join the [`Secrets`].
 pub use crate::api::call::{segment, segments, Call, Resend};
 use crate::api::error_body;
+use crate::api::gate::MutationGate;
 use crate::api::retry::{self, HttpSettings};
 use crate::api::secret::{self, SecretUrl, Secrets};
 use crate::api::ApiError;
@@ -27,13 +28,15 @@ pub const USER_AGENT: &str = concat!("bpdeploy/", env!("CARGO_PKG_VERSION"));
 /// that needs more than a couple is misconfigured).
 const MAX_REDIRECTS: u32 = 5;
 
-/// The one reqwest client of the process plus the knobs. Cheap to clone.
+/// The one reqwest client of the process plus the knobs and the mutation gate. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Transport {
     client: reqwest::Client,
     pub settings: HttpSettings,
     /// Where tokens and the capability URLs services hand out are registered for masking.
     secrets: Secrets,
+    /// Every mutating request passes it before it is sent; `--dry-run` closes it.
+    gate: MutationGate,
 }
 
 impl Transport {
@@ -46,7 +49,7 @@ impl Transport {
             // and GitHub's tarball Location is the answer itself.
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(Transport { client, settings, secrets: Secrets::new() })
+        Ok(Transport { client, settings, secrets: Secrets::new(), gate: MutationGate::open() })
     }
 
     /// Shares the process's registry (the `Ui` masks what the transport registers).
@@ -57,6 +60,16 @@ impl Transport {
 
     pub fn secrets(&self) -> &Secrets {
         &self.secrets
+    }
+
+    /// The same transport behind `gate` (the command context's, closed by `--dry-run`).
+    pub fn with_gate(mut self, gate: MutationGate) -> Transport {
+        self.gate = gate;
+        self
+    }
+
+    pub fn gate(&self) -> &MutationGate {
+        &self.gate
     }
 
     pub(crate) fn client(&self) -> &reqwest::Client {
@@ -153,6 +166,7 @@ impl HttpCore {
             endpoint: endpoint.clone(),
             message,
         })?;
+        self.transport.gate.pass(self.service, call)?;
         let mut hops = 0;
         loop {
             let reply = self.send_to(call, &url, &endpoint).await?;
@@ -248,6 +262,12 @@ impl HttpCore {
                     continue;
                 }
             }
+            // A server error to a create does not say whether it happened: Heroku may have
+            // made the build before its gateway gave up. Read back before anything else.
+            if status >= 500 && call.resend == Resend::Never {
+                let message = format!("answered {status}");
+                return Err(ApiError::Ambiguous { service: self.service, endpoint, message });
+            }
             let secrets = &self.transport.secrets;
             return Err(error_body::status_error(self.service, status, &headers, &body, endpoint, wait, secrets));
         }
@@ -265,9 +285,17 @@ impl HttpCore {
         }
     }
 
-    /// Sends and decodes a JSON answer.
+    /// Sends and decodes a JSON answer. A create whose success answer cannot be read did
+    /// happen, but what it made is unknown: that is an unknown outcome, not a bad answer.
     pub async fn json<T: DeserializeOwned>(&self, call: &Call) -> Result<T, ApiError> {
-        self.send(call).await?.json()
+        let reply = self.send(call).await?;
+        match reply.json() {
+            Err(ApiError::Decode { service, endpoint, message }) if call.resend == Resend::Never => {
+                let message = format!("answered {} with a body that cannot be read ({message})", reply.status);
+                Err(ApiError::Ambiguous { service, endpoint, message })
+            }
+            decoded => decoded,
+        }
     }
 
     fn url(&self, call: &Call) -> Result<Url, String> {

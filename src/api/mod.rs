@@ -6,6 +6,7 @@
 mod call;
 pub mod error;
 mod error_body;
+pub mod gate;
 pub mod github;
 pub mod heroku;
 pub mod http;
@@ -17,6 +18,7 @@ pub mod slack;
 pub mod stream;
 
 pub use error::ApiError;
+pub use gate::{HeldCall, MutationGate};
 pub use http::{HttpCore, Transport};
 pub use retry::HttpSettings;
 pub use secret::SecretUrl;

@@ -1,13 +1,14 @@
-//! `bpdeploy deploy`: gathers the inputs, then hands over to the deploy driver.
+//! `bpdeploy deploy`: gathers the inputs, then hands over to the deploy driver. `--dry-run` runs
+//! the same driver behind a closed mutation gate: every check, no change.
 use crate::cli::DeployArgs;
 use crate::commands::CommandResult;
-use crate::config::Config;
+use crate::config::{duration, Config};
 use crate::context::Context;
 use crate::deploy::announce::Announcement;
 use crate::deploy::driver::{Driver, Services, Setup};
 use crate::deploy::machine::{Machine, Options};
-use crate::deploy::plan;
 use crate::deploy::records::Announcer;
+use crate::error::Failure;
 use std::time::Duration;
 
 pub async fn run(ctx: &Context, args: &DeployArgs) -> CommandResult {
@@ -15,16 +16,43 @@ pub async fn run(ctx: &Context, args: &DeployArgs) -> CommandResult {
     let app = config.require_app()?.to_string();
     config.require_repo()?;
     let branch = args.branch.clone().unwrap_or_else(|| config.github.branch.clone());
-    if ctx.ui.dry_run {
-        return Ok(Box::new(plan::deploy_plan(&config, &app, &branch, args.watch)));
-    }
+    let timing = WatchTiming::parse(&args.duration, &args.interval)?;
     if args.watch {
         config.require_sentry()?;
     }
-    let services = services(ctx, &config, &app, true)?;
-    let setup = setup(ctx, config, app, branch, None, None)?;
-    let machine = Machine::new(Options { watch: args.watch, auto_rollback: false, force: args.force });
-    Ok(Box::new(drive(Driver::new(machine, setup, services, &ctx.ui)).await))
+    let services = services(ctx, &config, &app, Needs { github: true, sentry: args.watch })?;
+    let setup = setup(ctx, config, app, branch, timing)?;
+    let options = Options {
+        watch: args.watch,
+        auto_rollback: args.auto_rollback,
+        force: args.force,
+        steal_lock: args.steal_lock,
+        dry_run: !ctx.gate().is_open(),
+    };
+    Ok(Box::new(drive(Driver::new(Machine::new(options), setup, services, &ctx.ui)).await))
+}
+
+/// `--duration` and `--interval`, shared by `deploy --watch` and `watch`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WatchTiming {
+    pub duration: Option<Duration>,
+    pub interval: Option<Duration>,
+}
+
+impl WatchTiming {
+    pub(crate) fn parse(length: &Option<String>, every: &Option<String>) -> anyhow::Result<WatchTiming> {
+        let parse = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<Duration>> {
+            v.as_deref()
+                .map(|t| duration::parse(t).map_err(|m| Failure::usage(format!("--{flag}: {m}"))))
+                .transpose()
+                .map_err(Into::into)
+        };
+        let (duration, interval) = (parse("duration", length)?, parse("interval", every)?);
+        if interval.is_some_and(|i| i.is_zero()) {
+            return Err(Failure::usage("--interval must be greater than zero").into());
+        }
+        Ok(WatchTiming { duration, interval })
+    }
 }
 
 /// Runs the driver until it is done or Ctrl-C, which stops following and never cancels anything.
@@ -39,22 +67,30 @@ pub(crate) async fn drive(mut driver: Driver) -> crate::deploy::outcome::DeployO
     driver.outcome()
 }
 
+/// Which clients must work for this command (else it stops now, naming the credential).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Needs {
+    pub github: bool,
+    pub sentry: bool,
+}
+
 /// The clients a deploy or a watch uses. Sentry is optional for a deploy without a watch; Slack
 /// is optional always (no channel or no credential: no announcement).
-pub(crate) fn services(ctx: &Context, config: &Config, app: &str, needs_github: bool) -> anyhow::Result<Services> {
-    let github = match needs_github {
+pub(crate) fn services(ctx: &Context, config: &Config, app: &str, needs: Needs) -> anyhow::Result<Services> {
+    let github = match needs.github {
         true => Some(ctx.github()?),
         false => ctx.github().ok(),
     };
-    let sentry = match config.require_sentry() {
-        Ok(_) => match ctx.sentry() {
+    let sentry = match (config.require_sentry(), needs.sentry) {
+        (Ok(_), true) => Some(ctx.sentry()?),
+        (Ok(_), false) => match ctx.sentry() {
             Ok(s) => Some(s),
             Err(e) => {
                 ctx.ui.warn(&format!("Sentry is configured but unusable, so no release or watch: {e:#}"));
                 None
             }
         },
-        Err(_) => None,
+        (Err(_), _) => None,
     };
     let text = Announcement { who: who(ctx), app: app.to_string(), ..Announcement::default() };
     let announcer = match (ctx.slack()?, &config.slack_channel) {
@@ -78,13 +114,12 @@ pub(crate) fn setup(
     config: Config,
     app: String,
     branch: String,
-    duration: Option<Duration>,
-    interval: Option<Duration>,
+    timing: WatchTiming,
 ) -> anyhow::Result<Setup> {
     Ok(Setup {
         context: ctx.clone(),
-        watch_duration: duration.unwrap_or(config.watch.duration),
-        watch_interval: interval.unwrap_or(config.watch.interval),
+        watch_duration: timing.duration.unwrap_or(config.watch.duration),
+        watch_interval: timing.interval.unwrap_or(config.watch.interval),
         poll: ctx.transport()?.settings.poll,
         who: who(ctx),
         state_dir: ctx.env.state_dir(),

@@ -2,7 +2,7 @@
 //! migrations kept, time to recovery), then a question, then the revert PR (and with `--merge`
 //! its merge once the checks pass). `--dry-run` stops after the preview.
 use crate::cli::RevertArgs;
-use crate::commands::deploy::{services, who};
+use crate::commands::deploy::{services, who, Needs};
 use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
@@ -27,7 +27,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         return Err(deploy_not_yet().into());
     }
     let number = parse_pull_request(&args.pull_request, &repo)?;
-    let clients = services(ctx, &config, &app, true)?;
+    let clients = services(ctx, &config, &app, Needs { github: true, sentry: false })?;
     let reads = Services { github: ctx.github()?, heroku: Some(clients.heroku.clone()) };
     let request = Request { number, undo_migrations: args.undo_migrations };
     let phase =

@@ -2,7 +2,7 @@
 //! config keys, time to recovery), then a question, then one rollback request. `--dry-run`
 //! stops after the preview.
 use crate::cli::RollbackArgs;
-use crate::commands::deploy::{services, who};
+use crate::commands::deploy::{services, who, Needs};
 use crate::commands::recovery_confirm::{interrupted, preview_and_confirm};
 use crate::commands::CommandResult;
 use crate::context::Context;
@@ -43,7 +43,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if !answer.go {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown }));
     }
-    let clients = services(ctx, &config, &app, false)?;
+    let clients = services(ctx, &config, &app, Needs { github: false, sentry: false })?;
     let mut writers = Writers {
         heroku: clients.heroku,
         github: clients.github,

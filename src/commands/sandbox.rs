@@ -75,13 +75,12 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     // Listen for SIGTERM before announcing readiness, so an early stop is never a kill.
     let stop = StopSignal::install();
     let opts = SandboxOptions {
-        scenario: args.scenario,
         port: args.port,
         repo_dir,
         speed: speed(ctx)?,
-        record_exchanges: false,
         // For testing bpdeploy's masking: error answers echo every secret the sandbox issued.
         echo_secrets: ctx.env.get("BPDEPLOY_SANDBOX_ECHO_SECRETS").is_some_and(|v| v != "0"),
+        ..SandboxOptions::new(args.scenario)
     };
     let sandbox = Sandbox::start(opts).await.map_err(|e| start_failure(&e))?;
     if let Some(file) = &env_file {

@@ -39,7 +39,10 @@ pub async fn run(ctx: &Context, args: &TriageArgs) -> CommandResult {
         ));
     }
     if let Some((slack, channel)) = slack {
-        let notifier = Notifier { slack: &slack, channel: &channel, app: &app, dry_run: ctx.ui.dry_run };
+        // `--dry-run` closes the transport's mutation gate, so the post could not go out anyway;
+        // asking the gate first lets the dry run say what it would post, and where.
+        let dry_run = !ctx.gate().is_open();
+        let notifier = Notifier { slack: &slack, channel: &channel, app: &app, dry_run };
         let notice = notifier.send(&report.release, &report.issues).await?;
         match notice.sent {
             true => ctx.ui.info(&format!("Posted the triage in {}", one_line(&notice.place))),

@@ -86,6 +86,8 @@ pub struct StageFacts {
     pub watch_for: Option<Duration>,
     pub reason: Option<String>,
     pub rolled_back_to: Option<u64>,
+    /// What production serves, read back from Heroku at the end (errors, Ctrl-C).
+    pub production: Option<String>,
 }
 
 impl Announcement {
@@ -108,6 +110,7 @@ impl Announcement {
         let release = v(facts.release_version);
         let previous = facts.previous_version.map(|n| format!("v{n}")).unwrap_or_else(|| "the previous release".into());
         let reason = facts.reason.as_deref().map(|r| format!(": {}", escape(r))).unwrap_or_default();
+        let production = facts.production.as_deref().map(|p| format!(". Now: {}", escape(p))).unwrap_or_default();
         match stage {
             SlackStage::Announced => format!(":construction: {deploying}"),
             SlackStage::Building => format!(":construction: {deploying} · building"),
@@ -133,9 +136,9 @@ impl Announcement {
                 format!(":rewind: {deployed} · {release} was rolled back to {to}; schema migrations stay applied")
             }
             SlackStage::Unfollowed => {
-                format!(":pause_button: {deploying} · bpdeploy stopped following; Heroku carries on")
+                format!(":pause_button: {deploying} · bpdeploy stopped following; Heroku carries on{production}")
             }
-            SlackStage::Errored => format!(":warning: {deploying} · bpdeploy stopped on an error{reason}"),
+            SlackStage::Errored => format!(":warning: {deploying} · bpdeploy stopped on an error{reason}{production}"),
         }
     }
 
@@ -163,7 +166,10 @@ impl Announcement {
             SlackStage::ReleaseFailed => {
                 format!("The release phase failed; production serves the previous release.{reason}")
             }
-            _ => format!("bpdeploy stopped on an error.{reason}"),
+            _ => format!(
+                "bpdeploy stopped on an error.{reason}{}",
+                facts.production.as_deref().map(|p| format!(" Now: {}.", escape(p))).unwrap_or_default()
+            ),
         })
     }
 }

@@ -36,6 +36,7 @@ fn every_stage_names_the_sha_and_app_and_says_something_different() {
         watch_for: Some(Duration::from_secs(420)),
         reason: Some("2 new issues".into()),
         rolled_back_to: Some(43),
+        production: None,
     };
     let texts: Vec<String> = SlackStage::ALL.iter().map(|s| a.headline(*s, &facts)).collect();
     for t in &texts {

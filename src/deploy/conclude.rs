@@ -1,9 +1,11 @@
 //! Turning what the driver learnt into the outcome: every ending says what production serves.
+use crate::deploy::account::WorkStatus;
 use crate::deploy::announce::PullRequestLine;
 use crate::deploy::driver::Driver;
 use crate::deploy::machine::{Ending, Phase};
-use crate::deploy::migrations::ReleaseFailure;
+use crate::deploy::migrations::{PhaseEnd, ReleaseFailure};
 use crate::deploy::outcome::{BuildFailure, DeployOutcome, RollbackSummary};
+use crate::deploy::plan::{deploy_calls, PlanScope};
 
 impl Driver {
     pub fn outcome(&self) -> DeployOutcome {
@@ -21,8 +23,25 @@ impl Driver {
         o.preflight = facts.preflight;
         o.lock = facts.lock.clone();
         o.error = facts.error.clone();
-        if facts.release.is_some() {
-            o.migrations = Some(self.migrations.report());
+        o.account = facts.account.clone();
+        o.branch = self.setup.branch.clone();
+        o.rollback_held = facts.rollback_held;
+        o.watch_wanted = self.machine.options.watch;
+        if let Some(v) = o.account.as_ref().and_then(|a| a.release.as_ref()).and_then(|r| r.version) {
+            o.release = o.release.or(Some(v));
+        }
+        let end = self.phase_end();
+        let release_known = o.account.as_ref().is_some_and(|a| a.release.as_ref().is_some_and(|r| r.version.is_some()));
+        if facts.release.is_some() || release_known {
+            o.migrations = Some(self.migrations.report(end));
+        }
+        if ending == Ending::DryRun {
+            o.calls = deploy_calls(
+                &self.setup.config,
+                &self.setup.app,
+                o.sha.as_deref().unwrap_or("<sha>"),
+                self.plan_scope(),
+            );
         }
         if ending == Ending::BuildFailed {
             let build_id = o.build_id.clone().unwrap_or_default();
@@ -33,7 +52,7 @@ impl Driver {
                 o.release.unwrap_or_default(),
                 o.previous_release,
                 &self.setup.app,
-                self.migrations.report(),
+                self.migrations.report(end),
                 self.release_tail.lines(),
             ));
         }
@@ -52,10 +71,30 @@ impl Driver {
         if let Some(message) = &facts.rollback_error {
             o.next.push(format!("the automatic rollback failed ({message}): run `bpdeploy rollback`"));
         }
-        if ending == Ending::Interrupted {
+        if matches!(ending, Ending::Interrupted | Ending::Error) {
             o.resume = self.machine.resume_hint();
         }
         o.conclude()
+    }
+
+    /// How the release phase ended: as followed, else as read back at the end.
+    fn phase_end(&self) -> PhaseEnd {
+        let read = self.machine.facts.account.as_ref().and_then(|a| a.release.as_ref()).map(|r| r.status);
+        match (self.release_end, read) {
+            (Some(true), _) | (None, Some(WorkStatus::Succeeded)) => PhaseEnd::Succeeded,
+            (Some(false), _) | (None, Some(WorkStatus::Failed)) => PhaseEnd::Failed,
+            _ => PhaseEnd::Unknown,
+        }
+    }
+
+    fn plan_scope(&self) -> PlanScope {
+        let options = self.machine.options;
+        PlanScope {
+            watch: options.watch,
+            auto_rollback: options.auto_rollback,
+            sentry: self.services.sentry.is_some(),
+            slack_edits: self.services.announcer.as_ref().map(|a| a.slack.can_edit()),
+        }
     }
 
     /// What this run's preflight said it ships: what a rollback right after it removes.

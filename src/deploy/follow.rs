@@ -13,6 +13,14 @@ use std::time::Duration;
 /// How many status polls to wait for the release a finished build creates.
 const RELEASE_APPEARS_WITHIN_POLLS: u32 = 40;
 
+/// A status read that fails (after the transport's own retries) is tried again at the next poll;
+/// this many failures in a row end the following, and the account is read back.
+pub const MAX_FAILED_POLLS: u32 = 5;
+
+/// After a build POST got no answer, the builds are read back this many times at least, over
+/// twice the request timeout at least: a request that reached Heroku late still shows up.
+const READ_BACK_POLLS: u32 = 5;
+
 pub fn build_ref(b: &Build) -> BuildRef {
     BuildRef { id: b.id.clone(), stream_url: b.output_stream_url.clone() }
 }
@@ -46,15 +54,36 @@ pub async fn create_build(heroku: &Heroku, github: &GitHub, app: &str, sha: &str
 }
 
 /// After an unanswered build POST: the build of this sha, if Heroku has one that was not there
-/// before the deploy started (`known` holds the ids listed then).
-pub async fn find_build(heroku: &Heroku, app: &str, sha: &str, known: &BTreeSet<String>) -> Event {
-    match heroku.builds(app, 20).await {
-        Ok(builds) => builds
-            .iter()
-            .find(|b| b.source_blob.version.as_deref() == Some(sha) && !known.contains(&b.id))
-            .map(|b| Event::BuildStarted(build_ref(b)))
-            .unwrap_or(Event::BuildMissing),
-        Err(e) => failed("looking for the build after an unanswered request", e),
+/// before the deploy started (`known` holds the ids listed then). The builds are read over a
+/// safe window (several polls over at least twice the request timeout): only when every read
+/// answered and none shows the build may the POST be sent again.
+pub async fn find_build(heroku: &Heroku, app: &str, sha: &str, known: &BTreeSet<String>, every: Duration) -> Event {
+    let window = (heroku.http().settings().timeout * 2).max(every * READ_BACK_POLLS);
+    let started = std::time::Instant::now();
+    let mut reads = 0;
+    loop {
+        match heroku.builds(app, 20).await {
+            Ok(builds) => {
+                let ours =
+                    builds.iter().find(|b| b.source_blob.version.as_deref() == Some(sha) && !known.contains(&b.id));
+                if let Some(b) = ours {
+                    return Event::BuildStarted(build_ref(b));
+                }
+            }
+            Err(e) => {
+                let failure = Failure::from_anyhow(&anyhow::Error::new(e).context(
+                    "the build request got no answer, and Heroku's builds cannot be read to see whether it happened",
+                ));
+                return Event::Failed(failure.with_hint(
+                    "the outcome is unknown: `bpdeploy releases` and `heroku builds` show whether a build started",
+                ));
+            }
+        }
+        reads += 1;
+        if reads >= READ_BACK_POLLS && started.elapsed() >= window {
+            return Event::BuildMissing;
+        }
+        tokio::time::sleep(every).await;
     }
 }
 
@@ -89,30 +118,35 @@ pub fn release_event(release: &Release) -> Option<Event> {
     }
 }
 
-/// Polls the build until it is no longer pending.
+/// Polls the build until it is no longer pending. A failed read is tried again next poll;
+/// [`MAX_FAILED_POLLS`] in a row end it.
 pub async fn poll_build(heroku: &Heroku, app: &str, id: &str, every: Duration) -> Event {
-    loop {
-        match heroku.build(app, id).await {
-            Ok(b) => {
-                if let Some(event) = build_event(&b) {
-                    return event;
-                }
-            }
-            Err(e) => return failed("reading the build status", e),
-        }
-        tokio::time::sleep(every).await;
-    }
+    poll(every, "reading the build status", || heroku.build(app, id), |b| build_event(&b)).await
 }
 
 pub async fn poll_release(heroku: &Heroku, app: &str, id: &str, every: Duration) -> Event {
+    poll(every, "reading the release status", || heroku.release(app, id), |r| release_event(&r)).await
+}
+
+async fn poll<T, F, Fut>(every: Duration, doing: &str, read: F, done: impl Fn(T) -> Option<Event>) -> Event
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let mut failures = 0;
     loop {
-        match heroku.release(app, id).await {
-            Ok(r) => {
-                if let Some(event) = release_event(&r) {
+        match read().await {
+            Ok(value) => {
+                failures = 0;
+                if let Some(event) = done(value) {
                     return event;
                 }
             }
-            Err(e) => return failed("reading the release status", e),
+            Err(e) if failures + 1 < MAX_FAILED_POLLS => {
+                failures += 1;
+                tracing::info!("{doing} failed ({e}); trying again at the next poll");
+            }
+            Err(e) => return failed(doing, e),
         }
         tokio::time::sleep(every).await;
     }
@@ -128,33 +162,49 @@ pub async fn find_release(
     every: Duration,
 ) -> Event {
     let mut release_id = release_id;
+    let mut failures = 0;
     for _ in 0..RELEASE_APPEARS_WITHIN_POLLS {
-        if let Some(id) = &release_id {
-            return match heroku.release(app, id).await {
-                Ok(r) => Event::ReleaseFound(release_ref(&r)),
-                Err(e) => failed("reading the new release", e),
-            };
-        }
-        let b = match heroku.build(app, &build.id).await {
-            Ok(b) => b,
-            Err(e) => return failed("reading the build", e),
-        };
-        release_id = b.release.map(|r| r.id);
-        if release_id.is_none() {
-            if let Some(slug) = b.slug.map(|s| s.id) {
-                let releases = match heroku.releases(app, 5).await {
-                    Ok(r) => r,
-                    Err(e) => return failed("listing releases", e),
-                };
-                if let Some(r) = releases.iter().find(|r| r.slug.as_ref().is_some_and(|s| s.id == slug)) {
-                    return Event::ReleaseFound(release_ref(r));
-                }
+        match release_step(heroku, app, build, &mut release_id).await {
+            Ok(Some(event)) => return event,
+            Ok(None) => failures = 0,
+            Err(e) if failures + 1 < MAX_FAILED_POLLS => {
+                failures += 1;
+                tracing::info!("looking for the new release failed ({e}); trying again at the next poll");
             }
-            tokio::time::sleep(every).await;
+            Err(e) => return failed("looking for the release the build created", e),
         }
+        tokio::time::sleep(every).await;
     }
     Event::Failed(
         Failure::new(crate::exit::Exit::Failure, "release_not_found", "the build succeeded but no release appeared")
             .with_hint("check `bpdeploy releases`; the release may still come"),
     )
+}
+
+/// One look for the release a build created: by the build's link, else by its slug.
+async fn release_step(
+    heroku: &Heroku,
+    app: &str,
+    build: &BuildRef,
+    release_id: &mut Option<String>,
+) -> Result<Option<Event>, ApiError> {
+    if release_id.is_none() {
+        let b = heroku.build(app, &build.id).await?;
+        *release_id = b.release.map(|r| r.id);
+        if release_id.is_none() {
+            return release_by_slug(heroku, app, b.slug.map(|s| s.id)).await;
+        }
+    }
+    let id = release_id.as_deref().unwrap_or_default();
+    Ok(Some(Event::ReleaseFound(release_ref(&heroku.release(app, id).await?))))
+}
+
+async fn release_by_slug(heroku: &Heroku, app: &str, slug: Option<String>) -> Result<Option<Event>, ApiError> {
+    if let Some(slug) = slug {
+        let releases = heroku.releases(app, 5).await?;
+        if let Some(r) = releases.iter().find(|r| r.slug.as_ref().is_some_and(|s| s.id == slug)) {
+            return Ok(Some(Event::ReleaseFound(release_ref(r))));
+        }
+    }
+    Ok(None)
 }

@@ -2,21 +2,36 @@
 //! pending release (a release phase running), or a bpdeploy GitHub deployment still in progress.
 //! There is no lock server: the services' own state is the lock, so a deploy from the dashboard
 //! or the Heroku CLI holds it too.
-use crate::deploy::steps::LockHolder;
+//!
+//! Taking it is not check-then-act: a deploy first creates its own GitHub deployment, then lists
+//! the ones in progress; of two deploys started together, the older deployment (the lower id)
+//! wins, and the other one closes its record and stops. A bpdeploy deployment whose Heroku work
+//! has finished (an interrupted deploy nobody resumed) is stale: it is said so and closed.
+use crate::deploy::steps::{DeploymentState, LockHolder};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
-/// A bpdeploy deployment in progress for longer than this is presumed abandoned (a killed
-/// process, a laptop closed mid-deploy); Heroku's own pending state never goes stale.
+/// A bpdeploy deployment in progress for longer than this with no Heroku work of its own is
+/// presumed abandoned (a killed process, a laptop closed before the build); Heroku's own pending
+/// state never goes stale.
 pub const STALE_AFTER: Duration = Duration::from_secs(3600);
-
-/// The GitHub deployment payload that marks a deployment as made by bpdeploy.
-pub const PAYLOAD_MARKER: &str = "bpdeploy";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingWork {
     pub who: Option<String>,
     pub since: DateTime<Utc>,
+}
+
+/// Where the Heroku work of a deployment is: its sha's build made after it, and that build's release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentWork {
+    /// No build of its sha since it was created.
+    NotStarted,
+    Running,
+    /// The build failed, or its release phase ended.
+    Finished {
+        succeeded: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +42,13 @@ pub struct DeploymentRecord {
     /// The latest status (`in_progress`, `queued`, `pending`, `success`, …); None when it has none.
     pub state: Option<String>,
     pub by_bpdeploy: bool,
+    pub work: DeploymentWork,
+}
+
+impl DeploymentRecord {
+    fn active(&self) -> bool {
+        self.by_bpdeploy && matches!(self.state.as_deref(), None | Some("in_progress" | "queued" | "pending"))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,20 +59,31 @@ pub struct LockEvidence {
     pub deployments: Vec<DeploymentRecord>,
 }
 
+/// A deployment left in progress by a deploy that is gone, and the state to close it with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleLock {
+    pub id: u64,
+    pub close_as: DeploymentState,
+    pub note: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LockState {
-    /// Free; the notes name stale deployments that were ignored.
+    /// Free; stale deployments were found and are to be closed.
     Free {
-        notes: Vec<String>,
+        stale: Vec<StaleLock>,
     },
     Held(LockHolder),
 }
 
-pub fn evaluate(evidence: &LockEvidence, now: DateTime<Utc>) -> LockState {
+/// Decides the lock. `own` is this run's deployment once created: deployments younger than it
+/// (higher ids) lose to it and do not hold it.
+pub fn evaluate(evidence: &LockEvidence, now: DateTime<Utc>, own: Option<u64>) -> LockState {
+    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let holder = |what: &str, w: &PendingWork| LockHolder {
         what: what.to_string(),
         who: w.who.clone().unwrap_or_else(|| "someone".into()),
-        since: w.since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        since: stamp(w.since),
     };
     if let Some(b) = evidence.pending_builds.iter().min_by_key(|w| w.since) {
         return LockState::Held(holder("a pending build", b));
@@ -58,26 +91,38 @@ pub fn evaluate(evidence: &LockEvidence, now: DateTime<Utc>) -> LockState {
     if let Some(r) = evidence.pending_releases.iter().min_by_key(|w| w.since) {
         return LockState::Held(holder("a pending release (release phase running)", r));
     }
-    let mut notes = vec![];
-    for d in evidence.deployments.iter().filter(|d| d.by_bpdeploy) {
-        let active = matches!(d.state.as_deref(), None | Some("in_progress" | "queued" | "pending"));
-        if !active {
-            continue;
-        }
+    let mut stale = vec![];
+    let mut active: Vec<&DeploymentRecord> =
+        evidence.deployments.iter().filter(|d| d.active() && Some(d.id) != own).collect();
+    active.sort_by_key(|d| d.id);
+    for d in active {
+        let who = d.creator.as_deref().unwrap_or("someone");
         let age = (now - d.created_at).to_std().unwrap_or_default();
-        if age >= STALE_AFTER {
-            notes.push(format!(
-                "ignoring GitHub deployment {} started {} by {}: in progress for over an hour, presumed abandoned",
-                d.id,
-                d.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                d.creator.as_deref().unwrap_or("someone")
-            ));
-            continue;
+        let started = format!("GitHub deployment {} started {} by {who}", d.id, stamp(d.created_at));
+        match d.work {
+            DeploymentWork::Finished { succeeded } => {
+                let (how, close_as) = match succeeded {
+                    true => ("its release went out", DeploymentState::Success),
+                    false => ("its build or release phase failed", DeploymentState::Failure),
+                };
+                let note = format!("{started} is a stale lock: {how} on Heroku and nobody followed it to the end");
+                stale.push(StaleLock { id: d.id, close_as, note });
+            }
+            DeploymentWork::NotStarted if age >= STALE_AFTER => {
+                let note = format!("{started} is a stale lock: in progress for over an hour with no build");
+                stale.push(StaleLock { id: d.id, close_as: DeploymentState::Error, note });
+            }
+            _ if own.is_some_and(|o| d.id > o) => {}
+            _ => {
+                let work = PendingWork { who: d.creator.clone(), since: d.created_at };
+                return LockState::Held(holder(
+                    &format!("a bpdeploy deploy in progress (GitHub deployment {})", d.id),
+                    &work,
+                ));
+            }
         }
-        let work = PendingWork { who: d.creator.clone(), since: d.created_at };
-        return LockState::Held(holder("a bpdeploy deploy in progress", &work));
     }
-    LockState::Free { notes }
+    LockState::Free { stale }
 }
 
 #[cfg(test)]
@@ -88,51 +133,68 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
-    fn deployment(created: &str, state: Option<&str>, by_bpdeploy: bool) -> DeploymentRecord {
+    fn deployment(id: u64, created: &str, state: Option<&str>, work: DeploymentWork) -> DeploymentRecord {
         DeploymentRecord {
-            id: 9,
+            id,
             creator: Some("carol".into()),
             created_at: at(created),
             state: state.map(str::to_string),
-            by_bpdeploy,
+            by_bpdeploy: true,
+            work,
         }
+    }
+
+    fn deployments(list: Vec<DeploymentRecord>) -> LockEvidence {
+        LockEvidence { pending_builds: vec![], pending_releases: vec![], deployments: list }
     }
 
     const NOW: &str = "2025-01-01T12:00:00Z";
 
     #[test]
     fn pending_heroku_work_holds_the_lock_naming_who_and_since_when() {
-        let mut e = LockEvidence { pending_builds: vec![], pending_releases: vec![], deployments: vec![] };
-        assert_eq!(evaluate(&e, at(NOW)), LockState::Free { notes: vec![] });
+        let mut e = deployments(vec![]);
+        assert_eq!(evaluate(&e, at(NOW), None), LockState::Free { stale: vec![] });
         e.pending_releases = vec![PendingWork { who: Some("bob@x.io".into()), since: at("2025-01-01T11:58:00Z") }];
-        let LockState::Held(h) = evaluate(&e, at(NOW)) else { panic!("expected held") };
+        let LockState::Held(h) = evaluate(&e, at(NOW), None) else { panic!("expected held") };
         assert_eq!(h.describe(), "a pending release (release phase running) by bob@x.io since 2025-01-01T11:58:00Z");
         e.pending_builds = vec![PendingWork { who: None, since: at("2025-01-01T11:59:00Z") }];
-        let LockState::Held(h) = evaluate(&e, at(NOW)) else { panic!("expected held") };
-        assert_eq!(h.what, "a pending build");
-        assert_eq!(h.who, "someone");
+        let LockState::Held(h) = evaluate(&e, at(NOW), Some(99)) else { panic!("expected held") };
+        assert_eq!((h.what.as_str(), h.who.as_str()), ("a pending build", "someone"));
     }
 
     #[test]
-    fn bpdeploy_deployments_hold_it_for_an_hour_at_most() {
-        let e = |d: DeploymentRecord| LockEvidence {
-            pending_builds: vec![],
-            pending_releases: vec![],
-            deployments: vec![d],
-        };
-        let held = evaluate(&e(deployment("2025-01-01T11:30:00Z", Some("in_progress"), true)), at(NOW));
-        assert!(matches!(held, LockState::Held(ref h) if h.who == "carol" && h.what.contains("bpdeploy")));
-        let LockState::Free { notes } =
-            evaluate(&e(deployment("2025-01-01T10:59:00Z", Some("in_progress"), true)), at(NOW))
-        else {
-            panic!("stale deployments do not hold the lock")
-        };
-        assert!(notes[0].contains("presumed abandoned"));
+    fn the_older_of_two_deployments_in_progress_wins() {
+        let (a, b) = (deployment(10, "2025-01-01T11:59:00Z", Some("in_progress"), DeploymentWork::NotStarted), {
+            deployment(11, "2025-01-01T11:59:01Z", None, DeploymentWork::NotStarted)
+        });
+        let e = deployments(vec![b.clone(), a.clone()]);
+        assert_eq!(evaluate(&e, at(NOW), Some(10)), LockState::Free { stale: vec![] }, "10 is older: it goes");
+        let LockState::Held(h) = evaluate(&e, at(NOW), Some(11)) else { panic!("11 loses to 10") };
+        assert_eq!(h.what, "a bpdeploy deploy in progress (GitHub deployment 10)");
+        assert_eq!(h.who, "carol");
+        assert!(matches!(evaluate(&e, at(NOW), None), LockState::Held(_)), "before taking it: held");
+    }
+
+    #[test]
+    fn a_deployment_whose_heroku_work_finished_is_stale_and_closed_with_its_outcome() {
+        let done =
+            deployment(10, "2025-01-01T11:50:00Z", Some("in_progress"), DeploymentWork::Finished { succeeded: true });
+        let LockState::Free { stale } = evaluate(&deployments(vec![done]), at(NOW), Some(12)) else { panic!("free") };
+        assert_eq!((stale[0].id, stale[0].close_as), (10, DeploymentState::Success));
+        assert!(stale[0].note.contains("stale lock"), "{}", stale[0].note);
+        let abandoned = deployment(9, "2025-01-01T10:59:00Z", Some("in_progress"), DeploymentWork::NotStarted);
+        let LockState::Free { stale } = evaluate(&deployments(vec![abandoned]), at(NOW), None) else { panic!() };
+        assert_eq!(stale[0].close_as, DeploymentState::Error);
+        let running = deployment(9, "2025-01-01T10:00:00Z", Some("in_progress"), DeploymentWork::Running);
+        assert!(matches!(evaluate(&deployments(vec![running]), at(NOW), Some(12)), LockState::Held(_)));
         for free in [
-            deployment("2025-01-01T11:30:00Z", Some("success"), true),
-            deployment("2025-01-01T11:30:00Z", Some("in_progress"), false),
+            deployment(8, "2025-01-01T11:30:00Z", Some("success"), DeploymentWork::NotStarted),
+            DeploymentRecord {
+                by_bpdeploy: false,
+                ..deployment(8, "2025-01-01T11:30:00Z", None, DeploymentWork::NotStarted)
+            },
         ] {
-            assert_eq!(evaluate(&e(free), at(NOW)), LockState::Free { notes: vec![] });
+            assert_eq!(evaluate(&deployments(vec![free]), at(NOW), None), LockState::Free { stale: vec![] });
         }
     }
 }

@@ -2,31 +2,40 @@
 //!
 //! Nothing here performs I/O or reads a clock, so every phase × event pair is table-tested
 //! (machine_tests.rs). The driver performs the actions and feeds their results back as events.
-//! Order: preflight → lock → resolve the sha → confirm → record → announce → build → release
-//! phase → live → (watch → verdict → auto-rollback). The sha is resolved before recording because
-//! the GitHub deployment and the Sentry release are both keyed by it; the tarball URL is fetched
-//! inside the build action, right before the POST, because for private repos it expires in minutes.
+//! Order: resolve the sha → preflight of exactly that sha → a look at the lock → confirm →
+//! take the lock (this run's GitHub deployment) → record → announce → build → release phase →
+//! live → (watch → verdict → auto-rollback). The sha comes first because preflight, the lock's
+//! deployment and the Sentry release are all about it; nothing changes anywhere before the
+//! confirmation, so a dry run ends there. The tarball URL is fetched inside the build action,
+//! right before the POST, because for private repos it expires in minutes.
 pub use super::steps::{Action, BuildRef, DeploymentState, Ending, Event, Follow, LockHolder, PreflightLevel};
 pub use super::steps::{Phase, ReleaseRef};
+use crate::deploy::account::Account;
 use crate::deploy::announce::SlackStage;
 use crate::error::Failure;
 
-/// A build POST is re-sent only after reading the builds back and finding none for this sha;
-/// this bounds how often that can happen.
-pub const MAX_BUILD_POSTS: u32 = 3;
+/// A build POST is sent again only after reading the builds back over a safe window and finding
+/// none for this sha; this bounds how often that can happen.
+pub const MAX_BUILD_POSTS: u32 = 2;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
     pub watch: bool,
     pub auto_rollback: bool,
-    /// Past a stop verdict and a held lock, with a warning.
+    /// Past a stop verdict, or when production already runs the sha, with a warning.
     pub force: bool,
+    /// Past a deploy lock someone else holds, with a warning.
+    pub steal_lock: bool,
+    /// `--dry-run`: every check runs; the deploy ends before the first change.
+    pub dry_run: bool,
 }
 
 /// What the deploy has learnt so far. The outcome is built from this.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub preflight: Option<PreflightLevel>,
+    /// The commit production ran before the deploy.
+    pub production_sha: Option<String>,
     pub lock: Option<LockHolder>,
     pub sha: Option<String>,
     pub deployment_id: Option<u64>,
@@ -36,7 +45,11 @@ pub struct Facts {
     pub healthy: Option<bool>,
     pub rolled_back_to: Option<u64>,
     pub rollback_error: Option<String>,
+    /// `--dry-run`: the release an automatic rollback would have gone back to.
+    pub rollback_held: Option<u64>,
     pub error: Option<Failure>,
+    /// What Heroku said at the end, when it was read back.
+    pub account: Option<Account>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,13 +61,19 @@ pub struct Machine {
 
 impl Machine {
     pub fn new(options: Options) -> Machine {
-        Machine { phase: Phase::Preflight, options, facts: Facts::default() }
+        Machine { phase: Phase::ResolveSource, options, facts: Facts::default() }
     }
 
     /// `bpdeploy watch --build ID`: pick up a build someone (or an interrupted deploy) started.
     pub fn following_build(options: Options, build: BuildRef) -> Machine {
         let facts = Facts { build: Some(build), ..Facts::default() };
         Machine { phase: Phase::Building, options: Options { watch: true, ..options }, facts }
+    }
+
+    /// `bpdeploy watch --release vN` while its release phase runs: follow it, then watch.
+    pub fn following_release(options: Options, release: ReleaseRef) -> Machine {
+        let facts = Facts { release: Some(release), ..Facts::default() };
+        Machine { phase: Phase::ReleasePhase, options: Options { watch: true, ..options }, facts }
     }
 
     /// `bpdeploy watch [--release vN]`: the release is live already.
@@ -66,9 +85,18 @@ impl Machine {
     /// The first actions, before any event.
     pub fn start(&self) -> Vec<Action> {
         match self.phase {
-            Phase::Preflight => vec![Action::RunPreflight],
+            Phase::ResolveSource => vec![Action::ResolveSource],
             Phase::Building => vec![Action::FollowBuild { build: self.build(), via: Follow::Stream }],
-            Phase::Watching => vec![Action::Watch { release: self.release() }],
+            Phase::ReleasePhase => vec![Action::FollowRelease { release: self.release(), via: Follow::Stream }],
+            Phase::Watching => {
+                // A resumed deploy's record is finished now: its release is live.
+                let mut actions = vec![];
+                if self.facts.deployment_id.is_some() {
+                    actions.push(Action::SetDeploymentStatus(DeploymentState::Success));
+                }
+                actions.push(Action::Watch { release: self.release() });
+                actions
+            }
             _ => vec![],
         }
     }
@@ -88,36 +116,25 @@ impl Machine {
             (_, E::Interrupted) => self.interrupted(),
             (_, E::Failed(failure)) => self.failed(failure),
 
-            (P::Preflight, E::PreflightDone(level)) => {
-                self.facts.preflight = Some(level);
-                match level {
-                    PreflightLevel::Stop if !self.options.force => self.finish(Ending::Stopped, vec![]),
-                    PreflightLevel::Stop => {
-                        self.go(P::LockCheck, vec![Action::Warn(warn_forced_stop()), Action::CheckLock])
-                    }
-                    _ => self.go(P::LockCheck, vec![Action::CheckLock]),
-                }
-            }
-            (P::LockCheck, E::LockFree) => self.go(P::ResolveSource, vec![Action::ResolveSource]),
-            (P::LockCheck, E::LockHeld(holder)) => {
-                let warning = format!("deploying despite the lock held by {} (--force)", holder.describe());
-                self.facts.lock = Some(holder);
-                if self.options.force {
-                    self.go(P::ResolveSource, vec![Action::Warn(warning), Action::ResolveSource])
-                } else {
-                    self.finish(Ending::Locked, vec![])
-                }
-            }
             (P::ResolveSource, E::SourceResolved { sha }) => {
                 self.facts.sha = Some(sha);
-                self.go(P::Confirm, vec![Action::Confirm])
+                self.go(P::Preflight, vec![Action::RunPreflight])
             }
-            (P::Confirm, E::Confirmed) => self.go(P::Record, vec![Action::Record { sha: self.sha() }]),
+            (P::Preflight, E::PreflightDone { level, up_to_date }) => self.preflight_done(level, up_to_date),
+            (P::LockCheck, E::LockFree) => self.go(P::Confirm, vec![Action::Confirm]),
+            (P::LockCheck, E::LockHeld(holder)) => self.lock_held(holder, P::Confirm, Action::Confirm),
+            (P::Confirm, E::Confirmed) if self.options.dry_run => self.finish(Ending::DryRun, vec![]),
+            (P::Confirm, E::Confirmed) => self.go(P::TakeLock, vec![Action::TakeLock { sha: self.sha() }]),
             (P::Confirm, E::Declined) => self.finish(Ending::Declined, vec![]),
-            (P::Record, E::Recorded { deployment_id }) => {
+            (P::TakeLock, E::LockTaken { deployment_id }) => {
                 self.facts.deployment_id = deployment_id;
-                self.go(P::Announce, vec![Action::Announce])
+                self.go(P::Record, vec![Action::Record { sha: self.sha() }])
             }
+            (P::TakeLock, E::LockLost { holder, deployment_id }) => {
+                self.facts.deployment_id = deployment_id;
+                self.lock_held(holder, P::Record, Action::Record { sha: self.sha() })
+            }
+            (P::Record, E::Recorded) => self.go(P::Announce, vec![Action::Announce]),
             (P::Announce, E::Announced) => self.post_build(),
             (P::CreateBuild | P::ReconcileBuild, E::BuildStarted(build)) => {
                 self.facts.build = Some(build.clone());
@@ -137,7 +154,7 @@ impl Machine {
             }
             (P::ReconcileBuild, E::BuildMissing) => self.failed(
                 Failure::new(crate::exit::Exit::Failure, "build_not_started", "Heroku did not confirm the build")
-                    .with_hint("nothing was deployed; check `heroku builds` and run `bpdeploy deploy` again"),
+                    .with_hint("no build of this commit appeared on Heroku; check `bpdeploy releases` and run `bpdeploy deploy` again"),
             ),
             (P::Building, E::StreamDropped) => {
                 self.go(P::Building, vec![Action::FollowBuild { build: self.build(), via: Follow::Poll }])
@@ -193,6 +210,22 @@ impl Machine {
                 self.facts.rolled_back_to = Some(version);
                 self.finish(Ending::RolledBack, vec![Action::UpdateSlack(SlackStage::RolledBack)])
             }
+            (P::RollingBack, E::RollbackHeld { to_version }) => {
+                self.facts.rollback_held = Some(to_version);
+                let warning = format!("dry run: the automatic rollback to v{to_version} was not sent");
+                self.finish(Ending::Failing, vec![Action::Warn(warning)])
+            }
+            (P::ReadingBack, E::ReadBack(account)) => {
+                let mut actions = vec![];
+                if let (Some(state), Some(_)) = (account.deployment_state(), self.facts.deployment_id) {
+                    actions.push(Action::SetDeploymentStatus(state));
+                }
+                // The team reads the truth: a release that went live is announced as live.
+                let stage = if account.ours_is_current() { SlackStage::Live } else { SlackStage::Errored };
+                actions.push(Action::UpdateSlack(stage));
+                self.facts.account = Some(account);
+                self.finish(Ending::Error, actions)
+            }
             (P::RollingBack, E::RollbackFailed(message)) => {
                 self.facts.rollback_error = Some(message.clone());
                 let actions = vec![
@@ -223,47 +256,6 @@ impl Machine {
         self.go(Phase::CreateBuild, vec![Action::CreateBuild { sha: self.sha(), attempt: self.facts.build_posts }])
     }
 
-    /// A failed build or release phase: the deployment fails and the Slack message says so.
-    fn failure_records(&self) -> Vec<Action> {
-        let stage = match self.phase {
-            Phase::Building => SlackStage::BuildFailed,
-            _ => SlackStage::ReleaseFailed,
-        };
-        let mut actions = vec![];
-        if self.facts.deployment_id.is_some() {
-            actions.push(Action::SetDeploymentStatus(DeploymentState::Failure));
-        }
-        actions.push(Action::UpdateSlack(stage));
-        actions
-    }
-
-    /// Ctrl-C stops following, never the remote work. Before a build exists nothing runs
-    /// remotely, so the records are closed; afterwards they stay as they are for `watch` to finish.
-    fn interrupted(&mut self) -> Vec<Action> {
-        let mut actions = vec![];
-        if !self.phase.build_may_exist() && self.facts.deployment_id.is_some() {
-            actions.push(Action::SetDeploymentStatus(DeploymentState::Error));
-        }
-        if self.phase.announced() {
-            actions.push(Action::UpdateSlack(SlackStage::Unfollowed));
-        }
-        self.finish(Ending::Interrupted, actions)
-    }
-
-    fn failed(&mut self, failure: Failure) -> Vec<Action> {
-        let mut actions = vec![];
-        if self.facts.deployment_id.is_some()
-            && !matches!(self.phase, Phase::Live | Phase::Watching | Phase::RollingBack)
-        {
-            actions.push(Action::SetDeploymentStatus(DeploymentState::Error));
-        }
-        if self.phase.announced() {
-            actions.push(Action::UpdateSlack(SlackStage::Errored));
-        }
-        self.facts.error = Some(failure);
-        self.finish(Ending::Error, actions)
-    }
-
     fn sha(&self) -> String {
         self.facts.sha.clone().unwrap_or_default()
     }
@@ -273,25 +265,10 @@ impl Machine {
     fn release(&self) -> ReleaseRef {
         self.facts.release.clone().unwrap_or_default()
     }
-
-    /// How to pick up again after Ctrl-C, or None when nothing runs remotely.
-    pub fn resume_hint(&self) -> Option<String> {
-        if let Some(r) = &self.facts.release {
-            return Some(format!("bpdeploy watch --release v{}", r.version));
-        }
-        if let Some(b) = &self.facts.build {
-            return Some(format!("bpdeploy watch --build {}", b.id));
-        }
-        if self.facts.build_posts > 0 {
-            return Some("a build may have started: check `bpdeploy releases` and `heroku builds`".into());
-        }
-        None
-    }
 }
 
-fn warn_forced_stop() -> String {
-    "preflight says stop; deploying anyway (--force)".into()
-}
+#[path = "machine_stops.rs"]
+mod stops;
 
 #[cfg(test)]
 #[path = "machine_tests.rs"]

@@ -71,10 +71,22 @@ impl MigrationRef {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MigrationReport {
     pub ran: Vec<MigrationRef>,
-    /// Started and never finished: the one that failed, when the release phase failed.
-    pub failed: Option<MigrationRef>,
-    /// Expected and never started.
+    /// Started and never finished in a release phase that failed: the one that failed.
+    pub failed: Vec<MigrationRef>,
+    /// Expected, and the whole release-phase log shows they never started.
     pub not_run: Vec<MigrationRef>,
+    /// Not seen in the part of the log that was read, or started when the log was cut: whether
+    /// they ran is not known (`heroku releases:output` shows the whole log).
+    pub unknown: Vec<MigrationRef>,
+}
+
+/// How the release phase ended, as far as the report is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhaseEnd {
+    Succeeded,
+    Failed,
+    /// Still running, or its status could not be read.
+    Unknown,
 }
 
 /// Follows the release phase output line by line.
@@ -82,11 +94,13 @@ pub struct MigrationReport {
 pub struct MigrationProgress {
     expected: Vec<ExpectedMigration>,
     seen: Vec<MigrationLine>,
+    /// The log was read to its end: what it does not show did not happen.
+    complete: bool,
 }
 
 impl MigrationProgress {
     pub fn new(expected: Vec<ExpectedMigration>) -> Self {
-        MigrationProgress { expected, seen: vec![] }
+        MigrationProgress { expected, seen: vec![], complete: false }
     }
 
     /// Returns the recognised line, for the live display and the NDJSON events.
@@ -94,6 +108,11 @@ impl MigrationProgress {
         let parsed = parse_line(line)?;
         self.seen.push(parsed.clone());
         Some(parsed)
+    }
+
+    /// The release-phase log was read to its end.
+    pub fn log_complete(&mut self) {
+        self.complete = true;
     }
 
     fn reference(&self, version: &str, name: Option<&str>) -> MigrationRef {
@@ -105,21 +124,31 @@ impl MigrationProgress {
         }
     }
 
-    pub fn report(&self) -> MigrationReport {
+    /// What ran, failed, did not run, or is unknown, given how the release phase ended. Only a
+    /// whole log says what did not happen; a succeeded release phase finished what it started.
+    pub fn report(&self, end: PhaseEnd) -> MigrationReport {
         let done = |v: &str| self.seen.iter().any(|l| l.version == v && l.state == MigrationState::Migrated);
         let started = |v: &str| self.seen.iter().any(|l| l.version == v);
         let mut report = MigrationReport::default();
-        for line in self.seen.iter().filter(|l| l.state == MigrationState::Migrated) {
-            report.ran.push(self.reference(&line.version, Some(&line.name)));
+        for line in &self.seen {
+            let finished = line.state == MigrationState::Migrated;
+            let first_sight = self.seen.iter().find(|l| l.version == line.version).map(|l| l.state) == Some(line.state);
+            if !finished && (done(&line.version) || !first_sight) {
+                continue; // its `migrated` line (or an earlier `migrating`) speaks for it
+            }
+            let r = self.reference(&line.version, Some(&line.name));
+            match (finished, end, self.complete) {
+                (true, _, _) | (false, PhaseEnd::Succeeded, _) => report.ran.push(r),
+                (false, PhaseEnd::Failed, true) => report.failed.push(r),
+                (false, _, _) => report.unknown.push(r),
+            }
         }
-        report.failed = self
-            .seen
-            .iter()
-            .rev()
-            .find(|l| l.state == MigrationState::Migrating && !done(&l.version))
-            .map(|l| self.reference(&l.version, Some(&l.name)));
         for e in self.expected.iter().filter(|e| !started(&e.version)) {
-            report.not_run.push(self.reference(&e.version, e.name.as_deref()));
+            let r = self.reference(&e.version, e.name.as_deref());
+            match (self.complete, end) {
+                (true, PhaseEnd::Succeeded | PhaseEnd::Failed) => report.not_run.push(r),
+                _ => report.unknown.push(r),
+            }
         }
         report
     }
@@ -145,7 +174,7 @@ impl ReleaseFailure {
         tail: Vec<String>,
     ) -> Self {
         let mut next_steps = vec![];
-        if let Some(f) = &report.failed {
+        if let Some(f) = report.failed.first() {
             next_steps.push(format!(
                 "fix migration {} in a new pull request, merge it, and run `bpdeploy deploy` again",
                 f.label()
@@ -164,7 +193,7 @@ impl ReleaseFailure {
 
     /// The first line of the report: what failed.
     pub fn headline(&self) -> String {
-        match &self.migrations.failed {
+        match self.migrations.failed.first() {
             Some(m) => format!("the release phase of v{} failed in migration {}", self.release_version, m.label()),
             None => format!("the release phase of v{} failed", self.release_version),
         }
@@ -179,15 +208,22 @@ impl ReleaseFailure {
         if !self.migrations.ran.is_empty() {
             lines.push(format!("ran and stay applied: {}", list(&self.migrations.ran)));
         }
-        if let Some(f) = &self.migrations.failed {
+        if !self.migrations.failed.is_empty() {
             lines.push(format!(
                 "failed: {} (rolled back if it ran in a transaction, the default on PostgreSQL; \
                  with disable_ddl_transaction! it may be half applied)",
-                f.label()
+                list(&self.migrations.failed)
             ));
         }
         if !self.migrations.not_run.is_empty() {
             lines.push(format!("did not run: {}", list(&self.migrations.not_run)));
+        }
+        if !self.migrations.unknown.is_empty() {
+            lines.push(format!(
+                "unknown (the release-phase log was cut; `heroku releases:output v{} -a <app>` shows it): {}",
+                self.release_version,
+                list(&self.migrations.unknown)
+            ));
         }
         lines
     }

@@ -53,9 +53,11 @@ fn a_failure_halfway_names_what_ran_what_failed_and_what_did_not_run() {
     ] {
         p.observe(line);
     }
-    let r = p.report();
+    p.log_complete();
+    let r = p.report(PhaseEnd::Failed);
     assert_eq!(r.ran.iter().map(MigrationRef::label).collect::<Vec<_>>(), ["20250101000001 AddGiftCards"]);
-    assert_eq!(r.failed.as_ref().unwrap().label(), "20250101000002 AddIndexToOrders");
+    assert_eq!(r.failed.iter().map(MigrationRef::label).collect::<Vec<_>>(), ["20250101000002 AddIndexToOrders"]);
+    assert!(r.unknown.is_empty());
     assert_eq!(
         r.not_run,
         vec![MigrationRef { version: "20250101000003".into(), name: None, kind: Some(MigrationKind::Data) }]
@@ -78,9 +80,10 @@ fn a_successful_release_phase_reports_every_expected_migration_as_ran() {
         assert!(p.observe(&format!("== {v}: migrating")).is_some());
         p.observe(&format!("== {v}: migrated (0.1s)"));
     }
-    let r = p.report();
+    p.log_complete();
+    let r = p.report(PhaseEnd::Succeeded);
     assert_eq!(r.ran.len(), 3);
-    assert!(r.failed.is_none() && r.not_run.is_empty());
+    assert!(r.failed.is_empty() && r.not_run.is_empty() && r.unknown.is_empty());
     assert_eq!(r.ran[2].kind, Some(MigrationKind::Data));
 }
 
@@ -88,7 +91,28 @@ fn a_successful_release_phase_reports_every_expected_migration_as_ran() {
 fn a_failing_data_migration_warns_about_partly_migrated_data() {
     let mut p = MigrationProgress::new(expected());
     p.observe("== 20250101000003 BackfillCards: migrating");
-    let f = ReleaseFailure::new(42, None, "shop", p.report(), vec![]);
+    p.log_complete();
+    let f = ReleaseFailure::new(42, None, "shop", p.report(PhaseEnd::Failed), vec![]);
     assert!(f.next_steps.iter().any(|s| s.contains("partly migrated")));
     assert!(f.explanation()[0].contains("production still serves the previous release"));
+}
+
+/// The slow-stream drill's stream drops after `AddLoyaltyPointsToOrders: migrating`: a release
+/// phase that succeeded finished it, and what the cut log never showed is unknown, not "did not
+/// run"; a cut log of a failed release names no culprit it did not see fail.
+#[test]
+fn a_cut_log_says_unknown_rather_than_guessing() {
+    let mut p = MigrationProgress::new(expected());
+    p.observe("== 20250101000001 AddGiftCards: migrating");
+    p.observe("== 20250101000001 AddGiftCards: migrated (0.1s)");
+    p.observe("== 20250101000002 AddIndexToOrders: migrating");
+    let labels = |ms: &[MigrationRef]| ms.iter().map(|m| m.version.clone()).collect::<Vec<_>>();
+    let ok = p.report(PhaseEnd::Succeeded);
+    assert_eq!(labels(&ok.ran), ["20250101000001", "20250101000002"]);
+    assert_eq!((labels(&ok.unknown), ok.failed.len(), ok.not_run.len()), (vec!["20250101000003".to_string()], 0, 0));
+    let failed = p.report(PhaseEnd::Failed);
+    assert_eq!(labels(&failed.unknown), ["20250101000002", "20250101000003"]);
+    assert!(failed.failed.is_empty() && failed.not_run.is_empty());
+    let gone = p.report(PhaseEnd::Unknown);
+    assert_eq!((labels(&gone.ran), labels(&gone.unknown).len()), (vec!["20250101000001".to_string()], 2));
 }

@@ -1,7 +1,9 @@
 //! The result of `deploy` and `watch`: the last NDJSON line with `--json` (`"type":"result"`),
 //! a plain report otherwise. Every ending says what production runs now.
+use crate::deploy::account::Account;
 use crate::deploy::announce::PullRequestLine;
 use crate::deploy::migrations::{MigrationReport, ReleaseFailure};
+use crate::deploy::plan::PlannedCall;
 use crate::deploy::steps::{Ending, LockHolder, PreflightLevel};
 use crate::deploy::watch::{issue_line, WatchReport};
 use crate::error::Failure;
@@ -35,8 +37,10 @@ pub struct DeployOutcome {
     pub release: Option<u64>,
     /// The release that was current before this deploy.
     pub previous_release: Option<u64>,
-    /// One sentence: what production serves now.
+    /// One sentence: what production serves now (read back from Heroku once the run touched it).
     pub production: String,
+    /// What Heroku said at the end: the current release, this run's build and release.
+    pub account: Option<Account>,
     pub preflight: Option<PreflightLevel>,
     pub lock: Option<LockHolder>,
     pub migrations: Option<MigrationReport>,
@@ -48,6 +52,17 @@ pub struct DeployOutcome {
     pub error: Option<Failure>,
     /// Commands or steps to take next, most useful first.
     pub next: Vec<String>,
+    /// `--dry-run`: the calls the deploy would make from here, none of them made.
+    pub calls: Vec<PlannedCall>,
+    /// The branch deployed (for the dry run's and nothing-to-deploy's wording).
+    #[serde(skip)]
+    pub branch: String,
+    /// `--dry-run` of an automatic rollback: the release it would have gone back to.
+    #[serde(skip)]
+    pub rollback_held: Option<u64>,
+    /// A watch was asked for: a run that ended before its verdict says how to watch.
+    #[serde(skip)]
+    pub watch_wanted: bool,
 }
 
 impl DeployOutcome {
@@ -60,6 +75,7 @@ impl DeployOutcome {
             release: None,
             previous_release: None,
             production: String::new(),
+            account: None,
             preflight: None,
             lock: None,
             migrations: None,
@@ -70,35 +86,51 @@ impl DeployOutcome {
             resume: None,
             error: None,
             next: vec![],
+            calls: vec![],
+            branch: String::new(),
+            rollback_held: None,
+            watch_wanted: false,
         }
     }
 
     /// Fills `production` and `next` from the ending and the facts; the driver calls it last.
+    /// Once the run touched production, `production` is what Heroku said at the end.
     pub fn conclude(mut self) -> Self {
         let v = |n: Option<u64>| n.map(|n| format!("v{n}")).unwrap_or_else(|| "the previous release".into());
         let (new, old) = (v(self.release), v(self.previous_release));
-        self.production = match self.status {
-            Ending::Live | Ending::Healthy => format!("{} serves {new}", self.app),
-            Ending::Failing => format!("{} serves {new}, which is failing", self.app),
-            Ending::RolledBack => match &self.rollback {
+        let app = self.app.clone();
+        let read = self.account.clone();
+        let unchanged =
+            read.as_ref().map_or(true, |a| a.current_release.is_some() && a.current_release == self.previous_release);
+        self.production = match (self.status, &read) {
+            (Ending::RolledBack, _) if self.rolled_back_is_current() => match &self.rollback {
                 Some(r) => format!(
-                    "{} serves v{}, a rollback to v{}; schema migrations of v{} stay applied",
-                    self.app, r.new_version, r.to_version, r.from_version
+                    "{app} serves v{}, a rollback to v{}; schema migrations of v{} stay applied",
+                    r.new_version, r.to_version, r.from_version
                 ),
-                None => format!("{} was rolled back", self.app),
+                None => format!("{app} was rolled back"),
             },
-            Ending::BuildFailed => {
-                format!("{} still serves {old}; nothing changed, the database was not touched", self.app)
+            (Ending::BuildFailed, _) if unchanged => {
+                format!("{app} still serves {old}; nothing changed, the database was not touched")
             }
-            Ending::ReleaseFailed => format!("{} still serves {old}; migrations that ran stay applied", self.app),
-            Ending::Interrupted if self.resume.is_some() => {
-                format!("{} serves {old} until the work running on Heroku finishes", self.app)
+            (Ending::ReleaseFailed, _) if unchanged => {
+                format!("{app} still serves {old}; migrations that ran stay applied")
             }
-            Ending::Error if self.release.is_some() => {
-                format!("{} serves {new} or later; check `bpdeploy releases`", self.app)
+            (Ending::Failing, Some(a)) if a.ours_is_current() => {
+                format!("{}, which is failing", a.sentence(&app, self.previous_release))
             }
-            _ => format!("{} is unchanged: it serves {old}", self.app),
+            (_, Some(a)) => a.sentence(&app, self.previous_release),
+            (Ending::Live | Ending::Healthy, None) => format!("{app} serves {new}"),
+            (Ending::Failing, None) => format!("{app} serves {new}, which is failing"),
+            (Ending::NothingToDeploy, None) => format!("{app} serves {old}, which already runs this commit"),
+            (_, None) => format!("{app} is unchanged: it serves {old}"),
         };
+        // The release went live but the watch asked for never gave its verdict: watch it.
+        let live_unwatched =
+            self.watch_wanted && self.watch.is_none() && read.as_ref().is_some_and(Account::ours_is_current);
+        if self.resume.is_none() && live_unwatched && self.status != Ending::Live {
+            self.resume = self.release.map(|v| format!("bpdeploy watch --release v{v}"));
+        }
         if let Some(r) = &self.resume {
             self.next.push(r.clone());
         }
@@ -108,18 +140,56 @@ impl DeployOutcome {
         if let Some(cmd) = self.watch.as_ref().and_then(|w| w.triage_command.clone()) {
             self.next.push(cmd);
         }
+        let watched_is_current = read.as_ref().map_or(true, Account::ours_is_current);
+        let went_live = read.as_ref().is_some_and(Account::ours_is_current);
         match self.status {
-            Ending::Live => self.next.push(format!("bpdeploy watch --release {new}")),
-            Ending::Failing if self.rollback.is_none() => self.next.push("bpdeploy rollback".into()),
-            Ending::Locked => self.next.push("wait for it to finish, or pass --force if it is stuck".into()),
+            Ending::Live if self.resume.is_none() => self.next.push(format!("bpdeploy watch --release {new}")),
+            // Lost track, but Heroku says the release went live: what comes next is the watch.
+            Ending::Error if went_live && self.resume.is_none() => {
+                self.next.push(format!("bpdeploy watch --release {new}"))
+            }
+            Ending::Failing
+                if self.rollback.is_none()
+                    && watched_is_current
+                    && self.next.iter().all(|n| !n.contains("bpdeploy rollback")) =>
+            {
+                self.next.push(match self.rollback_held {
+                    Some(to) => format!("bpdeploy rollback v{to}"),
+                    None => "bpdeploy rollback".into(),
+                })
+            }
+            Ending::Failing if !watched_is_current => {
+                let current = read.as_ref().and_then(|a| a.current_release).map(|c| format!(" --release v{c}"));
+                self.next.push(format!("bpdeploy watch{}", current.unwrap_or_default()));
+            }
+            Ending::Locked => {
+                self.next.push("wait for it to finish; if it is stuck (its deploy is gone), pass --steal-lock".into())
+            }
             Ending::Stopped => self.next.push("bpdeploy preflight (fix the stop reasons), or pass --force".into()),
             Ending::BuildFailed => self.next.push("fix the build on the branch and run `bpdeploy deploy` again".into()),
+            Ending::NothingToDeploy => {
+                self.next.push("merge something into the branch, or pass --force to build the same commit again".into())
+            }
+            Ending::DryRun => self.next.push("run the same command without --dry-run to deploy".into()),
             _ => {}
         }
-        if let Some(hint) = self.error.as_ref().and_then(|e| e.hint.clone()) {
-            self.next.push(hint);
+        // "Try again" is no advice once the release went live: the account says what to do.
+        if let Some(hint) = self.error.as_ref().and_then(|e| e.hint.clone()).filter(|_| !went_live) {
+            if !self.next.contains(&hint) {
+                self.next.push(hint);
+            }
         }
         self
+    }
+
+    /// The rollback release is what production serves (or nothing was read to say otherwise).
+    fn rolled_back_is_current(&self) -> bool {
+        let current = self.account.as_ref().map(|a| a.current_release);
+        match (&self.rollback, current) {
+            (Some(r), Some(c)) => c == Some(r.new_version),
+            (None, Some(_)) => false,
+            (_, None) => true,
+        }
     }
 
     fn headline(&self) -> String {
@@ -150,6 +220,18 @@ impl DeployOutcome {
                 Some(e) => format!("Deploy stopped on an error: {}", one_line(&e.message)),
                 None => "Deploy stopped on an error.".into(),
             },
+            Ending::NothingToDeploy => {
+                format!(
+                    "Nothing to deploy: {} already runs {sha}{}.",
+                    self.app,
+                    self.previous_release.map(|v| format!(" (v{v})")).unwrap_or_default()
+                )
+            }
+            Ending::DryRun => format!(
+                "Dry run: deploying {sha} ({}) to {} passed every check; it would make these calls (none was made):",
+                one_line(&self.branch),
+                self.app
+            ),
         }
     }
 }
@@ -159,8 +241,18 @@ impl Outcome for DeployOutcome {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
-    fn human(&self, _ui: &Ui) -> String {
+    fn human(&self, ui: &Ui) -> String {
         let mut out = vec![one_line(&self.headline())];
+        if !self.calls.is_empty() {
+            out.push(crate::deploy::plan::calls_table(ui, &self.calls).trim_end().to_string());
+        }
+        if let Some(m) = self.migrations.as_ref().filter(|m| !m.unknown.is_empty() && self.release_failure.is_none()) {
+            let unknown: Vec<String> = m.unknown.iter().map(|r| r.label()).collect();
+            out.push(one_line(&format!(
+                "Migrations not seen in the release-phase log (unknown): {}",
+                unknown.join(", ")
+            )));
+        }
         if let Some(f) = &self.release_failure {
             // Migration names come from the repository: one line each, whatever they hold.
             out.extend(f.explanation().iter().map(|l| one_line(l)));

@@ -38,10 +38,16 @@ fn build_failure_says_nothing_changed_and_shows_the_tail() {
 fn release_failure_names_the_migration_and_what_production_serves() {
     let mut p = MigrationProgress::new(vec![]);
     p.observe("== 20250101000002 AddIndexToOrders: migrating");
+    p.log_complete();
     let mut o = base(Ending::ReleaseFailed);
     o.release = Some(42);
-    o.release_failure =
-        Some(ReleaseFailure::new(42, Some(41), "shop", p.report(), vec!["PG::LockNotAvailable".into()]));
+    o.release_failure = Some(ReleaseFailure::new(
+        42,
+        Some(41),
+        "shop",
+        p.report(crate::deploy::migrations::PhaseEnd::Failed),
+        vec!["PG::LockNotAvailable".into()],
+    ));
     let o = o.conclude();
     let text = o.human(&Ui::plain());
     assert!(
@@ -51,7 +57,7 @@ fn release_failure_names_the_migration_and_what_production_serves() {
     assert!(text.contains("Next: fix migration 20250101000002"));
     let json = o.to_json();
     assert_eq!(json["status"], "release_failed");
-    assert_eq!(json["release_failure"]["migrations"]["failed"]["version"], "20250101000002");
+    assert_eq!(json["release_failure"]["migrations"]["failed"][0]["version"], "20250101000002");
 }
 
 #[test]
@@ -99,4 +105,44 @@ fn every_ending_states_production_and_result_json_has_the_status() {
         .conclude()
         .human(&Ui::plain())
         .starts_with("Not deploying: a pending build by bob since 2025-01-01T00:00:00Z"));
+}
+
+/// The human report and the JSON are one outcome rendered twice: for every ending, the human
+/// text carries the `production` sentence and every `next` step, whatever the account says.
+#[test]
+fn the_human_report_carries_the_same_account() {
+    use crate::deploy::account::{Account, BuildAccount, ReleaseAccount, WorkStatus};
+    let accounts = [
+        None,
+        Some(Account {
+            current_release: Some(42),
+            build: Some(BuildAccount { id: Some("b1".into()), status: WorkStatus::Succeeded }),
+            release: Some(ReleaseAccount { version: Some(42), status: WorkStatus::Succeeded }),
+            ..Account::default()
+        }),
+        Some(Account {
+            current_release: None,
+            build: Some(BuildAccount { id: Some("b1".into()), status: WorkStatus::Unknown }),
+            ..Account::default()
+        }),
+    ];
+    for ending in Ending::ALL {
+        for account in &accounts {
+            let mut o = base(ending);
+            o.account = account.clone();
+            o.resume = account.as_ref().and_then(Account::resume);
+            o.error = (ending == Ending::Error).then(|| Failure::new(Exit::Failure, "x", "lost").with_hint("h"));
+            let o = o.conclude();
+            let text = o.human(&Ui::plain());
+            let json = o.to_json();
+            let production = json["production"].as_str().unwrap();
+            assert!(text.contains(&format!("Production: {production}.")), "{ending:?}: {text}");
+            for step in json["next"].as_array().unwrap() {
+                assert!(text.contains(&format!("Next: {}", step.as_str().unwrap())), "{ending:?}: {step} in {text}");
+            }
+            if account.as_ref().is_some_and(|a| a.current_release.is_none()) {
+                assert!(production.contains("unknown") && json["resume"].is_string(), "{ending:?}: {json}");
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
-//! The deploy's first step: preflight, online, over what this deploy ships (production's commit
-//! to `origin/<branch>`). This is the one place that maps the preflight report to what the deploy
-//! needs: the verdict, the PR list for Slack, and the migrations the release phase should run.
+//! The deploy's preflight, online, over exactly what it ships: production's commit to the sha
+//! GitHub's branch points at (fetched first when this clone lacks it; a deploy never builds a
+//! commit its preflight did not read). This is the one place that maps the preflight report to
+//! what the deploy needs: the verdict, the PR list for Slack, and the migrations the release
+//! phase should run.
 use crate::api::heroku::{Heroku, Release};
 use crate::cli::PreflightArgs;
 use crate::deploy::announce::PullRequestLine;
@@ -22,11 +24,15 @@ pub struct PreflightFacts {
     pub production_sha: Option<String>,
 }
 
-/// Runs preflight. With `--force`, a preflight that cannot run (no local clone, a shallow CI
-/// checkout) is a caution rather than the end of the deploy; without it, the error stands.
-pub async fn run(setup: &Setup, heroku: &Heroku, force: bool) -> anyhow::Result<PreflightFacts> {
-    let args = PreflightArgs { to: Some(format!("origin/{}", setup.branch)), ..PreflightArgs::default() };
-    let (report, production) = match crate::preflight::gather::run_with_release(&setup.context, &args).await {
+/// Runs preflight of `sha`. With `--force`, a preflight that cannot run (no local clone, a
+/// shallow CI checkout) is a caution rather than the end of the deploy; without it, the error stands.
+pub async fn run(setup: &Setup, heroku: &Heroku, force: bool, sha: &str) -> anyhow::Result<PreflightFacts> {
+    let args = PreflightArgs { to: Some(sha.to_string()), ..PreflightArgs::default() };
+    let gathered = match fetch_if_missing(setup, sha).await {
+        Ok(()) => crate::preflight::gather::run_with_release(&setup.context, &args).await,
+        Err(e) => Err(e),
+    };
+    let (report, production) = match gathered {
         Ok((report, current)) => (Some(report), current),
         Err(e) if force => {
             setup.context.ui.warn(&format!("preflight could not run, going on because of --force: {e:#}"));
@@ -56,6 +62,25 @@ pub async fn run(setup: &Setup, heroku: &Heroku, force: bool) -> anyhow::Result<
     }
     facts.production = production;
     Ok(facts)
+}
+
+/// This clone must have the commit that will be built, or preflight would read another one.
+async fn fetch_if_missing(setup: &Setup, sha: &str) -> anyhow::Result<()> {
+    let (root, sha_owned, branch) = (setup.config.root.clone(), sha.to_string(), setup.branch.clone());
+    let has = tokio::task::spawn_blocking(move || crate::git::ensure_commit(&root, &sha_owned, &branch)).await??;
+    if has {
+        return Ok(());
+    }
+    Err(crate::git::GitError::UnknownRevision {
+        rev: sha.to_string(),
+        hint: format!(
+            "GitHub's {} is at {}, which this clone cannot fetch: fix `git fetch origin {}` and run again",
+            setup.branch,
+            &sha[..sha.len().min(7)],
+            setup.branch
+        ),
+    }
+    .into())
 }
 
 /// The report's PRs as the announcement and the outcome list them; offline (no GitHub login),

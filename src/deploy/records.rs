@@ -1,71 +1,40 @@
-//! The deploy's paper trail: the lock evidence it reads, the GitHub deployment and the Sentry
-//! release it writes, and the Slack message it keeps up to date. Recording is bookkeeping: a
-//! failure here becomes a warning, never a reason to stop a deploy half-way.
-use crate::api::github::{GitHub, NewDeployment, NewDeploymentStatus};
-use crate::api::heroku::{Build, Heroku};
+//! The deploy's paper trail: the GitHub deployment (also the deploy lock, see `lock_io`) and the
+//! Sentry release it writes, and the Slack message it keeps up to date. Apart from the lock,
+//! recording is bookkeeping: a failure here becomes a warning, never a reason to stop a deploy
+//! half-way. Each create is sent once; after a lost answer it is read back, never sent again.
+use crate::api::github::{DeploymentCreated, GitHub, NewDeployment, NewDeploymentStatus};
 use crate::api::sentry::{CommitRef, NewDeploy, NewRelease, Sentry};
 use crate::api::slack::{Message, Posted, Slack};
 use crate::api::ApiError;
+use crate::deploy::account::SlackState;
 use crate::deploy::announce::{Announcement, SlackStage, StageFacts};
-use crate::deploy::lock::{DeploymentRecord, LockEvidence, PendingWork, STALE_AFTER};
 use crate::deploy::steps::DeploymentState;
 use chrono::Utc;
 
 /// The description of every GitHub deployment bpdeploy creates; the lock recognises it.
 pub const DEPLOYMENT_DESCRIPTION: &str = "bpdeploy";
 
-/// Reads what is in flight on the app (given its recent builds) and in GitHub's deployments of
-/// its environment.
-pub async fn lock_evidence(
-    heroku: &Heroku,
-    github: Option<&GitHub>,
-    app: &str,
-    builds: &[Build],
-) -> Result<LockEvidence, ApiError> {
-    let pending = |status: &str| status == "pending";
-    let pending_builds = builds
-        .iter()
-        .filter(|b| pending(&b.status))
-        .map(|b| PendingWork { who: b.user.as_ref().and_then(|u| u.email.clone()), since: b.created_at })
-        .collect();
-    let pending_releases = heroku
-        .releases(app, 10)
-        .await?
-        .into_iter()
-        .filter(|r| pending(&r.status))
-        .map(|r| PendingWork { who: r.user.and_then(|u| u.email), since: r.created_at })
-        .collect();
-    let mut deployments = vec![];
-    if let Some(github) = github {
-        let now = Utc::now();
-        for d in github.deployments(None, Some(app)).await?.into_iter().take(10) {
-            let by_bpdeploy = d.description.as_deref().is_some_and(|t| t.starts_with(DEPLOYMENT_DESCRIPTION));
-            // Statuses cost a request each: only deployments that could still hold the lock.
-            let young = (now - d.created_at).to_std().map(|age| age < STALE_AFTER * 2).unwrap_or(true);
-            let state = match by_bpdeploy && young {
-                true => github.deployment_statuses(d.id).await?.into_iter().next().map(|s| s.state),
-                false => Some("unknown".into()),
-            };
-            deployments.push(DeploymentRecord {
-                id: d.id,
-                creator: d.creator.map(|u| u.login),
-                created_at: d.created_at,
-                state,
-                by_bpdeploy,
-            });
-        }
-    }
-    Ok(LockEvidence { pending_builds, pending_releases, deployments })
-}
-
 /// Creates the GitHub deployment (ref = sha, environment = the app, no auto-merge) and marks it
-/// in progress. Returns its id.
+/// in progress. Returns its id. A create whose answer was lost is looked for (this run's exact
+/// description on a deployment with no status yet) instead of being sent again.
 pub async fn start_deployment(github: &GitHub, sha: &str, app: &str, who: &str) -> Result<Option<u64>, ApiError> {
     let description = format!("{DEPLOYMENT_DESCRIPTION}: {who} deploying {}", &sha[..sha.len().min(7)]);
-    let created = github.create_deployment(&NewDeployment::record(sha, app, &description)).await?;
-    let id = match created {
-        crate::api::github::DeploymentCreated::Created(d) => d.id,
-        crate::api::github::DeploymentCreated::Merged { .. } => return Ok(None),
+    let id = match github.create_deployment(&NewDeployment::record(sha, app, &description)).await {
+        Ok(DeploymentCreated::Created(d)) => d.id,
+        Ok(DeploymentCreated::Merged { .. }) => return Ok(None),
+        Err(e) if e.is_ambiguous() => {
+            let mut found = None;
+            for d in github.deployments(Some(sha), Some(app)).await? {
+                if d.description.as_deref() == Some(description.as_str())
+                    && github.deployment_statuses(d.id).await?.is_empty()
+                {
+                    found = Some(d.id);
+                    break;
+                }
+            }
+            found.ok_or(e)?
+        }
+        Err(e) => return Err(e),
     };
     set_deployment_status(github, id, DeploymentState::InProgress, "deploying").await?;
     Ok(Some(id))
@@ -130,31 +99,62 @@ pub struct Announcer {
     pub channel: String,
     pub text: Announcement,
     posted: Option<Posted>,
+    pub state: SlackState,
 }
 
 impl Announcer {
     pub fn new(slack: Slack, channel: String, text: Announcement) -> Announcer {
-        Announcer { slack, channel, text, posted: None }
+        Announcer { slack, channel, text, posted: None, state: SlackState::NotPosted }
     }
 
     /// The first message and the PR list in its thread.
     pub async fn announce(&mut self) -> Result<(), ApiError> {
         let headline = self.text.headline(SlackStage::Announced, &StageFacts::default());
-        let posted = self.slack.post(&self.channel, &Message::text(headline)).await?;
+        let posted = self.post(Message::text(headline)).await?;
         if let (true, Some(ts)) = (self.slack.can_edit(), posted.ts.as_deref()) {
             let channel = posted.channel.clone().unwrap_or_else(|| self.channel.clone());
+            self.posted = Some(posted.clone());
             self.slack.reply(&channel, ts, &Message::text(self.text.pull_request_thread())).await?;
         }
         self.posted = Some(posted);
         Ok(())
     }
 
+    /// Posts a new top-level message, unless an earlier post got no answer: that one may be in
+    /// the channel already, and a second announcement of the same deploy confuses.
+    async fn post(&mut self, message: Message) -> Result<Posted, ApiError> {
+        match self.slack.post(&self.channel, &message).await {
+            Ok(posted) => {
+                self.state = SlackState::UpToDate;
+                Ok(posted)
+            }
+            Err(e) => {
+                if e.is_ambiguous() {
+                    self.state = SlackState::Unknown;
+                }
+                Err(e)
+            }
+        }
+    }
+
     pub async fn update(&mut self, stage: SlackStage, facts: &StageFacts) -> Result<(), ApiError> {
+        if self.state == SlackState::Unknown {
+            return Ok(());
+        }
+        let result = self.send_update(stage, facts).await;
+        if result.is_err() && self.state == SlackState::UpToDate {
+            self.state = SlackState::Behind;
+        }
+        result
+    }
+
+    async fn send_update(&mut self, stage: SlackStage, facts: &StageFacts) -> Result<(), ApiError> {
         let headline = self.text.headline(stage, facts);
         let edit_target = self.posted.as_ref().and_then(|p| Some((p.channel.clone()?, p.ts.clone()?)));
         match (self.slack.can_edit(), edit_target) {
             (true, Some((channel, ts))) => {
                 self.slack.update(&channel, &ts, &Message::text(headline)).await?;
+                self.state = SlackState::UpToDate;
                 if let Some(reply) = self.text.verdict_reply(stage, facts) {
                     self.slack.reply(&channel, &ts, &Message::text(reply)).await?;
                 }
@@ -164,7 +164,7 @@ impl Announcer {
                 if let Some(reply) = self.text.verdict_reply(stage, facts) {
                     text = format!("{text}\n{reply}");
                 }
-                let posted = self.slack.post(&self.channel, &Message::text(text)).await?;
+                let posted = self.post(Message::text(text)).await?;
                 // `watch` announces nothing up front: its first message becomes the one to edit.
                 if self.posted.is_none() {
                     self.posted = Some(posted);

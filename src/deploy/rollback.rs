@@ -81,26 +81,42 @@ pub enum RollbackError {
     UnknownRelease(u64),
     #[error("no earlier release with different code to roll back to from v{0}")]
     NoTarget(u64),
-    #[error("the rollback request got no answer and no \"Rollback to v{0}\" release appeared; check `bpdeploy releases` before trying again")]
+    #[error("the rollback request got no answer and no \"Rollback to v{0}\" release appeared while reading the releases back; it was not sent again: check `bpdeploy releases` before trying again")]
     Unconfirmed(u64),
     #[error("the rollback release v{0} {1}")]
     ReleaseFailed(u64, String),
 }
 
-/// Rolls `bad_version` back to the previous code release: one POST, reconciled by reading the
-/// releases back when it gets no answer. Then waits for the new release to finish its release
-/// phase, polling every `poll`, so that the caller can say what production serves.
+/// The release a rollback of `bad_version` goes back to: the previous code release.
+pub async fn rollback_target(heroku: &Heroku, app: &str, bad_version: u64) -> Result<ReleaseSummary, RollbackError> {
+    Ok(plan(heroku, app, bad_version).await?.0)
+}
+
+/// The target and the newest version now (a rollback release will be newer).
+async fn plan(heroku: &Heroku, app: &str, bad_version: u64) -> Result<(ReleaseSummary, u64), RollbackError> {
+    let releases: Vec<ReleaseSummary> = heroku.releases(app, 25).await?.iter().map(ReleaseSummary::from).collect();
+    let bad = releases.iter().find(|r| r.version == bad_version).ok_or(RollbackError::UnknownRelease(bad_version))?;
+    let target = previous_code_release(&releases, bad).ok_or(RollbackError::NoTarget(bad_version))?.clone();
+    let newest = releases.iter().map(|r| r.version).max().unwrap_or(bad_version);
+    Ok((target, newest))
+}
+
+/// After a rollback POST got no answer, the releases are read this many times at least, over
+/// twice the request timeout at least, before concluding it did not happen.
+const READ_BACK_POLLS: u32 = 5;
+
+/// Rolls `bad_version` back to the previous code release: one POST, never sent again. When it
+/// gets no answer the releases are read back over a safe window for the "Rollback to vN" it
+/// would have made. Then waits for the new release to finish its release phase, polling every
+/// `poll`, so that the caller can say what production serves.
 pub async fn roll_back(
     heroku: &Heroku,
     app: &str,
     bad_version: u64,
     poll: Duration,
 ) -> Result<RolledBack, RollbackError> {
-    let releases: Vec<ReleaseSummary> = heroku.releases(app, 25).await?.iter().map(ReleaseSummary::from).collect();
-    let bad = releases.iter().find(|r| r.version == bad_version).ok_or(RollbackError::UnknownRelease(bad_version))?;
-    let target = previous_code_release(&releases, bad).ok_or(RollbackError::NoTarget(bad_version))?.clone();
-    let newest = releases.iter().map(|r| r.version).max().unwrap_or(bad_version);
-    let (created, reconciled) = send_rollback(heroku, app, &target, newest).await?;
+    let (target, newest) = plan(heroku, app, bad_version).await?;
+    let (created, reconciled) = send_rollback(heroku, app, &target, newest, poll).await?;
     let status = settle(heroku, app, &created, poll).await?;
     if status != "succeeded" {
         return Err(RollbackError::ReleaseFailed(created.version, status));
@@ -114,37 +130,67 @@ pub async fn roll_back(
     })
 }
 
-/// The rollback POST to `target`, sent once. When it gets no answer, the releases newer than
-/// `newest` are read back and the "Rollback to vN" one is the answer; `true` says so.
+/// The rollback POST to `target`, sent once, never again. When it gets no answer the releases
+/// newer than `newest` are read back over a safe window for the "Rollback to vN" it would have
+/// made; `true` says the release was found that way.
 pub async fn send_rollback(
     heroku: &Heroku,
     app: &str,
     target: &ReleaseSummary,
     newest: u64,
+    poll: Duration,
 ) -> Result<(Release, bool), RollbackError> {
     match heroku.rollback(app, &target.id).await {
         Ok(r) => Ok((r, false)),
         Err(ApiError::Ambiguous { .. }) => {
-            let after: Vec<Release> = heroku.releases(app, 10).await?;
-            let summaries: Vec<ReleaseSummary> = after.iter().map(ReleaseSummary::from).collect();
-            let found =
-                find_rollback(&summaries, newest, target.version).ok_or(RollbackError::Unconfirmed(target.version))?;
-            let release =
-                after.into_iter().find(|r| r.id == found.id).ok_or(RollbackError::Unconfirmed(target.version))?;
-            Ok((release, true))
+            Ok((find_after_lost_answer(heroku, app, newest, target.version, poll).await?, true))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// Waits for a release's release phase to end (polling every `poll`); its final status.
+/// Waits for a release's release phase to end (polling every `poll`); its final status. A read
+/// that fails is tried again at the next poll, up to the deploy's limit of failed polls.
 pub async fn settle(heroku: &Heroku, app: &str, release: &Release, poll: Duration) -> Result<String, ApiError> {
     let mut status = release.status.clone();
+    let mut failures = 0;
     while status == "pending" {
         tokio::time::sleep(poll).await;
-        status = heroku.release(app, &release.id).await?.status;
+        match heroku.release(app, &release.id).await {
+            Ok(r) => (status, failures) = (r.status, 0),
+            Err(e) if failures + 1 < crate::deploy::follow::MAX_FAILED_POLLS => {
+                failures += 1;
+                tracing::info!("reading the rollback release failed ({e}); trying again");
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(status)
+}
+
+async fn find_after_lost_answer(
+    heroku: &Heroku,
+    app: &str,
+    newest: u64,
+    target: u64,
+    poll: Duration,
+) -> Result<Release, RollbackError> {
+    let window = (heroku.http().settings().timeout * 2).max(poll * READ_BACK_POLLS);
+    let started = std::time::Instant::now();
+    let mut reads = 0;
+    loop {
+        let after: Vec<Release> = heroku.releases(app, 10).await?;
+        let summaries: Vec<ReleaseSummary> = after.iter().map(ReleaseSummary::from).collect();
+        if let Some(found) = find_rollback(&summaries, newest, target) {
+            let id = found.id.clone();
+            return after.into_iter().find(|r| r.id == id).ok_or(RollbackError::Unconfirmed(target));
+        }
+        reads += 1;
+        if reads >= READ_BACK_POLLS && started.elapsed() >= window {
+            return Err(RollbackError::Unconfirmed(target));
+        }
+        tokio::time::sleep(poll).await;
+    }
 }
 
 #[cfg(test)]

@@ -1,158 +1,13 @@
 //! The vocabulary of the deploy machine: its phases, the events the driver reports, and the
 //! actions the machine asks for. Kept apart from the transitions so both stay readable.
 use crate::api::SecretUrl;
+use crate::deploy::account::Account;
+pub use crate::deploy::account::DeploymentState;
 use crate::deploy::announce::SlackStage;
 use crate::error::Failure;
-use crate::exit::Exit;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Preflight,
-    LockCheck,
-    ResolveSource,
-    Confirm,
-    Record,
-    Announce,
-    CreateBuild,
-    /// The build POST got no answer: reading the builds back before anything else.
-    ReconcileBuild,
-    Building,
-    FindRelease,
-    ReleasePhase,
-    /// The release phase succeeded; recording the deploy marker.
-    Live,
-    Watching,
-    RollingBack,
-    Done(Ending),
-}
-
-/// How a deploy ends. Each ending has one exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ending {
-    /// Released, not watched.
-    Live,
-    Healthy,
-    BuildFailed,
-    ReleaseFailed,
-    Failing,
-    RolledBack,
-    Locked,
-    /// Preflight said stop.
-    Stopped,
-    Declined,
-    Interrupted,
-    Error,
-}
-
-impl Ending {
-    pub const ALL: [Ending; 11] = [
-        Ending::Live,
-        Ending::Healthy,
-        Ending::BuildFailed,
-        Ending::ReleaseFailed,
-        Ending::Failing,
-        Ending::RolledBack,
-        Ending::Locked,
-        Ending::Stopped,
-        Ending::Declined,
-        Ending::Interrupted,
-        Ending::Error,
-    ];
-
-    /// A rolled-back deploy still failed: scripts must not read it as success.
-    pub fn exit(self) -> Exit {
-        match self {
-            Ending::Live | Ending::Healthy => Exit::Success,
-            Ending::BuildFailed | Ending::ReleaseFailed | Ending::Failing | Ending::RolledBack | Ending::Stopped => {
-                Exit::Unsafe
-            }
-            Ending::Locked => Exit::Locked,
-            Ending::Interrupted => Exit::Interrupted,
-            Ending::Declined | Ending::Error => Exit::Failure,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Ending::Live => "live",
-            Ending::Healthy => "healthy",
-            Ending::BuildFailed => "build_failed",
-            Ending::ReleaseFailed => "release_failed",
-            Ending::Failing => "failing",
-            Ending::RolledBack => "rolled_back",
-            Ending::Locked => "locked",
-            Ending::Stopped => "stopped",
-            Ending::Declined => "declined",
-            Ending::Interrupted => "interrupted",
-            Ending::Error => "error",
-        }
-    }
-}
-
-impl Phase {
-    pub const ACTIVE: [Phase; 14] = [
-        Phase::Preflight,
-        Phase::LockCheck,
-        Phase::ResolveSource,
-        Phase::Confirm,
-        Phase::Record,
-        Phase::Announce,
-        Phase::CreateBuild,
-        Phase::ReconcileBuild,
-        Phase::Building,
-        Phase::FindRelease,
-        Phase::ReleasePhase,
-        Phase::Live,
-        Phase::Watching,
-        Phase::RollingBack,
-    ];
-
-    /// The name in `{"type":"phase","phase":…}` events.
-    pub fn name(self) -> &'static str {
-        match self {
-            Phase::Preflight => "preflight",
-            Phase::LockCheck => "lock_check",
-            Phase::ResolveSource => "resolve_source",
-            Phase::Confirm => "confirm",
-            Phase::Record => "record",
-            Phase::Announce => "announce",
-            Phase::CreateBuild => "create_build",
-            Phase::ReconcileBuild => "reconcile_build",
-            Phase::Building => "building",
-            Phase::FindRelease => "find_release",
-            Phase::ReleasePhase => "release_phase",
-            Phase::Live => "live",
-            Phase::Watching => "watching",
-            Phase::RollingBack => "rolling_back",
-            Phase::Done(_) => "done",
-        }
-    }
-
-    /// The phases before the build POST: nothing remote is running yet.
-    fn before_build(self) -> bool {
-        matches!(
-            self,
-            Phase::Preflight
-                | Phase::LockCheck
-                | Phase::ResolveSource
-                | Phase::Confirm
-                | Phase::Record
-                | Phase::Announce
-        )
-    }
-
-    /// From the build POST on, remote work may be running that Ctrl-C must not cancel.
-    pub fn build_may_exist(self) -> bool {
-        !self.before_build()
-    }
-
-    /// Whether a Slack message may exist to edit.
-    pub fn announced(self) -> bool {
-        !self.before_build() && !matches!(self, Phase::Done(_))
-    }
-}
+pub use super::phase::{Ending, Phase};
 
 /// Preflight's verdict level, as the machine sees it.
 pub use crate::preflight::Level as PreflightLevel;
@@ -160,7 +15,7 @@ pub use crate::preflight::Level as PreflightLevel;
 /// Who holds the deploy lock and since when (RFC 3339).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LockHolder {
-    /// "a pending build", "a pending release", "a bpdeploy deployment in progress".
+    /// "a pending build", "a pending release", "a bpdeploy deploy in progress (GitHub deployment N)".
     pub what: String,
     pub who: String,
     pub since: String,
@@ -193,41 +48,33 @@ pub enum Follow {
     Poll,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeploymentState {
-    InProgress,
-    Success,
-    Failure,
-    Error,
-}
-
-impl DeploymentState {
-    pub fn github_state(self) -> &'static str {
-        match self {
-            DeploymentState::InProgress => "in_progress",
-            DeploymentState::Success => "success",
-            DeploymentState::Failure => "failure",
-            DeploymentState::Error => "error",
-        }
-    }
-}
-
 /// What the driver reports back.
 #[derive(Debug, Clone)]
 pub enum Event {
-    PreflightDone(PreflightLevel),
-    LockFree,
-    LockHeld(LockHolder),
     SourceResolved {
         sha: String,
     },
+    /// `up_to_date`: production already runs the sha.
+    PreflightDone {
+        level: PreflightLevel,
+        up_to_date: bool,
+    },
+    LockFree,
+    LockHeld(LockHolder),
     Confirmed,
     Declined,
-    /// Recording is bookkeeping: a failure there is a warning, so only the id (if any) comes back.
-    Recorded {
+    /// This run's GitHub deployment is the oldest in progress (None: GitHub made no record).
+    LockTaken {
         deployment_id: Option<u64>,
     },
+    /// Someone else holds the lock after all (an older deployment, or work on Heroku); this
+    /// run's record is closed unless the lock is stolen.
+    LockLost {
+        holder: LockHolder,
+        deployment_id: Option<u64>,
+    },
+    /// Recording the Sentry release is bookkeeping: a failure there is a warning.
+    Recorded,
     Announced,
     BuildStarted(BuildRef),
     /// The build POST was sent and no answer came back.
@@ -252,6 +99,12 @@ pub enum Event {
         version: u64,
     },
     RollbackFailed(String),
+    /// `--dry-run`: the rollback to this release was not sent.
+    RollbackHeld {
+        to_version: u64,
+    },
+    /// What Heroku says after an error: the account the deploy ends with.
+    ReadBack(Account),
     Interrupted,
     Failed(Failure),
 }
@@ -259,13 +112,15 @@ pub enum Event {
 impl Event {
     pub fn name(&self) -> &'static str {
         match self {
-            Event::PreflightDone(_) => "preflight_done",
+            Event::SourceResolved { .. } => "source_resolved",
+            Event::PreflightDone { .. } => "preflight_done",
             Event::LockFree => "lock_free",
             Event::LockHeld(_) => "lock_held",
-            Event::SourceResolved { .. } => "source_resolved",
             Event::Confirmed => "confirmed",
             Event::Declined => "declined",
-            Event::Recorded { .. } => "recorded",
+            Event::LockTaken { .. } => "lock_taken",
+            Event::LockLost { .. } => "lock_lost",
+            Event::Recorded => "recorded",
             Event::Announced => "announced",
             Event::BuildStarted(_) => "build_started",
             Event::BuildOutcomeUnknown => "build_outcome_unknown",
@@ -280,6 +135,8 @@ impl Event {
             Event::Verdict { .. } => "verdict",
             Event::RolledBack { .. } => "rolled_back",
             Event::RollbackFailed(_) => "rollback_failed",
+            Event::RollbackHeld { .. } => "rollback_held",
+            Event::ReadBack(_) => "read_back",
             Event::Interrupted => "interrupted",
             Event::Failed(_) => "failed",
         }
@@ -290,11 +147,16 @@ impl Event {
 /// effects (the second) report nothing and their failures are warnings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    RunPreflight,
-    CheckLock,
     ResolveSource,
+    RunPreflight,
+    /// Read-only: is anything in flight (Heroku) or a bpdeploy deploy in progress (GitHub)?
+    CheckLock,
     Confirm,
-    /// GitHub deployment (in_progress) and the Sentry release with its commits.
+    /// Create this run's GitHub deployment (in_progress), then list: the oldest one wins.
+    TakeLock {
+        sha: String,
+    },
+    /// The Sentry release with its commits.
     Record {
         sha: String,
     },
@@ -331,6 +193,8 @@ pub enum Action {
     Rollback {
         release: ReleaseRef,
     },
+    /// Read back from Heroku what production runs and where this run's build and release are.
+    ReadBack,
 
     UpdateSlack(SlackStage),
     SetDeploymentStatus(DeploymentState),

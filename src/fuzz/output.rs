@@ -4,7 +4,7 @@
 use super::{fuzz, text_from};
 use crate::api::stream::{Framing, MAX_LINE};
 use crate::deploy::build_progress::{status_line, OutputTail};
-use crate::deploy::migrations::{parse_line, MigrationProgress, MigrationState};
+use crate::deploy::migrations::{parse_line, MigrationProgress, MigrationState, PhaseEnd};
 use std::time::Duration;
 
 const OUTPUT: &[&str] = &[
@@ -82,7 +82,9 @@ fn migration_lines() {
         for other in text_from(u, OUTPUT, 20)?.lines() {
             let _ = progress.observe(other);
         }
-        let _ = progress.report();
+        for end in [PhaseEnd::Succeeded, PhaseEnd::Failed, PhaseEnd::Unknown] {
+            let _ = progress.report(end);
+        }
         Ok(())
     });
 }

@@ -10,8 +10,8 @@ use crate::api::ApiError;
 use crate::config::Config;
 use crate::deploy::announce::PullRequestLine;
 use crate::deploy::lock::{evaluate, LockState};
+use crate::deploy::lock_io::{read_evidence, HerokuRecent};
 use crate::deploy::preflight_step::{pull_request_lines, release_commit};
-use crate::deploy::records::lock_evidence;
 use crate::deploy::removed::range_request;
 use crate::error::Failure;
 use crate::exit::Exit;
@@ -97,9 +97,9 @@ pub async fn enrich(graphql: &GraphQl, owner: &str, name: &str, prs: &mut [PullR
 /// The deploy lock, as `deploy` reads it: a pending build or release, or a young bpdeploy
 /// deployment in progress. `Err` is the refusal (exit 5).
 pub async fn check_lock(heroku: &Heroku, github: Option<&GitHub>, app: &str) -> anyhow::Result<Result<(), Failure>> {
-    let builds = heroku.builds(app, 20).await?;
-    let evidence = lock_evidence(heroku, github, app, &builds).await?;
-    Ok(match evaluate(&evidence, Utc::now()) {
+    let recent = HerokuRecent::read(heroku, app).await?;
+    let evidence = read_evidence(&recent, github, app).await?;
+    Ok(match evaluate(&evidence, Utc::now(), None) {
         LockState::Free { .. } => Ok(()),
         LockState::Held(holder) => {
             Err(Failure::new(Exit::Locked, "locked", format!("another deploy is in progress: {}", holder.describe()))

@@ -52,7 +52,7 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
         }
     }
     progress(Progress::Step(&format!("rolling {app} back to v{} (one request)", target.version)));
-    let (created, reconciled) = match send_rollback(&w.heroku, &app, &target, plan.newest).await {
+    let (created, reconciled) = match send_rollback(&w.heroku, &app, &target, plan.newest, w.poll).await {
         Ok(sent) => sent,
         Err(e) => {
             report.action = Action::Failed;

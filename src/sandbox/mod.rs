@@ -13,7 +13,7 @@ use crate::cli::Scenario;
 use clock::Clock;
 use drill::Drill;
 use git2::Repository;
-use http::record::Exchange;
+use http::record::{Exchange, RequestEntry, RequestLog};
 use scratch::{LocalConfig, ScratchRepo};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -38,11 +38,23 @@ pub struct SandboxOptions {
     /// Error answers echo every secret the sandbox issued (`BPDEPLOY_SANDBOX_ECHO_SECRETS=1`),
     /// as a careless gateway would: for testing that bpdeploy masks them all.
     pub echo_secrets: bool,
+    /// The base URL clients reach the sandbox at, when it differs from the address it listens
+    /// on (behind a proxy, like a real service behind its load balancer). URLs in answers
+    /// (output streams, the tarball redirect, Link headers) use it.
+    pub public_url: Option<String>,
 }
 
 impl SandboxOptions {
     pub fn new(scenario: Scenario) -> SandboxOptions {
-        SandboxOptions { scenario, port: 0, repo_dir: None, speed: 1.0, record_exchanges: false, echo_secrets: false }
+        SandboxOptions {
+            scenario,
+            port: 0,
+            repo_dir: None,
+            speed: 1.0,
+            record_exchanges: false,
+            echo_secrets: false,
+            public_url: None,
+        }
     }
 }
 
@@ -86,7 +98,7 @@ pub struct Shared {
     pub clock: Clock,
     pub drill: Drill,
     pub tokens: Tokens,
-    /// `http://127.0.0.1:PORT`, no trailing slash.
+    /// `http://127.0.0.1:PORT` (or the public URL), no trailing slash.
     pub base_url: String,
     pub scratch: ScratchRepo,
     world: Mutex<World>,
@@ -98,6 +110,8 @@ pub struct Shared {
     exchanges: Option<Mutex<Vec<Exchange>>>,
     /// See [`SandboxOptions::echo_secrets`].
     pub echo_secrets: bool,
+    /// One small entry per API request, always kept.
+    pub requests: RequestLog,
 }
 
 impl Shared {
@@ -147,6 +161,8 @@ impl Shared {
 /// A running sandbox. Dropping it stops the server and removes a temporary scratch repository.
 pub struct Sandbox {
     shared: Arc<Shared>,
+    /// `http://127.0.0.1:PORT`: where it listens (the public URL may be a proxy in front).
+    listen_url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     temp_root: Option<PathBuf>,
@@ -159,7 +175,10 @@ impl Sandbox {
             .map_err(|e| SandboxError::Bind { port: opts.port, message: e.to_string() })?;
         let port =
             listener.local_addr().map_err(|e| SandboxError::Bind { port: opts.port, message: e.to_string() })?.port();
-        let base_url = format!("http://127.0.0.1:{port}");
+        let base_url = match &opts.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://127.0.0.1:{port}"),
+        };
         let clock = Clock::new(opts.speed);
         // The scratch repository lives in the system temp dir unless the caller names a place.
         let (repo_dir, temp_root) = match &opts.repo_dir {
@@ -193,6 +212,7 @@ impl Sandbox {
             codeload_key: fastrand::u64(..),
             exchanges: opts.record_exchanges.then(|| Mutex::new(Vec::new())),
             echo_secrets: opts.echo_secrets,
+            requests: RequestLog::default(),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(shared.clone());
@@ -203,12 +223,18 @@ impl Sandbox {
                 })
                 .await;
         });
-        Ok(Sandbox { shared, stop: Some(stop), server: Some(server), temp_root })
+        let listen_url = format!("http://127.0.0.1:{port}");
+        Ok(Sandbox { shared, listen_url, stop: Some(stop), server: Some(server), temp_root })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// The URL clients use: `http://127.0.0.1:PORT`, or the public URL it was given.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
+    }
+
+    /// `http://127.0.0.1:PORT`, where it listens (differs from [`Sandbox::base_url`] behind a proxy).
+    pub fn listen_url(&self) -> &str {
+        &self.listen_url
     }
 
     pub fn repo_dir(&self) -> &Path {
@@ -251,6 +277,12 @@ impl Sandbox {
 
     pub fn slack_record(&self) -> SlackRecord {
         self.shared.slack_record()
+    }
+
+    /// One entry per API request answered so far (service, method, path, status), oldest first:
+    /// what `/_sandbox/requests` serves.
+    pub fn requests(&self) -> Vec<RequestEntry> {
+        self.shared.requests.entries()
     }
 
     /// Every API call answered so far, oldest first; empty unless started with

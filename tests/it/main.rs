@@ -3,6 +3,7 @@ mod api;
 mod cli;
 mod deploy;
 mod e2e;
+mod faults;
 mod foundation;
 mod preflight;
 mod recovery;

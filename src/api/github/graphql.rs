@@ -153,7 +153,7 @@ impl GraphQl {
         let mut call =
             Call::post("graphql", "").shown_as("/graphql").json(&json!({ "query": query, "variables": variables }));
         if read_only {
-            call = call.resend_safe();
+            call = call.read_only();
         }
         let body: Value = self.http.json(&call).await?;
         let errors = body.get("errors").and_then(Value::as_array).cloned().unwrap_or_default();

@@ -155,7 +155,11 @@ impl GitHub {
             let message = body.get("message").and_then(|m| m.as_str()).unwrap_or("merged").to_string();
             return Ok(DeploymentCreated::Merged { message });
         }
-        Ok(DeploymentCreated::Created(reply.json()?))
+        // Created, but unreadable: which deployment was made is unknown (read back by sha).
+        reply.json().map(DeploymentCreated::Created).map_err(|e| match e {
+            ApiError::Decode { service, endpoint, message } => ApiError::Ambiguous { service, endpoint, message },
+            other => other,
+        })
     }
 
     /// `GET deployments?sha=&environment=`, newest first.

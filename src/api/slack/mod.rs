@@ -5,7 +5,7 @@ mod history;
 mod lookup;
 pub mod types;
 
-use crate::api::http::{Call, HttpCore, Transport};
+use crate::api::http::{Call, HttpCore, Resend, Transport};
 use crate::api::secret::SecretUrl;
 use crate::api::ApiError;
 use crate::credentials::Service;
@@ -95,7 +95,13 @@ fn with(message: &Message, mut fields: Value) -> Value {
 async fn web(http: &HttpCore, call: Call) -> Result<Posted, ApiError> {
     let call = call.header("Content-Type", "application/json; charset=utf-8");
     let reply = http.send(&call).await?;
-    let answer: Answer = reply.json()?;
+    let answer: Answer = match reply.json() {
+        // A post whose answer cannot be read may have been posted: never a reason to post again.
+        Err(ApiError::Decode { service, endpoint, message }) if call.resend == Resend::Never => {
+            return Err(ApiError::Ambiguous { service, endpoint, message })
+        }
+        other => other?,
+    };
     if answer.ok {
         return Ok(Posted { channel: answer.channel, ts: answer.ts });
     }

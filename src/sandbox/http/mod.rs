@@ -113,6 +113,7 @@ pub fn router(shared: SharedState) -> Router {
         .route("/streams/{*rest}", get(streams::serve))
         .route("/codeload/{*rest}", get(codeload::serve))
         .route("/_sandbox/slack", get(slack_record))
+        .route("/_sandbox/requests", get(request_log))
         .fallback(|| async { (StatusCode::NOT_FOUND, "no such sandbox path\n") })
         .with_state(shared)
 }
@@ -132,9 +133,10 @@ fn flaky(s: &Shared, method: &Method) -> Option<(StatusCode, u64)> {
     Some((status, s.clock.retry_after_secs()))
 }
 
-/// Logs the call and, when the sandbox keeps an exchange log, records it.
+/// Logs the call, adds it to the request log and, when the sandbox keeps one, the exchange log.
 async fn log(s: &Shared, service: &'static str, req: &Req, resp: Response) -> Response {
     tracing::info!("sandbox {} {} -> {}", req.method, req.path, resp.status().as_u16());
+    s.requests.note(record::entry(service, req, resp.status().as_u16()));
     match &s.exchanges {
         Some(log) => {
             let (exchange, resp) = record::exchange(service, req, resp).await;
@@ -227,6 +229,11 @@ fn api_route(api: Api) -> axum::routing::MethodRouter<SharedState> {
 async fn slack_record(State(s): State<SharedState>) -> Response {
     let record = s.slack_record();
     json(StatusCode::OK, serde_json::to_value(record).unwrap_or_default())
+}
+
+/// Every API request answered so far, oldest first: `[{"service","method","path","status","mutates"}]`.
+async fn request_log(State(s): State<SharedState>) -> Response {
+    json(StatusCode::OK, serde_json::to_value(s.requests.entries()).unwrap_or_default())
 }
 
 pub fn empty(status: StatusCode) -> Response {

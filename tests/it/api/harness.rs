@@ -163,12 +163,13 @@ pub async fn exercise(ep: Endpoint, json_body: bool) {
     );
     assert!(e.hint().unwrap_or_default().contains("3600s"), "{name}: {:?}", e.hint());
 
-    // 502 then success: read calls retry; creating POSTs are sent once and report the 502.
+    // 502 then success: read calls retry; creating POSTs are sent once, and a gateway error
+    // leaves their outcome unknown (the service may have made the thing before the 502).
     let kit = Kit::new().await;
     if ep.creates {
         mount(&kit, &ep, error_answer(&ep, 502), None, Some(1)).await;
         let e = (ep.call)(kit.c.clone()).await.expect_err(&format!("{name}: a create must not be resent after 502"));
-        assert_eq!(e.status(), Some(502), "{name}");
+        assert!(e.is_ambiguous() && e.to_string().contains("502"), "{name}: {e}");
     } else {
         mount(&kit, &ep, error_answer(&ep, 502), Some(1), Some(1)).await;
         mount(&kit, &ep, ok_answer(&ep), None, Some(1)).await;
@@ -180,7 +181,11 @@ pub async fn exercise(ep: Endpoint, json_body: bool) {
         mount(&kit, &ep, ResponseTemplate::new(ep.ok_status).set_body_string("{\"id\": tru"), None, Some(1)).await;
         let e = (ep.call)(kit.c.clone()).await.expect_err(&format!("{name}: malformed JSON must fail"));
         let shown = e.to_string();
-        assert!(matches!(e, ApiError::Decode { .. }), "{name}: {e:?}");
+        // A create answered 2xx did happen; an unreadable answer leaves what it made unknown.
+        match ep.creates && ep.ok_status < 300 {
+            true => assert!(e.is_ambiguous(), "{name}: {e:?}"),
+            false => assert!(matches!(e, ApiError::Decode { .. }), "{name}: {e:?}"),
+        }
         assert!(shown.contains(e.service().name()), "{name}: {shown}");
         let tail = ep.path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
         assert!(shown.contains(tail), "{name}: the decode error names the endpoint: {shown}");

@@ -1,6 +1,6 @@
 //! The README against the binary: the lists scripts rely on name exactly what bpdeploy emits.
 use bpdeploy::api::ApiError;
-use bpdeploy::config::{Config, ConfigError};
+use bpdeploy::config::ConfigError;
 use bpdeploy::credentials::{CredentialError, Service};
 use bpdeploy::deploy::steps::{Ending, Phase};
 use bpdeploy::error::Diagnose;
@@ -107,9 +107,6 @@ fn the_deploy_statuses_and_phases_are_the_machines() {
     for ending in Ending::ALL {
         assert!(statuses.contains(ending.name()), "README's statuses lack {}", ending.name());
     }
-    let config = Config::load(&Default::default(), &bpdeploy::env::Env::from_pairs("/", [])).unwrap();
-    let dry_run = bpdeploy::deploy::plan::deploy_plan(&config, "shop", "master", false);
-    assert!(readme.contains(&format!("\"status\":\"{}\"", dry_run.status)), "README documents {}", dry_run.status);
     let phases = listed(&readme, "- `phase` `{phase}`:");
     for phase in Phase::ACTIVE {
         assert!(phases.contains(phase.name()), "README's phases lack {}", phase.name());

@@ -82,7 +82,21 @@ async fn failing_v42_with_v41_on(v41_commit: Option<&str>) -> World {
 }
 
 async fn watch_v42_with_auto_rollback(w: &World) -> crate::support::Run {
-    w.run(&["watch", "--release", "v42", "--auto-rollback", "--json"], &[("BPDEPLOY_HTTP_TIMEOUT_MS", "300")]).await
+    let args = ["watch", "--release", "v42", "--auto-rollback", "--yes", "--json"];
+    w.run(&args, &[("BPDEPLOY_HTTP_TIMEOUT_MS", "300")]).await
+}
+
+/// `--auto-rollback` mutates, so it follows the rule of every mutating command: without a TTY it
+/// needs `--yes`, and says so before asking any service anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_rollback_without_a_tty_needs_yes_before_anything_happens() {
+    let w = World::new().await;
+    Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(500)).expect(0).mount(&w.server).await;
+    let run = w.run(&["watch", "--release", "v42", "--auto-rollback", "--json"], &[]).await;
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    let error: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(error["error"]["code"], "confirmation_required", "{error}");
+    assert!(error["error"]["hint"].as_str().unwrap().contains("--yes"));
 }
 
 /// The numbers of the PRs a rollback outcome says it removed.

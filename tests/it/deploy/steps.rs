@@ -2,7 +2,6 @@
 //! failed release phase, a dropped stream, dry run; and `watch` on a release with a new issue.
 use super::fakes::{result, types, World};
 use serde_json::json;
-use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
 
 const MIGRATIONS_OK: &[&str] = &[
@@ -52,9 +51,9 @@ async fn deploy_goes_through_every_step_and_records_it() {
         .collect();
     assert_eq!(
         phases,
-        ["preflight", "lock_check", "resolve_source", "confirm", "record", "announce", "create_build", "building"]
+        ["resolve_source", "preflight", "lock_check", "confirm", "take_lock", "record", "announce", "create_build"]
             .iter()
-            .chain(&["find_release", "release_phase", "live", "done"])
+            .chain(&["building", "find_release", "release_phase", "live", "done"])
             .map(|s| s.to_string())
             .collect::<Vec<_>>()
     );
@@ -106,18 +105,19 @@ async fn a_pending_build_holds_the_lock_and_nothing_is_created() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("pass --force"));
+    assert!(run.stdout.contains("pass --steal-lock"), "{}", run.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unanswered_build_post_is_not_sent_again_and_the_build_is_found() {
     let w = World::new().await;
     w.production_and_free_lock().await;
-    // Preflight and the lock check see no build; after the unanswered POST, Heroku lists ours.
+    // Preflight, the lock check and taking the lock see no build; after the unanswered POST,
+    // Heroku lists ours.
     Mock::given(wiremock::matchers::method("GET"))
         .and(wiremock::matchers::path("/heroku/apps/shop/builds"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .up_to_n_times(2)
+        .up_to_n_times(3)
         .with_priority(1)
         .mount(&w.server)
         .await;
@@ -175,7 +175,7 @@ async fn a_failed_release_phase_exits_3_naming_the_migration() {
     let r = result(&run);
     assert_eq!(r["status"], "release_failed");
     let failure = &r["release_failure"];
-    assert_eq!(failure["migrations"]["failed"]["version"], "20250101000002");
+    assert_eq!(failure["migrations"]["failed"][0]["version"], "20250101000002");
     assert_eq!(failure["migrations"]["ran"][0]["name"], "AddGiftCards");
     assert_eq!(failure["serving_version"], 41);
     assert!(failure["output_tail"]
@@ -227,17 +227,60 @@ async fn a_stream_that_never_starts_falls_back_to_polling_the_status() {
     assert_eq!(result(&run)["status"], "live");
 }
 
+/// A dry run checks everything the real run checks before its first change (GitHub's sha,
+/// preflight of it, the lock, every credential), lists what it would do from there, and changes
+/// nothing: no request but reads (a GraphQL query is a read) reaches the services.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dry_run_prints_each_call_and_makes_none() {
+async fn dry_run_checks_everything_prints_each_call_and_changes_nothing() {
     let w = World::new().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(500)).expect(0).mount(&w.server).await;
-    let run = w.run(&["deploy", "--watch", "--dry-run"], &[]).await;
+    w.production_and_free_lock().await;
+    w.get("/heroku/apps/shop/builds", json!([])).await;
+    let run = w.run(&["deploy", "--watch", "--auto-rollback", "--dry-run"], &[]).await;
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("none was made"));
+    assert!(run.stdout.contains("none was made"), "{}", run.stdout);
     assert!(run.stdout.contains("POST\tapps/shop/builds\tcreate the build (sent once)"), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("repos/acme/shop/tarball/{}", w.sha)), "the real sha: {}", run.stdout);
     let json = w.run(&["deploy", "--dry-run", "--json"], &[]).await;
-    let calls = result(&json)["calls"].as_array().unwrap().len();
-    assert!(calls > 10);
+    let r = result(&json);
+    assert_eq!((r["status"].as_str(), r["sha"].as_str()), (Some("dry_run"), Some(w.sha.as_str())), "{r}");
+    let calls: Vec<String> =
+        r["calls"].as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap().into()).collect();
+    assert!(calls.contains(&"chat.postMessage".to_string()), "a Slack credential is set: {calls:?}");
+    assert!(
+        !calls.iter().any(|c| c.contains("releases") && c.ends_with("releases")),
+        "no rollback without --auto-rollback"
+    );
+    let writes: Vec<String> = w
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() != "GET" && r.url.path() != "/github/graphql")
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert!(writes.is_empty(), "a dry run sends no write: {writes:?}");
+
+    // Without a Slack credential the real run posts nothing, so the plan lists no Slack call.
+    let quiet = w.run(&["deploy", "--dry-run", "--json"], &[("SLACK_BOT_TOKEN", "")]).await;
+    let calls = result(&quiet)["calls"].to_string();
+    assert!(!calls.contains("slack"), "{calls}");
+}
+
+/// A dry run checks the credentials a real run needs: a rejected Heroku token is exit 4.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_with_a_rejected_token_exits_4() {
+    let w = World::new().await;
+    Mock::given(wiremock::matchers::path_regex("^/heroku/"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"id": "unauthorized", "message": "Invalid credentials provided."})),
+        )
+        .mount(&w.server)
+        .await;
+    w.production_and_free_lock().await;
+    let run = w.run(&["deploy", "--dry-run"], &[]).await;
+    assert_eq!(run.code, 4, "{}\n{}", run.stdout, run.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,7 @@
 //! Two people press the button: the second deploy is refused while the first one's build runs
 //! (exit 5, naming the holder), and Ctrl-C on the first stops following without cancelling the
 //! build (exit 130, with the command that resumes).
-use super::{context, result, Drill};
+use super::{context, of_type, result, Drill};
 use crate::support::Run;
 use bpdeploy::cli::Scenario;
 use std::process::{Child, Command};
@@ -94,4 +94,143 @@ async fn an_interrupted_deploy_resumes_with_the_command_it_printed() {
     assert_eq!((r["status"].as_str(), r["release"].as_u64()), (Some("healthy"), Some(7)), "{r}");
     assert_eq!(builds_created(&d), 1, "resuming follows the same build");
     d.assert_contract();
+}
+
+/// The race of issue 9: two `deploy --yes` started together both went ahead (check-then-act).
+/// Twenty times, two deploys are started at once; the proxy in front of the sandbox holds each
+/// build POST until both have passed the lock step (or one has stopped), so both really race.
+/// Every time exactly one builds, the other exits 5 naming the holder. The same sandbox serves all
+/// rounds, so from the second one on both pass `--force` (production already runs the tip).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_deploys_started_together_never_both_go() {
+    let f = crate::faults::Faulty::start(Scenario::Happy).await;
+    let hold = f.proxy.hold("POST", "/heroku/apps/storefront/builds");
+    let created = |f: &crate::faults::Faulty, path: &str| {
+        f.d.sb.requests().iter().filter(|r| r.method == "POST" && r.path == path && r.status == 201).count()
+    };
+    for round in 0..20 {
+        hold.close();
+        let (deployments, builds) = (created(&f, DEPLOYMENTS), created(&f, BUILDS));
+        let start = |who: &str| {
+            let args = ["--json", "deploy", "--yes", "--force"];
+            f.d.cmd().env("BPDEPLOY_USER", who).env("BPDEPLOY_HTTP_TIMEOUT_MS", "20000").args(args).spawn()
+        };
+        let (mut a, mut b) = (start("alice"), start("bob"));
+        let give_up = std::time::Instant::now() + Duration::from_secs(90);
+        // Both past the lock step (two deployments made), or one of them stopped before it.
+        while created(&f, DEPLOYMENTS) < deployments + 2
+            && a.try_wait().unwrap().is_none()
+            && b.try_wait().unwrap().is_none()
+        {
+            assert!(std::time::Instant::now() < give_up, "round {round}: the deploys never reached the lock");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        hold.open();
+        let (a, b) = tokio::join!(
+            tokio::task::spawn_blocking(move || finish(a)),
+            tokio::task::spawn_blocking(move || finish(b))
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let mut codes = [a.code, b.code];
+        codes.sort();
+        assert_eq!(codes, [0, 5], "round {round}: one deploys, one is refused\n{}\n{}", context(&a), context(&b));
+        assert_eq!(created(&f, BUILDS), builds + 1, "round {round}: exactly one build");
+        let refused = if a.code == 5 { &a } else { &b };
+        let r = result(refused);
+        assert_eq!(r["status"], "locked", "round {round}: {r}");
+        assert!(r["lock"]["who"].as_str().is_some_and(|w| w == "you" || w.contains('@')), "names the holder: {r}");
+        assert!(r["lock"]["what"].as_str().is_some_and(|w| !w.is_empty()), "{r}");
+    }
+    // Every deployment ended: one success per round, every loser's record closed as an error.
+    let list = f.github("repos/acme/storefront/deployments?environment=storefront&per_page=100").await;
+    for d in list.as_array().unwrap() {
+        let statuses = f.github(&format!("repos/acme/storefront/deployments/{}/statuses", d["id"])).await;
+        let state = statuses[0]["state"].as_str().unwrap_or("none").to_string();
+        assert!(state == "success" || state == "error", "deployment {} left {state}", d["id"]);
+    }
+}
+
+const DEPLOYMENTS: &str = "/repos/acme/storefront/deployments";
+const BUILDS: &str = "/apps/storefront/builds";
+
+/// Issue 9's stale lock: after Ctrl-C the GitHub deployment stayed in progress and blocked every
+/// deploy for an hour, even after the suggested `watch --build` ended healthy. Now a lock whose
+/// Heroku work finished is stale (said, closed, deploy goes on), and the resume command takes the
+/// deployment over and finishes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_deploys_lock_is_stale_once_its_work_finished_and_resuming_releases_it() {
+    // Not resumed: the build and release phase finish on Heroku; the next deploy goes ahead.
+    let f = crate::faults::Faulty::start(Scenario::Happy).await;
+    let first = interrupted_deploy(&f).await;
+    let deployment = in_progress_deployment(&f).await;
+    until_live(&f, 7).await;
+    let again = f.run(&["--json", "deploy", "--yes"]).await;
+    assert_eq!((again.code, result(&again)["status"].clone()), (0, "nothing_to_deploy".into()), "{}", context(&again));
+    let forced = f.run(&["--json", "deploy", "--yes", "--force"]).await;
+    assert_eq!(forced.code, 0, "a stale lock does not hold: {}", context(&forced));
+    let warnings = of_type(&forced, "warning");
+    assert!(warnings.iter().any(|w| w["message"].as_str().unwrap().contains("stale lock")), "it says so: {warnings:?}");
+    assert_eq!(deployment_state(&f, deployment).await, "success", "closed with how its work ended");
+    assert!(first["resume"].is_string());
+
+    // Resumed with the command it printed: the watch finishes the deployment; the lock is free.
+    let f = crate::faults::Faulty::start(Scenario::Happy).await;
+    let first = interrupted_deploy(&f).await;
+    let deployment = in_progress_deployment(&f).await;
+    let resume = first["resume"].as_str().unwrap().to_string();
+    let mut args = vec!["--json"];
+    args.extend(resume.strip_prefix("bpdeploy ").unwrap().split(' '));
+    args.extend(["--duration", "300ms", "--interval", "100ms"]);
+    let resumed = f.run(&args).await;
+    assert_eq!(resumed.code, 0, "{resume}: {}", context(&resumed));
+    assert_eq!(deployment_state(&f, deployment).await, "success", "the resume command finished the deployment");
+    let again = f.run(&["--json", "deploy", "--yes", "--force"]).await;
+    assert_eq!(again.code, 0, "{}", context(&again));
+    let warnings = of_type(&again, "warning");
+    assert!(
+        !warnings.iter().any(|w| w["message"].as_str().unwrap().contains("stale lock")),
+        "nothing stale: {warnings:?}"
+    );
+}
+
+/// A deploy interrupted (SIGINT) while it follows the build: its build stream is held at the proxy.
+async fn interrupted_deploy(f: &crate::faults::Faulty) -> serde_json::Value {
+    let stream = f.proxy.hold("GET", "/streams/builds/");
+    let mut child = f.d.cmd().args(["--json", "deploy", "--yes"]).spawn();
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while !f.d.sb.requests().iter().any(|r| r.method == "POST" && r.path == BUILDS && r.status == 201) {
+        assert!(child.try_wait().unwrap().is_none(), "the deploy ended before its build");
+        assert!(std::time::Instant::now() < give_up, "no build within a minute");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let run = tokio::task::spawn_blocking(move || finish(child)).await.unwrap();
+    stream.open();
+    assert_eq!(run.code, 130, "{}", context(&run));
+    result(&run)
+}
+
+async fn in_progress_deployment(f: &crate::faults::Faulty) -> u64 {
+    let list = f.github("repos/acme/storefront/deployments?environment=storefront").await;
+    let id = list[0]["id"].as_u64().unwrap();
+    assert_eq!(deployment_state(f, id).await, "in_progress", "Ctrl-C after the build leaves it for the resume");
+    id
+}
+
+async fn deployment_state(f: &crate::faults::Faulty, id: u64) -> String {
+    let statuses = f.github(&format!("repos/acme/storefront/deployments/{id}/statuses")).await;
+    statuses[0]["state"].as_str().unwrap_or("none").to_string()
+}
+
+/// Waits (bounded) until Heroku serves `version`: the interrupted deploy's work finishing alone.
+async fn until_live(f: &crate::faults::Faulty, version: u64) {
+    for _ in 0..3000 {
+        let releases = f.heroku("apps/storefront/releases").await;
+        if releases.as_array().unwrap().iter().any(|r| r["current"] == true && r["version"] == version) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("v{version} never went live");
 }

@@ -6,8 +6,10 @@
 //! call the real clients made is checked against the official schemas ([`Drill::assert_contract`]).
 mod deploy;
 mod drills;
+mod dry_run;
 mod lock;
 mod process;
+mod ships;
 mod snippet;
 mod watch;
 
@@ -36,7 +38,11 @@ impl Drill {
 
     pub async fn start_at(scenario: Scenario, speed: f64) -> Drill {
         let opts = SandboxOptions { speed, record_exchanges: true, ..SandboxOptions::new(scenario) };
-        let sb = Sandbox::start(opts).await.expect("sandbox starts");
+        Drill::with(Sandbox::start(opts).await.expect("sandbox starts"))
+    }
+
+    /// A drill around a sandbox started elsewhere (behind the fault proxy).
+    pub fn with(sb: Sandbox) -> Drill {
         Drill { sb, home: tempfile::tempdir().unwrap() }
     }
 

@@ -57,7 +57,7 @@ async fn auto_rollback_creates_one_rollback_release_and_the_spike_stops() {
     assert_eq!(deploy.code, 0, "{}", context(&deploy));
     assert_eq!(result(&deploy)["status"], "live");
 
-    let run = d.run(&["--json", "watch", "--auto-rollback", "--duration", "3s", "--interval", "150ms"]).await;
+    let run = d.run(&["--json", "--yes", "watch", "--auto-rollback", "--duration", "3s", "--interval", "150ms"]).await;
     assert_eq!(run.code, 3, "a rolled-back release still failed: {}", context(&run));
     let r = result(&run);
     assert_eq!(r["status"], "rolled_back", "{}", context(&run));
@@ -107,4 +107,53 @@ async fn auto_rollback_creates_one_rollback_release_and_the_spike_stops() {
         assert_eq!(tick["new_issues"], serde_json::json!([]), "nothing is new in a rollback: {}", context(&again));
     }
     d.assert_contract();
+}
+
+/// Issue 9: `watch --release v6` after v7 went live said "serves v6, which is failing" and
+/// recommended a rollback. The account names the release current now, and rolls nothing back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watching_an_older_release_names_the_current_one_and_recommends_no_rollback() {
+    let d = Drill::start(Scenario::Happy).await;
+    let deploy = d.run(&["--json", "deploy", "--yes"]).await;
+    assert_eq!(deploy.code, 0, "{}", context(&deploy));
+    let run = d.run(&["--json", "watch", "--release", "v6", "--duration", "300ms", "--interval", "100ms"]).await;
+    let r = result(&run);
+    assert_eq!(r["account"]["current_release"], 7, "{}", context(&run));
+    let production = r["production"].as_str().unwrap();
+    assert!(production.starts_with("storefront serves v7") && production.contains("v6"), "{production}");
+    let next: Vec<&str> = r["next"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(!next.iter().any(|n| n.contains("rollback")), "v6 is not live: nothing to roll back: {next:?}");
+    assert!(next.contains(&"bpdeploy watch --release v7"), "{next:?}");
+}
+
+/// Issue 9: Ctrl-C during `watch` after the release went live said "serves the previous release
+/// until the work running on Heroku finishes". The account is read back: v7 serves, and the
+/// command that watches it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_a_watch_names_the_live_release() {
+    let d = Drill::start(Scenario::Happy).await;
+    let deploy = d.run(&["--json", "deploy", "--yes"]).await;
+    assert_eq!(deploy.code, 0, "{}", context(&deploy));
+    let looks = |d: &Drill| d.sb.requests().iter().filter(|r| r.path.ends_with("/issues/")).count();
+    let before = looks(&d);
+    let mut watch = d.cmd().args(["--json", "watch", "--duration", "5m", "--interval", "100ms"]).spawn();
+    // Two looks at Sentry: the watch is under way (bounded only as a hang guard).
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while looks(&d) < before + 2 {
+        assert!(watch.try_wait().unwrap().is_none(), "the watch ended early");
+        assert!(std::time::Instant::now() < give_up, "the watch never looked at Sentry");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let killed = std::process::Command::new("kill").args(["-INT", &watch.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || watch.wait_with_output()).await.unwrap().unwrap();
+    let run = crate::support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_eq!(run.code, 130, "{}", context(&run));
+    let r = result(&run);
+    assert_eq!(r["production"], "storefront serves v7, the watched release", "{r}");
+    assert_eq!(r["resume"], "bpdeploy watch --release v7", "{r}");
 }

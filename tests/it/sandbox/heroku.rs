@@ -166,3 +166,40 @@ async fn rollback_creates_a_new_release_that_runs_the_release_phase() {
     let done = fx.poll("apps/storefront/releases/7", |r| r["status"] != "pending").await;
     assert_eq!((done["status"].as_str(), done["current"].as_bool()), (Some("succeeded"), Some(true)));
 }
+
+/// The request log: one entry per API request, served at `/_sandbox/requests`, that a test (or a
+/// person) counts mutations with. A GraphQL query is a POST that changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_log_lists_every_api_request_with_its_status() {
+    let fx = start(Scenario::Happy).await;
+    fx.heroku(Method::GET, "apps/storefront/releases").send().await.unwrap();
+    fx.heroku(Method::GET, "apps/storefront/builds/nope").send().await.unwrap();
+    let query = serde_json::json!({"query": "query { viewer { login } }"});
+    fx.github(Method::POST, "graphql").json(&query).send().await.unwrap();
+    let mutation = serde_json::json!({"query": "mutation M { revertPullRequest(input: {}) { clientMutationId } }"});
+    fx.github(Method::POST, "graphql").json(&mutation).send().await.unwrap();
+    fx.slack("chat.postMessage", serde_json::json!({"channel": "C0DEPLOYS1", "text": "hi"})).send().await.unwrap();
+    let log: Vec<Value> =
+        fx.http.get(format!("{}/_sandbox/requests", fx.sb.base_url())).send().await.unwrap().json().await.unwrap();
+    let seen: Vec<(String, String, String, u64, bool)> = log
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap().to_string();
+            (text("service"), text("method"), text("path"), e["status"].as_u64().unwrap(), e["mutates"] == true)
+        })
+        .collect();
+    let entry = |s: &str, m: &str, p: &str, status: u64, mutates: bool| {
+        (s.to_string(), m.to_string(), p.to_string(), status, mutates)
+    };
+    assert_eq!(
+        seen,
+        [
+            entry("heroku", "GET", "/apps/storefront/releases", 200, false),
+            entry("heroku", "GET", "/apps/storefront/builds/nope", 404, false),
+            entry("github", "POST", "/graphql", 200, false),
+            entry("github", "POST", "/graphql", 200, true),
+            entry("slack", "POST", "/chat.postMessage", 200, true),
+        ]
+    );
+    assert_eq!(fx.sb.requests().len(), 5, "the same log in-process");
+}

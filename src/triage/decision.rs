@@ -5,6 +5,8 @@ use super::blame::FrameFindings;
 use super::evidence::{IssueFacts, TriagedRelease};
 use super::experiment::ExperimentFinding;
 use super::next;
+pub use super::outlook::{RevertOutlook, RevertState, RollbackOutlook};
+use super::severity::{bounded, severity};
 use super::suspects::{implicated, Suspect};
 use crate::config::TriageConfig;
 use crate::recovery::eta::{self, Estimate};
@@ -28,36 +30,6 @@ pub enum Classification {
     Patch,
     Revert,
     Rollback,
-}
-
-/// What the revert preview said about reverting the top suspect.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RevertState {
-    Clean,
-    /// Conflicts, in words (files and the later PRs behind them).
-    Conflicts(String),
-    /// The preview refused (not merged, already reverted, …), in words.
-    Refused(String),
-    /// The preview could not run.
-    Unknown(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RevertOutlook {
-    pub pull_request: u64,
-    pub state: RevertState,
-    pub estimate: Option<Estimate>,
-    /// Migrations the restored code cannot live with (they stay applied).
-    pub breaking: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RollbackOutlook {
-    pub target: Option<u64>,
-    pub estimate: Option<Estimate>,
-    pub breaking: Vec<String>,
-    /// Why the rollback preview refuses, if it does.
-    pub refusal: Option<String>,
 }
 
 pub struct Case<'a> {
@@ -317,38 +289,6 @@ fn patch_refusal(accused: &[&Suspect], severe: &[String]) -> Option<String> {
         )),
         _ => None,
     }
-}
-
-/// Why the damage is severe; empty when it is bounded.
-pub fn severity(issue: &IssueFacts, config: &TriageConfig) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(rate) = issue.events_per_minute.filter(|r| *r >= config.severe_events_per_minute) {
-        out.push(format!("{rate:.0} events a minute, severe from {}", config.severe_events_per_minute));
-    }
-    if issue.users >= config.severe_users {
-        out.push(format!("{} users, severe from {}", issue.users, config.severe_users));
-    }
-    let hits = |t: &str| config.critical_transactions.iter().find(|c| c.eq_ignore_ascii_case(t.trim()));
-    if let Some(tx) = issue.transaction.as_deref().and_then(hits).or_else(|| issue.culprit.as_deref().and_then(hits)) {
-        out.push(format!("it hits {tx}, a critical transaction"));
-    }
-    if issue.level.as_deref() == Some("fatal") {
-        out.push("its level is fatal".into());
-    }
-    out
-}
-
-/// The bounded damage in numbers, for the reasons.
-fn bounded(issue: &IssueFacts, config: &TriageConfig) -> String {
-    let rate = issue.events_per_minute.map(|r| format!("{r:.0}")).unwrap_or_else(|| "unknown".into());
-    let tx = issue.transaction.as_deref().map(one_line).unwrap_or_else(|| "no transaction".into());
-    format!(
-        "{rate} events a minute under {}, {} users under {}, {tx} not critical, level {}",
-        config.severe_events_per_minute,
-        issue.users,
-        config.severe_users,
-        issue.level.as_deref().unwrap_or("unknown")
-    )
 }
 
 fn data_details(c: &Case, d: &mut Decision) {

@@ -19,5 +19,6 @@ mod record;
 pub mod release;
 pub mod report;
 mod ruby;
+pub mod severity;
 pub mod suspects;
 pub mod target;

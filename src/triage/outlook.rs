@@ -2,12 +2,42 @@
 //! `bpdeploy revert N --dry-run`): the revert's prediction on GitHub's tip, the rollback's target,
 //! the migrations the restored code breaks on, and each path's time to recovery. Triage reads
 //! them; it does not re-derive them.
-use super::decision::{RevertOutlook, RevertState, RollbackOutlook};
 use crate::config::Config;
 use crate::recovery::compat::Verdict;
+use crate::recovery::eta::Estimate;
 use crate::recovery::report::Report;
 use crate::recovery::rollback_target::Requested;
 use crate::recovery::{revert, rollback};
+
+/// What the revert preview said about reverting the top suspect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevertState {
+    Clean,
+    /// Conflicts, in words (files and the later PRs behind them).
+    Conflicts(String),
+    /// The preview refused (not merged, already reverted, …), in words.
+    Refused(String),
+    /// The preview could not run.
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevertOutlook {
+    pub pull_request: u64,
+    pub state: RevertState,
+    pub estimate: Option<Estimate>,
+    /// Migrations the restored code cannot live with (they stay applied).
+    pub breaking: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RollbackOutlook {
+    pub target: Option<u64>,
+    pub estimate: Option<Estimate>,
+    pub breaking: Vec<String>,
+    /// Why the rollback preview refuses, if it does.
+    pub refusal: Option<String>,
+}
 
 /// The rollback to the previous code release.
 pub async fn rollback_path(services: &rollback::Services, config: &Config, app: &str) -> RollbackOutlook {

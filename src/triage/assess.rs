@@ -146,7 +146,7 @@ fn report(
             permalink: f.permalink.clone(),
             message: f.message.clone(),
             call: d.call,
-            release_files: release_files.len(),
+            release_files: b.range_known.then_some(release_files.len()),
             frames_in_release_files: b
                 .frames
                 .iter()

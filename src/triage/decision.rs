@@ -117,7 +117,7 @@ pub fn decide(c: &Case) -> Decision {
                 None => vec![o.clone()],
             })
             .collect();
-        d.call = merged(&owners, &[]);
+        d.call = owners.into_iter().fold(Vec::new(), |acc, o| merged(&acc, &[o]));
         d.next_command = e.next_command.clone();
         return d;
     }

@@ -78,7 +78,10 @@ fn one(out: &mut String, i: &IssueReport, r: &TriageReport, ui: &Ui) {
         let mark = if i.shown.frames_in_release_files.contains(&f.file) { "  changed by this release" } else { "" };
         let _ = writeln!(out, "  {}:{}  {}{mark}", path(&f.file), f.line, one_line(&f.function));
     }
-    let _ = writeln!(out, "  (the release changed {} files)", i.shown.release_files);
+    let _ = match i.shown.release_files {
+        Some(n) => writeln!(out, "  (the release changed {n} files)"),
+        None => writeln!(out, "  (what the release changed is unknown: see the warnings)"),
+    };
     let _ = writeln!(out, "\n{}", bold.apply_to(format!("Suspects ({})", i.suspects.len())));
     if i.suspects.is_empty() {
         let _ = writeln!(out, "  none: no change of this release wrote, or sits near, the frames");

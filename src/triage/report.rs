@@ -61,8 +61,8 @@ pub struct Shown {
     pub permalink: Option<String>,
     pub message: Option<String>,
     pub call: Vec<String>,
-    /// Files the release changed, and how many of them the frames are in.
-    pub release_files: usize,
+    /// How many files the release changed (None: unknown), and the frames' files among them.
+    pub release_files: Option<usize>,
     pub frames_in_release_files: Vec<String>,
 }
 

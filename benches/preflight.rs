@@ -1,12 +1,24 @@
-//! `cargo bench --bench preflight`: an offline preflight over a synthetic repository of 10,000
-//! commits (3,000 merges, 500 migrations added), against the git CLI producing the same bare
-//! facts (`git log --first-parent --name-status` + `git diff --name-status -M`), and the
-//! peak memory of the process (VmHWM). Not a test: it prints figures, it asserts nothing.
+//! `cargo bench --bench preflight`: an offline preflight, JSON included, against the git CLI
+//! producing the same bare facts (`git log --first-parent --name-status` + `git diff
+//! --name-status -M`), and the peak memory of a process that runs one preflight (VmHWM), on:
+//!
+//! 1. a synthetic repository: 10,000 commits in range (3,000 merges, 500 migrations added);
+//! 2. a repository shaped like a long-lived Rails app's full history (`repos/rails_shaped.rs`);
+//! 3. any local repository: `BPDEPLOY_BENCH_REPO=/path/to/app` (optionally
+//!    `BPDEPLOY_BENCH_FROM`, default the root of its first-parent history, and
+//!    `BPDEPLOY_BENCH_TO`, default `HEAD`); only this case runs when it is set.
+//!
+//! Each case prints a per-phase breakdown. Not a test: it prints figures, it asserts nothing.
+#[path = "repos/rails_shaped.rs"]
+mod rails_shaped;
+
+use bpdeploy::commands::preflight::PreflightOutcome;
 use bpdeploy::config::MigrationGlobs;
 use bpdeploy::preflight::{self, range::RangeRequest, GitRequest};
+use bpdeploy::ui::render::Outcome;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -14,56 +26,119 @@ const MERGES: usize = 3_000;
 const SQUASHES: usize = 500;
 const DIRECT: usize = 500;
 const MIGRATIONS: usize = 500;
-const RUNS: usize = 7;
+const RUNS: usize = 11;
+/// Set in the child process that measures one preflight's peak memory: `dir from to`.
+const CHILD: &str = "BPDEPLOY_BENCH_CHILD";
 
 fn main() {
+    if let Ok(spec) = std::env::var(CHILD) {
+        return child(&spec);
+    }
+    if let Some(repo) = std::env::var_os("BPDEPLOY_BENCH_REPO") {
+        let dir = PathBuf::from(repo);
+        let to = std::env::var("BPDEPLOY_BENCH_TO").unwrap_or_else(|_| "HEAD".into());
+        let to = rev_parse(&dir, &to);
+        let from = match std::env::var("BPDEPLOY_BENCH_FROM") {
+            Ok(rev) => rev_parse(&dir, &rev),
+            Err(_) => first_parent_root(&dir, &to),
+        };
+        return measure("local repository", &dir, &from, &to, true);
+    }
     let tmp = tempfile::tempdir().expect("tempdir");
-    // BPDEPLOY_BENCH_KEEP=1 keeps the repository to compare by hand (its path goes to stderr).
-    let dir = if std::env::var_os("BPDEPLOY_BENCH_KEEP").is_some() { tmp.keep() } else { tmp.path().to_path_buf() };
-    let dir = dir.as_path();
-    let started = Instant::now();
-    let (from, to) = build_repository(dir);
-    eprintln!("built {} in {:.1}s", dir.display(), started.elapsed().as_secs_f64());
+    // BPDEPLOY_BENCH_KEEP=1 keeps the repositories to compare by hand (their paths go to stderr).
+    let base = if std::env::var_os("BPDEPLOY_BENCH_KEEP").is_some() { tmp.keep() } else { tmp.path().to_path_buf() };
 
-    let req = GitRequest {
+    let dir = base.join("synthetic");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let started = Instant::now();
+    let (from, to) = build_repository(&dir);
+    eprintln!("built {} in {:.1}s", dir.display(), started.elapsed().as_secs_f64());
+    measure("synthetic repository", &dir, &from, &to, true);
+
+    let dir = base.join("rails-shaped");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let started = Instant::now();
+    let (from, to) = rails_shaped::build(&dir);
+    eprintln!("built {} in {:.1}s", dir.display(), started.elapsed().as_secs_f64());
+    measure("Rails-shaped full history", &dir, &from, &to, true);
+}
+
+fn request(dir: &Path, from: &str, to: &str) -> GitRequest {
+    GitRequest {
         repo: dir.to_path_buf(),
         range: RangeRequest {
-            from: Some(from.clone()),
-            to: Some(to.clone()),
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
             branch: "master".into(),
             ..Default::default()
         },
-        globs: MigrationGlobs { schema: vec!["db/migrate/*.rb".into()], data: vec!["db/data/*.rb".into()] },
-    };
-    let report = preflight::offline(&req).expect("preflight");
-    let peak_kb = vm_hwm_kb();
+        globs: MigrationGlobs {
+            schema: vec!["db/migrate/*.rb".into()],
+            data: vec!["db/data/*.rb".into()],
+            ..Default::default()
+        },
+    }
+}
+
+/// What `bpdeploy preflight --offline --json` does: read, judge, write the JSON document.
+fn preflight_json(req: &GitRequest) -> (preflight::Preflight, usize) {
+    let report = preflight::offline(req).expect("preflight");
+    let outcome = PreflightOutcome { report, strict: false };
+    let text = serde_json::to_string_pretty(&outcome.to_json()).expect("json");
+    (outcome.report, std::hint::black_box(text).len())
+}
+
+/// One preflight in a fresh process, so that its peak memory is the preflight's alone.
+fn child(spec: &str) {
+    let mut parts = spec.splitn(3, ' ');
+    let (dir, from, to) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+    let (_, bytes) = preflight_json(&request(Path::new(dir), from, to));
+    println!("{} {bytes}", vm_hwm_kb());
+}
+
+fn peak_memory_kb(dir: &Path, from: &str, to: &str) -> (u64, usize) {
+    let exe = std::env::current_exe().expect("bench executable");
+    let out = Command::new(exe)
+        .env(CHILD, format!("{} {from} {to}", dir.display()))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().unwrap_or(0));
+    (fields.next().unwrap_or(0), fields.next().unwrap_or(0) as usize)
+}
+
+fn measure(name: &str, dir: &Path, from: &str, to: &str, show_phases: bool) {
+    let req = request(dir, from, to);
+    let (report, _) = preflight_json(&req);
     let range = format!("{from}..{to}");
     let git_facts = || {
         git_cli(dir, &["log", "--first-parent", "--name-status", "--format=%H %P %s", &range]);
-        git_cli(dir, &["diff", "--name-status", "-M", &from, &to]);
+        git_cli(dir, &["diff", "--name-status", "-M", from, to]);
     };
     git_facts(); // warm the page cache
                  // Interleaved, best of each: the machine is shared, and a neighbour's build hits both alike.
     let (mut ours, mut git) = (Duration::MAX, Duration::MAX);
     for _ in 0..RUNS {
-        ours = ours.min(timed(|| drop(std::hint::black_box(preflight::offline(&req).expect("preflight")))));
+        ours = ours.min(timed(|| drop(preflight_json(&req))));
         git = git.min(timed(git_facts));
     }
-    if std::env::var_os("BPDEPLOY_BENCH_PHASES").is_some() {
-        phases(dir, &from, &to, &req);
-    }
-
+    let (peak_kb, json_bytes) = peak_memory_kb(dir, from, to);
     println!(
-        "synthetic repository: {} commits in range, {} first-parent, {} PRs, {} migrations",
+        "{name}: {} commits in range, {} first-parent, {} PRs, {} migrations, {:.1} MB of JSON",
         report.range.commits,
         report.range.first_parent_commits,
         report.pull_requests.len(),
-        report.migrations.len()
+        report.migrations.len(),
+        json_bytes as f64 / 1e6
     );
-    println!("offline preflight (best of {RUNS}): {:.0} ms", ms(ours));
-    println!("git CLI log --first-parent --name-status + diff -M (best of {RUNS}): {:.0} ms", ms(git));
-    println!("ratio preflight / git CLI: {:.2}x", ours.as_secs_f64() / git.as_secs_f64());
-    println!("peak memory (VmHWM) of the bench process after one preflight: {:.1} MB", peak_kb as f64 / 1024.0);
+    println!("  offline preflight --json (best of {RUNS}): {:.0} ms", ms(ours));
+    println!("  git CLI log --first-parent --name-status + diff -M (best of {RUNS}): {:.0} ms", ms(git));
+    println!("  ratio preflight / git CLI: {:.2}x", ours.as_secs_f64() / git.as_secs_f64());
+    println!("  peak memory (VmHWM) of a process running one preflight --json: {:.1} MB", peak_kb as f64 / 1024.0);
+    if show_phases {
+        phases(dir, from, to, &req);
+    }
 }
 
 /// Where the time goes, phase by phase.
@@ -81,14 +156,50 @@ fn phases(dir: &Path, from: &str, to: &str, req: &GitRequest) {
     let diff = best_of(|| {
         drop(std::hint::black_box(preflight::migrations::range_changes(&repo, f, t, &req.globs).expect("diff")))
     });
+    let changes = preflight::migrations::range_changes(&repo, f, t, &req.globs).expect("diff");
+    let lint = best_of(|| {
+        let app = preflight::migrations::AppSources::read(&repo, f, t).expect("app");
+        let facts = bpdeploy::preflight::lint::AppFacts { schema: app.schema.as_ref(), ..Default::default() };
+        for c in changes.clone() {
+            std::hint::black_box(preflight::migrations::describe(&repo, t, c, &req.globs.lint, &facts).expect("lint"));
+        }
+    });
     let mut gf = None;
     let read = best_of(|| gf = Some(preflight::read_git(req).expect("read")));
     let gf = gf.expect("read");
-    let assemble = best_of(|| drop(std::hint::black_box(preflight::assemble(gf.clone(), Default::default()))));
+    let mut report = None;
+    let assemble = best_of(|| report = Some(preflight::assemble(gf.clone(), Default::default())));
+    let outcome = PreflightOutcome { report: report.expect("report"), strict: false };
+    let json = best_of(|| drop(std::hint::black_box(serde_json::to_string_pretty(&outcome.to_json()))));
     eprintln!(
-        "phases: count {:.0} ms, first-parent walk {:.0} ms, facts {:.0} ms, range diff {:.0} ms, read_git {:.0} ms, assemble {:.0} ms",
-        ms(count), ms(walk), ms(facts), ms(diff), ms(read), ms(assemble)
+        "  phases: count {:.0} ms, first-parent walk {:.0} ms, commit facts (tree diffs) {:.0} ms, range diff {:.0} ms, \
+         migrations read + lint {:.0} ms, all of read_git {:.0} ms, assemble (PR grouping, ownership, verdict) {:.0} ms, \
+         JSON {:.0} ms",
+        ms(count),
+        ms(walk),
+        ms(facts),
+        ms(diff),
+        ms(lint),
+        ms(read),
+        ms(assemble),
+        ms(json)
     );
+}
+
+fn rev_parse(dir: &Path, rev: &str) -> String {
+    let out = Command::new("git").arg("-C").arg(dir).args(["rev-parse", "--verify", rev]).output().expect("git");
+    assert!(out.status.success(), "git rev-parse {rev}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn first_parent_root(dir: &Path, to: &str) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-list", "--first-parent", "--max-parents=0", to])
+        .output()
+        .expect("git");
+    String::from_utf8_lossy(&out.stdout).lines().last().expect("a root commit").to_string()
 }
 
 fn timed(f: impl FnOnce()) -> Duration {

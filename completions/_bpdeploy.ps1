@@ -37,7 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build the branch on Heroku, follow the build and the release phase, optionally watch')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch a release after it goes live: Sentry, router and dyno errors, smoke pages, Slack; a verdict')
             [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Open (and optionally merge and deploy) a revert PR for a merged pull request')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Roll the Heroku app back to an earlier release (code and config; never the database)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback')
@@ -303,7 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
         }
         'bpdeploy;help' {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build the branch on Heroku, follow the build and the release phase, optionally watch')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch a release after it goes live: Sentry, router and dyno errors, smoke pages, Slack; a verdict')
             [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Open (and optionally merge and deploy) a revert PR for a merged pull request')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Roll the Heroku app back to an earlier release (code and config; never the database)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback')

@@ -160,7 +160,7 @@ _bpdeploy() {
             fi
             case "${prev}" in
                 --scenario)
-                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream remove-column transient two-prs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient remove-column two-prs" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -604,7 +604,7 @@ _bpdeploy() {
             fi
             case "${prev}" in
                 --scenario)
-                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream remove-column transient two-prs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient remove-column two-prs" -- "${cur}"))
                     return 0
                     ;;
                 --port)

@@ -34,7 +34,7 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand deploy 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
-            cand watch 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
+            cand watch 'Watch a release after it goes live: Sentry, router and dyno errors, smoke pages, Slack; a verdict'
             cand revert 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
             cand rollback 'Roll the Heroku app back to an earlier release (code and config; never the database)'
             cand triage 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
@@ -287,7 +287,7 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
         }
         &'bpdeploy;help'= {
             cand deploy 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
-            cand watch 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
+            cand watch 'Watch a release after it goes live: Sentry, router and dyno errors, smoke pages, Slack; a verdict'
             cand revert 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
             cand rollback 'Roll the Heroku app back to an earlier release (code and config; never the database)'
             cand triage 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'

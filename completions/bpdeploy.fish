@@ -37,7 +37,7 @@ complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -l dry-run -d 'Print eve
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -s V -l version -d 'Print version'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "deploy" -d 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
-complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "watch" -d 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
+complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "watch" -d 'Watch a release after it goes live: Sentry, router and dyno errors, smoke pages, Slack; a verdict'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "revert" -d 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "rollback" -d 'Roll the Heroku app back to an earlier release (code and config; never the database)'
 complete -c bpdeploy -n "__fish_bpdeploy_needs_command" -f -a "triage" -d 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'
@@ -168,8 +168,9 @@ experiment\t''
 data-issue\t''
 flaky-api\t''
 slow-stream\t''
-remove-column\t''
+app-timeouts\t''
 transient\t''
+remove-column\t''
 two-prs\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l port -d 'Port on 127.0.0.1 (default: any free port)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l repo-dir -d 'Where to create the scratch repository (default: a new temporary directory)' -r -F
@@ -195,8 +196,9 @@ experiment\t''
 data-issue\t''
 flaky-api\t''
 slow-stream\t''
-remove-column\t''
+app-timeouts\t''
 transient\t''
+remove-column\t''
 two-prs\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
@@ -249,7 +251,7 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s v -l verbose 
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand init" -s V -l version -d 'Print version'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "deploy" -d 'Build the branch on Heroku, follow the build and the release phase, optionally watch'
-complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "watch" -d 'Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "watch" -d 'Watch a release after it goes live: Sentry, router and dyno errors, smoke pages, Slack; a verdict'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "revert" -d 'Open (and optionally merge and deploy) a revert PR for a merged pull request'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "rollback" -d 'Roll the Heroku app back to an earlier release (code and config; never the database)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand help; and not __fish_seen_subcommand_from deploy watch revert rollback triage preflight releases sandbox demo completions man init help" -f -a "triage" -d 'Find the PR behind a Sentry issue and recommend: flag off, not the deploy, fix, revert or rollback'

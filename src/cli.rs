@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Safe production deploys for a Rails app on Heroku, with GitHub, Sentry and Slack.
 ///
 /// bpdeploy turns the deploy routine into commands: see what ships (`preflight`), build and
-/// release (`deploy --watch`), watch Sentry after the release (`watch`), and recover
+/// release (`deploy --watch`), watch every channel after the release (`watch`), and recover
 /// (`triage`, `revert`, `rollback`). Try it safely with `bpdeploy demo`.
 #[derive(Debug, Parser)]
 #[command(name = "bpdeploy", version, propagate_version = true, max_term_width = 100)]
@@ -62,7 +62,7 @@ pub enum Command {
     Preflight(PreflightArgs),
     /// Build the branch on Heroku, follow the build and the release phase, optionally watch
     Deploy(DeployArgs),
-    /// Watch a release after it goes live: new Sentry issues, error rate, dynos; give a verdict
+    /// Watch a release after it goes live: Sentry, router and dyno errors, smoke pages, Slack; a verdict
     Watch(WatchArgs),
     /// Open (and optionally merge and deploy) a revert PR for a merged pull request
     Revert(RevertArgs),
@@ -238,8 +238,9 @@ pub enum Scenario {
     DataIssue,
     FlakyApi,
     SlowStream,
-    RemoveColumn,
+    AppTimeouts,
     Transient,
+    RemoveColumn,
     TwoPrs,
 }
 
@@ -255,8 +256,9 @@ impl Scenario {
             Scenario::DataIssue => "data-issue",
             Scenario::FlakyApi => "flaky-api",
             Scenario::SlowStream => "slow-stream",
-            Scenario::RemoveColumn => "remove-column",
+            Scenario::AppTimeouts => "app-timeouts",
             Scenario::Transient => "transient",
+            Scenario::RemoveColumn => "remove-column",
             Scenario::TwoPrs => "two-prs",
         }
     }

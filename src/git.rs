@@ -52,7 +52,18 @@ pub fn open(path: &Path) -> Result<Repository, GitError> {
 /// (libgit2's default) buys nothing and doubles the cost of walking thousands of trees.
 pub fn trust_local_objects() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        // libgit2's object cache would keep every small tree read, up to 256 MB: preflight keeps
+        // the trees it compares itself and reads each other one once, so caching them costs
+        // memory and a hash insert per read. Commits stay cached: counting the range, walking
+        // its first parents and reading their facts visit the same ones.
+        // SAFETY: called once, before any repository is opened by this process.
+        unsafe {
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 0);
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Blob, 0);
+        }
+    });
 }
 
 /// The commit a revision names, or `None` when the revision does not exist.

@@ -71,7 +71,11 @@ mod tests {
                 branch: "master".into(),
                 ..Default::default()
             },
-            globs: crate::config::MigrationGlobs { schema: vec!["db/migrate/*.rb".into()], data: vec![] },
+            globs: crate::config::MigrationGlobs {
+                schema: vec!["db/migrate/*.rb".into()],
+                data: vec![],
+                ..Default::default()
+            },
         };
         preflight::offline(&req).unwrap()
     }

@@ -7,6 +7,7 @@
 pub use crate::duration;
 pub mod endpoints;
 mod file;
+pub mod migrations;
 pub mod template;
 
 use crate::cli::GlobalArgs;
@@ -67,10 +68,23 @@ pub struct SentryConfig {
     pub release: String,
 }
 
+/// The `[migrations]` section: where migrations live, and how the lint judges them.
 #[derive(Debug, Clone)]
 pub struct MigrationGlobs {
     pub schema: Vec<String>,
     pub data: Vec<String>,
+    /// `postgres_version` and `max_size`.
+    pub lint: crate::preflight::lint::LintSettings,
+}
+
+impl Default for MigrationGlobs {
+    fn default() -> Self {
+        MigrationGlobs {
+            schema: vec!["db/migrate/*.rb".into(), "db/post_migrate/*.rb".into()],
+            data: vec!["db/data/*.rb".into()],
+            lint: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +97,22 @@ pub struct WatchConfig {
     pub max_error_rate_ratio: f64,
     /// An issue or a rate needs at least this many events before it counts.
     pub min_events: u64,
+    /// Router (and dyno) errors per minute, per code, allowed when the log gives no baseline.
+    pub max_router_errors_per_minute: f64,
+    /// Pages fetched every interval, as an anonymous visitor.
+    pub smoke: Vec<url::Url>,
+    /// This many bad smoke rounds in a row fail the watch.
+    pub smoke_failing_rounds: u32,
+    /// A smoke median latency beyond this many times the first round's fails the watch.
+    pub smoke_latency_ratio: f64,
+    /// Slack channels read for messages since the release (`#name` or an id).
+    pub slack_channels: Vec<String>,
+    /// A new issue silent for this many intervals has stopped (transient).
+    pub transient_quiet_intervals: u32,
+    /// A transient issue with more events than this still fails the watch.
+    pub max_transient_events: u64,
+    /// An old issue firing beyond this many times its own baseline is a regression.
+    pub max_issue_rate_ratio: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -399,7 +429,18 @@ fn resolve(
         max_new_issues: file.watch.max_new_issues.unwrap_or(0),
         max_error_rate_ratio: file.watch.max_error_rate_ratio.unwrap_or(2.0),
         min_events: file.watch.min_events.unwrap_or(5),
+        max_router_errors_per_minute: file.watch.max_router_errors_per_minute.unwrap_or(3.0),
+        smoke: file.watch.smoke.unwrap_or_default(),
+        smoke_failing_rounds: file.watch.smoke_failing_rounds.unwrap_or(3),
+        smoke_latency_ratio: file.watch.smoke_latency_ratio.unwrap_or(3.0),
+        slack_channels: file.watch.slack_channels.unwrap_or_default(),
+        transient_quiet_intervals: file.watch.transient_quiet_intervals.unwrap_or(3),
+        max_transient_events: file.watch.max_transient_events.unwrap_or(10),
+        max_issue_rate_ratio: file.watch.max_issue_rate_ratio.unwrap_or(5.0),
     };
+
+    let lint = migrations::lint_settings(file.migrations.postgres_version.as_ref(), file.migrations.max_size.as_ref())
+        .map_err(|(key, message)| invalid(origin, &key, message))?;
 
     Ok(Config {
         path,
@@ -420,11 +461,9 @@ fn resolve(
         },
         slack_channel: pick(&["BPDEPLOY_SLACK_CHANNEL"], file.slack.channel).map(|v| v.0),
         migrations: MigrationGlobs {
-            schema: file
-                .migrations
-                .schema
-                .unwrap_or_else(|| vec!["db/migrate/*.rb".into(), "db/post_migrate/*.rb".into()]),
-            data: file.migrations.data.unwrap_or_else(|| vec!["db/data/*.rb".into()]),
+            schema: file.migrations.schema.unwrap_or_else(|| MigrationGlobs::default().schema),
+            data: file.migrations.data.unwrap_or_else(|| MigrationGlobs::default().data),
+            lint,
         },
         watch,
         triage: triage(file.triage, origin)?,

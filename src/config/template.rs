@@ -73,6 +73,8 @@ environment = "production"
 # {data}
 schema = ["db/migrate/*.rb", "db/post_migrate/*.rb"]
 data = ["db/data/*.rb"]
+# postgres_version = 16    # production's PostgreSQL ("14.3" with the minor): version-dependent checks
+# max_size = "1m"          # a larger migration is reported as unchecked instead of parsed
 
 [watch]
 duration = "7m"           # traffic moves to a new release over 3-7 minutes (at most 24h)
@@ -80,6 +82,14 @@ interval = "15s"
 max_new_issues = 0        # more new Sentry issues than this (each with min_events) fails
 max_error_rate_ratio = 2.0
 min_events = 5
+max_issue_rate_ratio = 5.0 # an old Sentry issue beyond this many times its own rate is a regression
+transient_quiet_intervals = 3  # a new issue silent this many intervals stopped on its own
+max_transient_events = 10 # ...and fails nothing unless it had more events than this
+max_router_errors_per_minute = 3.0  # Heroku router/dyno errors per code, when the log gives no baseline
+# smoke = ["https://www.example.com/", "https://www.example.com/forums"]  # fetched every interval
+smoke_failing_rounds = 3  # bad smoke rounds in a row that fail the watch
+smoke_latency_ratio = 3.0 # a smoke median latency beyond this many times the first round's fails
+# slack_channels = ["#dev-questions", "#sentry-integration"]  # read with conversations.history
 
 [triage]
 # experiment_patterns = [{patterns}]

@@ -1,6 +1,7 @@
 //! The watch, as the driver runs it: which release and commit, the baseline to compare with,
 //! then the looks (`observe`) until the verdict (`watch::assess`).
 use crate::api::heroku::Release;
+use crate::deploy::channels::watching::ChannelPlan;
 use crate::deploy::driver::Driver;
 use crate::deploy::follow;
 use crate::deploy::machine::Event;
@@ -53,6 +54,12 @@ impl Driver {
             thresholds: Thresholds::from(&self.setup.config.watch),
             duration: self.setup.watch_duration,
             interval: self.setup.watch_interval,
+            channels: ChannelPlan::from_config(
+                &self.setup.config.watch,
+                self.setup.watch_interval,
+                self.setup.context.ui.dry_run,
+            ),
+            slack: self.setup.context.slack().ok().flatten(),
             release,
         };
         let saved = self

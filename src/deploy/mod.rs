@@ -4,6 +4,7 @@
 pub mod account;
 pub mod announce;
 pub mod build_progress;
+pub mod channels;
 mod conclude;
 pub mod driver;
 mod driver_end;
@@ -27,3 +28,4 @@ pub mod reporter;
 pub mod rollback;
 pub mod steps;
 pub mod watch;
+pub mod watch_lines;

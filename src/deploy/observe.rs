@@ -1,15 +1,22 @@
-//! Taking the watch's snapshots from Sentry and Heroku, and finding the baseline to compare with:
-//! the file preflight saved, else the hour before the release measured on the spot. The verdict
-//! itself is decided by the pure `watch::assess`.
+//! Taking the watch's snapshots from Sentry, Heroku and the other channels, and finding the
+//! baseline to compare with: the file preflight saved, else the hour before the release measured
+//! on the spot. The channels judge what they read (`deploy::channels`); the verdict is decided by
+//! the pure `watch::assess`.
 use crate::api::heroku::{Heroku, Release};
 use crate::api::sentry::{IssueQuery, Sentry, SeriesQuery};
+use crate::api::slack::Slack;
 use crate::api::ApiError;
+use crate::deploy::channels::heroku_log::LogState;
+use crate::deploy::channels::sentry_look::IssueBaseline;
+use crate::deploy::channels::sentry_rules::{judge_new_issue, regressions};
+use crate::deploy::channels::watching::{judge, ChannelPlan, Channels};
 use crate::deploy::events::DeployEvent;
 use crate::deploy::reporter::Reporter;
 use crate::deploy::watch::{
-    assess, changes, panel, Assessment, Baseline, BaselineSource, NewIssue, ReleaseState, Snapshot, Thresholds,
-    WatchReport,
+    assess, Assessment, Baseline, BaselineSource, JudgedIssue, NewIssue, ReleaseState, SentrySeen, Snapshot,
+    Thresholds, WatchReport,
 };
+use crate::deploy::watch_lines::{changes, panel};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -30,6 +37,25 @@ pub struct WatchPlan {
     pub thresholds: Thresholds,
     pub duration: Duration,
     pub interval: Duration,
+    /// The channels besides Sentry's new issues and the release status.
+    pub channels: ChannelPlan,
+    /// The bot client that reads `[watch] slack_channels`, when there is one.
+    pub slack: Option<Slack>,
+}
+
+/// When traffic moved to the release: the end of its release phase, else its creation.
+pub fn live_at(release: &Release) -> DateTime<Utc> {
+    match (release.status.as_str(), release.updated_at) {
+        ("succeeded", Some(at)) => at.max(release.created_at),
+        _ => release.created_at,
+    }
+}
+
+/// What the looks share: the running channels and the per-issue baseline.
+struct Watching {
+    channels: Channels,
+    issues: Option<IssueBaseline>,
+    live_at: DateTime<Utc>,
 }
 
 pub async fn run(
@@ -41,10 +67,24 @@ pub async fn run(
 ) -> Result<WatchReport, ApiError> {
     let started = Instant::now();
     let started_at = Utc::now();
+    let live_at = live_at(&plan.release);
+    let channels = Channels::start(heroku, plan.slack.as_ref(), &plan.app, live_at, &plan.channels).await;
+    for (name, why) in &channels.off {
+        reporter.warn(&format!("{name}: off, {why}"));
+    }
+    let issues = match IssueBaseline::measure(sentry, &plan.project, &plan.environment, live_at).await {
+        Ok(b) => Some(b),
+        Err(e) => {
+            reporter.warn(&format!("no per-issue baseline, so no regression of older issues is judged: {e}"));
+            None
+        }
+    };
+    let watching = Watching { channels, issues, live_at };
     let mut previous: Option<Snapshot> = None;
     let mut failures = 0;
+    let mut warned: Vec<String> = Vec::new();
     loop {
-        let snapshot = match look(heroku, sentry, plan, started_at, started.elapsed()).await {
+        let snapshot = match look(heroku, sentry, plan, &watching, started_at, started.elapsed()).await {
             Ok(s) => s,
             Err(e) if failures + 1 < MAX_FAILED_LOOKS => {
                 failures += 1;
@@ -55,6 +95,12 @@ pub async fn run(
             Err(e) => return Err(e),
         };
         failures = 0;
+        for warning in channel_warnings(&snapshot) {
+            if !warned.contains(&warning) {
+                reporter.warn(&warning);
+                warned.push(warning);
+            }
+        }
         reporter.event(DeployEvent::Watch(snapshot.clone()));
         if reporter.ui().live() {
             reporter.panel(&panel(&snapshot, baseline, plan.duration));
@@ -74,10 +120,27 @@ pub async fn run(
     }
 }
 
+/// Channels that went off during the watch (a log session refused, a Slack channel unreadable):
+/// each said once, as a warning; the watch goes on without them.
+fn channel_warnings(snapshot: &Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(LogState::Off { reason }) = snapshot.channels.router.as_ref().map(|v| &v.state) {
+        let reason = crate::ui::sanitize::one_line(reason);
+        out.push(format!("router and dynos: off, the watch goes on without the Heroku log ({reason})"));
+    }
+    for view in snapshot.channels.slack.iter().flatten() {
+        if let Some(why) = &view.off {
+            out.push(format!("slack {}: off ({})", view.channel, crate::ui::sanitize::one_line(why)));
+        }
+    }
+    out
+}
+
 async fn look(
     heroku: &Heroku,
     sentry: &Sentry,
     plan: &WatchPlan,
+    watching: &Watching,
     since: DateTime<Utc>,
     elapsed: Duration,
 ) -> Result<Snapshot, ApiError> {
@@ -90,9 +153,20 @@ async fn look(
         limit: Some(25),
         max: Some(25),
     };
-    let new_issues = sentry
-        .issues(&query)
-        .await?
+    let found = sentry.issues(&query).await?;
+    let now = Utc::now();
+    let limits = &plan.channels.limits;
+    let watch_over = elapsed >= plan.duration;
+    let judged: Vec<JudgedIssue> = found
+        .iter()
+        .filter(|i| i.first_seen.map_or(true, |seen| seen >= plan.release.created_at))
+        .map(|i| JudgedIssue {
+            id: i.id.clone(),
+            events: i.count,
+            state: judge_new_issue(i.count, i.last_seen, watching.live_at, now, watch_over, &limits.transient),
+        })
+        .collect();
+    let new_issues: Vec<NewIssue> = found
         .into_iter()
         // `firstRelease:<sha>` also matches issues from an earlier life of the same commit: a
         // rollback release (or a redeploy) reuses the Sentry release of code that already ran,
@@ -120,7 +194,28 @@ async fn look(
         .map(|d| d.name)
         .collect();
     let release = release_state(heroku, plan).await?;
-    Ok(Snapshot { elapsed, new_issues, error_events, crashed_dynos, release })
+    let regressed = match &watching.issues {
+        Some(baseline) => {
+            let counts = baseline.look(sentry, &plan.project, &plan.environment, watching.live_at, now).await?;
+            let new_ids: Vec<&str> = new_issues.iter().map(|i| i.id.as_str()).collect();
+            let since_live = (now - watching.live_at).to_std().unwrap_or_default();
+            regressions(&counts, &new_ids, since_live, &limits.regression)
+        }
+        None => Vec::new(),
+    };
+    let channels = watching.channels.look(watching.live_at).await;
+    let channel_reasons = judge(&channels, Utc::now(), limits);
+    Ok(Snapshot {
+        elapsed,
+        new_issues,
+        error_events,
+        crashed_dynos,
+        release,
+        sentry: SentrySeen { new_issues: judged, regressions: regressed, error_events },
+        channels: Box::new(channels),
+        channel_reasons,
+        version: plan.release.version,
+    })
 }
 
 fn errors_between(plan: &WatchPlan, start: DateTime<Utc>, end: DateTime<Utc>) -> SeriesQuery {

@@ -5,7 +5,8 @@ use crate::deploy::announce::PullRequestLine;
 use crate::deploy::migrations::{MigrationReport, ReleaseFailure};
 use crate::deploy::plan::PlannedCall;
 use crate::deploy::steps::{Ending, LockHolder, PreflightLevel};
-use crate::deploy::watch::{issue_line, WatchReport};
+use crate::deploy::watch::WatchReport;
+use crate::deploy::watch_lines::issue_line;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::ui::render::Outcome;
@@ -258,7 +259,10 @@ impl Outcome for DeployOutcome {
             out.extend(f.explanation().iter().map(|l| one_line(l)));
         }
         if let Some(w) = &self.watch {
-            out.extend(w.reasons.iter().map(|r| format!("  - {}", one_line(&r.message))));
+            out.extend(w.reasons.iter().map(|r| {
+                let note = if r.fails { "" } else { " (not a failure)" };
+                format!("  - {}: {}{note}", r.channel, one_line(&r.message))
+            }));
             if w.verdict == crate::deploy::watch::Verdict::Failing && !w.top_issues.is_empty() {
                 out.push("Top new issues:".into());
                 out.extend(w.top_issues.iter().map(|i| format!("  {}", issue_line(i))));

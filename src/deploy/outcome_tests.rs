@@ -66,7 +66,7 @@ fn failing_watch_lists_top_issues_and_the_triage_command() {
     o.release = Some(42);
     o.watch = Some(WatchReport {
         verdict: Verdict::Failing,
-        reasons: vec![Reason { kind: ReasonKind::NewIssues, message: "1 new issue".into() }],
+        reasons: vec![Reason::failing(ReasonKind::NewIssues, "1 new issue".into())],
         top_issues: vec![NewIssue {
             id: "77".into(),
             short_id: Some("RAILS-2B".into()),
@@ -76,6 +76,8 @@ fn failing_watch_lists_top_issues_and_the_triage_command() {
             users: 4,
             permalink: None,
         }],
+        transient_issues: vec![],
+        regressions: vec![],
         error_rate: Some(3.0),
         error_rate_ratio: None,
         triage_command: Some("bpdeploy triage 77".into()),
@@ -84,7 +86,7 @@ fn failing_watch_lists_top_issues_and_the_triage_command() {
     let o = o.conclude();
     let text = o.human(&Ui::plain());
     assert!(text.contains(
-        "v42 of shop is failing.\n  - 1 new issue\nTop new issues:\n  RAILS-2B NoMethodError: 12 events, 4 users"
+        "v42 of shop is failing.\n  - sentry: 1 new issue\nTop new issues:\n  RAILS-2B NoMethodError: 12 events, 4 users"
     ));
     assert_eq!(o.next, ["bpdeploy triage 77", "bpdeploy rollback"]);
 }

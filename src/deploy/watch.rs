@@ -1,8 +1,11 @@
 //! The watch verdict, as a pure function of what was seen: Sentry issues first seen in the
-//! release, the error rate against the baseline, crashed dynos, and whether the release is still
-//! the current one. The driver takes the snapshots; this decides.
+//! release (judged by the transient rule), old issues past their own baseline, the error rate
+//! against the baseline, crashed dynos, the other channels' reasons (router, dynos, smoke,
+//! Slack), and whether the release is still the current one. The driver takes the snapshots;
+//! this decides, and every reason names the channel behind it.
 use crate::config::WatchConfig;
-use crate::ui::sanitize::one_line;
+use crate::deploy::channels::sentry_rules::{NewIssueState, Regression};
+use crate::deploy::channels::watching::{ChannelReason, ChannelsSeen};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -77,6 +80,34 @@ pub struct Snapshot {
     pub error_events: u64,
     pub crashed_dynos: Vec<String>,
     pub release: ReleaseState,
+    /// The Sentry channel judged: each new issue's standing, old issues past their baseline.
+    pub sentry: SentrySeen,
+    /// The other channels: `router`, `dynos`, `smoke`, `slack` (null when not watched).
+    #[serde(flatten)]
+    pub channels: Box<ChannelsSeen>,
+    /// What the other channels' judgement says at this look.
+    #[serde(skip)]
+    pub channel_reasons: Vec<ChannelReason>,
+    /// The watched release's version, for what the reasons say.
+    #[serde(skip)]
+    pub version: u64,
+}
+
+/// The Sentry channel at one look.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SentrySeen {
+    /// Each new issue's standing under the transient rule, in the order of `new_issues`.
+    pub new_issues: Vec<JudgedIssue>,
+    pub regressions: Vec<Regression>,
+    pub error_events: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JudgedIssue {
+    pub id: String,
+    pub events: u64,
+    #[serde(flatten)]
+    pub state: NewIssueState,
 }
 
 fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -95,22 +126,75 @@ pub enum Verdict {
 pub enum ReasonKind {
     NewIssues,
     ErrorRate,
+    Regression,
+    TransientIssue,
     CrashedDynos,
+    RouterErrors,
+    DynoErrors,
+    Smoke,
+    SlackMessages,
     ReleaseFailed,
     Superseded,
+}
+
+impl ReasonKind {
+    /// The channel a reason comes from: `sentry`, `router`, `dynos`, `smoke`, `slack`, `release`.
+    pub fn channel(self) -> &'static str {
+        match self {
+            ReasonKind::NewIssues | ReasonKind::ErrorRate | ReasonKind::Regression | ReasonKind::TransientIssue => {
+                "sentry"
+            }
+            ReasonKind::CrashedDynos | ReasonKind::DynoErrors => "dynos",
+            ReasonKind::RouterErrors => "router",
+            ReasonKind::Smoke => "smoke",
+            ReasonKind::SlackMessages => "slack",
+            ReasonKind::ReleaseFailed | ReasonKind::Superseded => "release",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
     pub kind: ReasonKind,
+    /// The channel behind it (see [`ReasonKind::channel`]).
+    pub channel: &'static str,
     pub message: String,
+    /// False for what is reported and counted but fails nothing on its own (Slack messages,
+    /// transient issues).
+    pub fails: bool,
+}
+
+impl Reason {
+    pub fn failing(kind: ReasonKind, message: String) -> Reason {
+        Reason { kind, channel: kind.channel(), message, fails: true }
+    }
+
+    pub fn note(kind: ReasonKind, message: String) -> Reason {
+        Reason { kind, channel: kind.channel(), message, fails: false }
+    }
+}
+
+/// A new issue that stopped on its own, as the verdict reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TransientIssue {
+    pub id: String,
+    pub short_id: Option<String>,
+    pub title: String,
+    pub events: u64,
+    #[serde(rename = "stopped_after_secs", serialize_with = "secs")]
+    pub stopped_after: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WatchReport {
     pub verdict: Verdict,
+    /// Failing reasons first, then what is reported without failing.
     pub reasons: Vec<Reason>,
     pub top_issues: Vec<NewIssue>,
+    /// New issues that stopped on their own within the watch (they fail nothing).
+    pub transient_issues: Vec<TransientIssue>,
+    /// Issues older than the release firing well past their own baseline.
+    pub regressions: Vec<Regression>,
     /// Error events per minute since the release, and the ratio to the baseline.
     pub error_rate: Option<f64>,
     pub error_rate_ratio: Option<f64>,
@@ -133,75 +217,136 @@ pub fn error_rate(events: u64, elapsed: Duration) -> f64 {
 }
 
 /// The verdict comes as soon as a threshold is crossed, or when the watch has run its course.
+/// A new issue still under the transient rule (pending, or stopped on its own) fails nothing
+/// yet, and its events stay out of the error rate until it counts.
 pub fn assess(snapshot: &Snapshot, baseline: Option<&Baseline>, limits: &Thresholds, duration: Duration) -> Assessment {
     let mut reasons = Vec::new();
-    let counted: Vec<&NewIssue> = snapshot.new_issues.iter().filter(|i| i.events >= limits.min_events).collect();
+    let standing = |i: &NewIssue| match snapshot.sentry.new_issues.iter().find(|j| j.id == i.id) {
+        Some(j) => j.state,
+        None if i.events >= limits.min_events => NewIssueState::Counted,
+        None => NewIssueState::BelowMinimum,
+    };
+    let counted: Vec<&NewIssue> =
+        snapshot.new_issues.iter().filter(|i| standing(i) == NewIssueState::Counted).collect();
     if counted.len() as u64 > u64::from(limits.max_new_issues) {
         let events: u64 = counted.iter().map(|i| i.events).sum();
         let users: u64 = counted.iter().map(|i| i.users).sum();
-        reasons.push(Reason {
-            kind: ReasonKind::NewIssues,
-            message: format!(
+        reasons.push(Reason::failing(
+            ReasonKind::NewIssues,
+            format!(
                 "{} new {} with at least {} events each ({events} events, {users} users; at most {} allowed)",
                 counted.len(),
                 if counted.len() == 1 { "issue" } else { "issues" },
                 limits.min_events,
                 limits.max_new_issues
             ),
-        });
+        ));
     }
-    let rate = error_rate(snapshot.error_events, snapshot.elapsed);
+    let unjudged: u64 = snapshot
+        .new_issues
+        .iter()
+        .filter(|i| matches!(standing(i), NewIssueState::Pending | NewIssueState::Transient { .. }))
+        .map(|i| i.events)
+        .sum();
+    let judged_events = snapshot.error_events.saturating_sub(unjudged);
+    let rate = error_rate(judged_events, snapshot.elapsed);
     // A quiet app's baseline of zero would make any error an infinite ratio: `min_events` an
     // hour counts as background noise.
     let ratio = baseline.map(|b| rate / b.events_per_minute.max(limits.min_events as f64 / 60.0));
     if let Some(ratio) = ratio {
-        if snapshot.error_events >= limits.min_events && ratio > limits.max_error_rate_ratio {
-            reasons.push(Reason {
-                kind: ReasonKind::ErrorRate,
-                message: format!(
+        if judged_events >= limits.min_events && ratio > limits.max_error_rate_ratio {
+            reasons.push(Reason::failing(
+                ReasonKind::ErrorRate,
+                format!(
                     "error rate {rate:.1}/min is {ratio:.1}× the baseline {:.1}/min (at most {}× allowed)",
                     baseline.map(|b| b.events_per_minute).unwrap_or_default(),
                     limits.max_error_rate_ratio
                 ),
-            });
+            ));
         }
     }
+    for r in snapshot.sentry.regressions.iter().take(TOP_ISSUES) {
+        reasons.push(Reason::failing(ReasonKind::Regression, format!("regression: {}", r.describe())));
+    }
     if !snapshot.crashed_dynos.is_empty() {
-        reasons.push(Reason {
-            kind: ReasonKind::CrashedDynos,
-            message: format!("crashed dynos: {}", snapshot.crashed_dynos.join(", ")),
-        });
+        reasons.push(Reason::failing(
+            ReasonKind::CrashedDynos,
+            format!("crashed dynos: {}", snapshot.crashed_dynos.join(", ")),
+        ));
+    }
+    for r in &snapshot.channel_reasons {
+        let kind = match r.channel {
+            "router" => ReasonKind::RouterErrors,
+            "dynos" => ReasonKind::DynoErrors,
+            "smoke" => ReasonKind::Smoke,
+            _ => ReasonKind::SlackMessages,
+        };
+        reasons.push(Reason { kind, channel: kind.channel(), message: r.message.clone(), fails: r.fails });
     }
     let still_current = snapshot.release == ReleaseState::Current;
     match &snapshot.release {
         ReleaseState::Current => {}
-        ReleaseState::Failed => reasons.push(Reason {
-            kind: ReasonKind::ReleaseFailed,
-            message: "the release phase failed: this release never went live".into(),
-        }),
-        ReleaseState::Superseded { by_version, description } => reasons.push(Reason {
-            kind: ReasonKind::Superseded,
-            message: format!(
+        ReleaseState::Failed => reasons.push(Reason::failing(
+            ReasonKind::ReleaseFailed,
+            "the release phase failed: this release never went live".into(),
+        )),
+        ReleaseState::Superseded { by_version, description } => reasons.push(Reason::failing(
+            ReasonKind::Superseded,
+            format!(
                 "v{by_version} ({}) replaced this release; its errors can no longer be told apart",
                 crate::ui::sanitize::one_line(description)
             ),
-        }),
+        )),
     }
-    let failing = !reasons.is_empty();
+    let failing = reasons.iter().any(|r| r.fails);
     if !failing && snapshot.elapsed < duration {
         return Assessment::KeepWatching;
     }
-    let mut top: Vec<NewIssue> = snapshot.new_issues.clone();
+    let transient_issues: Vec<TransientIssue> = snapshot
+        .new_issues
+        .iter()
+        .filter_map(|i| match standing(i) {
+            NewIssueState::Transient { stopped_after } => Some(TransientIssue {
+                id: i.id.clone(),
+                short_id: i.short_id.clone(),
+                title: i.title.clone(),
+                events: i.events,
+                stopped_after,
+            }),
+            _ => None,
+        })
+        .collect();
+    for t in &transient_issues {
+        let name = crate::ui::sanitize::one_line(t.short_id.as_deref().unwrap_or(&t.id));
+        reasons.push(Reason::note(
+            ReasonKind::TransientIssue,
+            format!(
+                "transient: {name} {}: {} events, stopped {} after v{} went live",
+                crate::ui::sanitize::one_line(&t.title),
+                t.events,
+                crate::config::duration::format(round_secs(t.stopped_after)),
+                snapshot.version
+            ),
+        ));
+    }
+    reasons.sort_by_key(|r| !r.fails);
+    let mut top: Vec<NewIssue> = snapshot.new_issues.iter().filter(|i| !standing(i).is_transient()).cloned().collect();
     top.sort_by(|a, b| b.events.cmp(&a.events).then(b.users.cmp(&a.users)).then(a.id.cmp(&b.id)));
     top.truncate(TOP_ISSUES);
-    let triage_command = failing.then(|| match top.first() {
-        Some(issue) => format!("bpdeploy triage {}", issue.id),
-        None => "bpdeploy triage".to_string(),
+    let triage_command = failing.then(|| {
+        let issue =
+            top.first().map(|i| i.id.clone()).or_else(|| snapshot.sentry.regressions.first().map(|r| r.id.clone()));
+        match issue {
+            Some(id) => format!("bpdeploy triage {id}"),
+            None => "bpdeploy triage".to_string(),
+        }
     });
     Assessment::Done(WatchReport {
         verdict: if failing { Verdict::Failing } else { Verdict::Healthy },
         reasons,
         top_issues: top,
+        transient_issues,
+        regressions: snapshot.sentry.regressions.clone(),
         error_rate: Some(rate),
         error_rate_ratio: ratio,
         triage_command,
@@ -209,58 +354,7 @@ pub fn assess(snapshot: &Snapshot, baseline: Option<&Baseline>, limits: &Thresho
     })
 }
 
-/// The live panel on a TTY: a few lines, redrawn each interval.
-pub fn panel(snapshot: &Snapshot, baseline: Option<&Baseline>, duration: Duration) -> Vec<String> {
-    use crate::config::duration::format;
-    let rate = error_rate(snapshot.error_events, snapshot.elapsed);
-    let base = baseline.map(|b| format!(" (baseline {:.1}/min)", b.events_per_minute)).unwrap_or_default();
-    let mut lines = vec![
-        format!("watching {} of {}", format(round_secs(snapshot.elapsed)), format(duration)),
-        format!("new issues: {}", snapshot.new_issues.len()),
-        format!("error rate: {rate:.1}/min{base}"),
-        match snapshot.crashed_dynos.len() {
-            0 => "dynos: none crashed".to_string(),
-            _ => format!("dynos: crashed {}", one_line(&snapshot.crashed_dynos.join(", "))),
-        },
-    ];
-    for issue in snapshot.new_issues.iter().take(TOP_ISSUES) {
-        lines.push(format!("  {}", issue_line(issue)));
-    }
-    lines
-}
-
-/// Without a TTY, one line per change between two looks (nothing when nothing changed).
-pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
-    let mut out = Vec::new();
-    for issue in &now.new_issues {
-        match before.and_then(|b| b.new_issues.iter().find(|i| i.id == issue.id)) {
-            None => out.push(format!("new issue: {}", issue_line(issue))),
-            Some(old) if old.events != issue.events => {
-                out.push(format!("issue {}: {} events, {} users", one_line(&issue.id), issue.events, issue.users))
-            }
-            Some(_) => {}
-        }
-    }
-    if before.map(|b| b.error_events) != Some(now.error_events) && now.error_events > 0 {
-        out.push(format!("error events since the release: {}", now.error_events));
-    }
-    let crashed_before = before.map(|b| b.crashed_dynos.clone()).unwrap_or_default();
-    for dyno in now.crashed_dynos.iter().filter(|d| !crashed_before.contains(d)) {
-        out.push(format!("dyno {} crashed", one_line(dyno)));
-    }
-    if before.map(|b| &b.release) != Some(&now.release) && now.release != ReleaseState::Current {
-        out.push("the release is no longer the current one".into());
-    }
-    out
-}
-
-pub fn issue_line(issue: &NewIssue) -> String {
-    let name = one_line(issue.short_id.as_deref().unwrap_or(&issue.id));
-    let title = one_line(&issue.title);
-    format!("{name} {title}: {} events, {} users", issue.events, issue.users)
-}
-
-fn round_secs(d: Duration) -> Duration {
+pub(crate) fn round_secs(d: Duration) -> Duration {
     Duration::from_secs(d.as_secs())
 }
 

@@ -8,16 +8,12 @@
 //! beside the parser it broke.
 //!
 //! Targets: the config file ([`config`]), the migration linter ([`lint`]), the Link and Range
-//! headers ([`headers`]), build and release output and migration lines ([`output`]), the escape
-//! scrubber and the secret mask ([`scrub`]).
-//!
-//! The Heroku log-line parser (router and dyno lines, `at=error code=H12 …`) does not exist
-//! yet; its target goes in a `logs.rs` here, beside these: arbitrary lines and lines built from
-//! the router's `key=value` grammar, never panicking, and a parsed `status`/`code` only when the
-//! line holds one.
+//! headers ([`headers`]), build and release output and migration lines ([`output`]), the Heroku
+//! log-line parser ([`logs`]), the escape scrubber and the secret mask ([`scrub`]).
 mod config;
 mod headers;
 mod lint;
+mod logs;
 mod output;
 mod scrub;
 

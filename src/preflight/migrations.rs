@@ -114,6 +114,8 @@ pub struct RangeChange {
     pub previous_path: Option<String>,
     pub kind: Kind,
     pub change: Change,
+    /// The file's blob at `to` (none for a deletion): read without looking the path up again.
+    pub blob: Option<Oid>,
 }
 
 /// The migration files that differ between two commits, limited to the migration directories
@@ -155,7 +157,7 @@ pub fn range_changes(
         match change {
             Change::Added => added.push((path, kind, file.id())),
             Change::Deleted => deleted.push((path, kind, file.id())),
-            _ => out.push(RangeChange { path, previous_path: None, kind, change }),
+            _ => out.push(RangeChange { path, previous_path: None, kind, change, blob: Some(file.id()) }),
         }
     }
     for (path, kind, id) in added {
@@ -164,13 +166,14 @@ pub fn range_changes(
             Some(i) => (Some(deleted.remove(i).0), Change::Renamed),
             None => (None, Change::Added),
         };
-        out.push(RangeChange { path, previous_path, kind, change });
+        out.push(RangeChange { path, previous_path, kind, change, blob: Some(id) });
     }
     out.extend(deleted.into_iter().map(|(path, kind, _)| RangeChange {
         path,
         previous_path: None,
         kind,
         change: Change::Deleted,
+        blob: None,
     }));
     out.sort_by(|a, b| version_of(&a.path).cmp(&version_of(&b.path)).then_with(|| a.path.cmp(&b.path)));
     Ok(out)
@@ -192,17 +195,85 @@ fn literal_dir(glob: &str) -> String {
     glob[..wild].rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
 }
 
+/// What the app's repository says that the lint needs beyond each migration's text.
+pub struct AppSources {
+    /// db/schema.rb at production's commit.
+    pub schema: Option<lint::SchemaDump>,
+    pub partial_inserts: Option<bool>,
+}
+
+/// A db/schema.rb larger than this is not read: the lint then knows no column types.
+const MAX_SCHEMA_DUMP: usize = 32 * 1024 * 1024;
+
+impl AppSources {
+    /// Reads db/schema.rb at `from` (production's schema, before the range's migrations) and the
+    /// Rails config at `to` (the code that will run).
+    pub fn read(repo: &Repository, from: Oid, to: Oid) -> Result<AppSources, git2::Error> {
+        let text = |commit: Oid, path: &str, max: usize| -> Result<Option<String>, git2::Error> {
+            Ok(match blob_at(repo, commit, path, max)? {
+                Blob::Content(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+                _ => None,
+            })
+        };
+        let schema = text(from, "db/schema.rb", MAX_SCHEMA_DUMP)?.map(lint::SchemaDump::new);
+        let application = text(to, "config/application.rb", DEFAULT_CONFIG_MAX)?;
+        let production = text(to, "config/environments/production.rb", DEFAULT_CONFIG_MAX)?;
+        let partial_inserts = lint::partial_inserts(application.as_deref(), production.as_deref());
+        Ok(AppSources { schema, partial_inserts })
+    }
+}
+
+/// Config files are small; a larger one is not parsed.
+const DEFAULT_CONFIG_MAX: usize = 1024 * 1024;
+
+/// The source at `to` of the schema migration whose class is `class` (Rails names the file
+/// after the class), for `revert OtherMigration`.
+pub fn migration_source(repo: &Repository, to: Oid, globs: &MigrationGlobs, class: &str) -> Option<String> {
+    let tree = repo.find_commit(to).ok()?.tree().ok()?;
+    for dir in globs.schema.iter().map(|g| literal_dir(g)) {
+        let listing = match dir.as_str() {
+            "" => tree.clone(),
+            d => tree.get_path(std::path::Path::new(d)).ok()?.to_object(repo).ok()?.into_tree().ok()?,
+        };
+        for entry in listing.iter() {
+            let path = format!("{dir}/{}", entry.name()?);
+            if kind_of(globs, &path) == Some(Kind::Schema) && class_name_from_path(&path).as_deref() == Some(class) {
+                if let Ok(Blob::Content(bytes)) = blob_at(repo, to, &path, globs.lint.max_size) {
+                    return Some(String::from_utf8_lossy(&bytes).into_owned());
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Reads and lints one changed migration at `to`.
-pub fn describe(repo: &Repository, to: Oid, change: RangeChange) -> Result<Migration, crate::git::GitError> {
+pub fn describe(
+    repo: &Repository,
+    to: Oid,
+    change: RangeChange,
+    settings: &lint::LintSettings,
+    facts: &lint::AppFacts,
+) -> Result<Migration, crate::git::GitError> {
+    let blob = match (change.change, change.blob) {
+        (Change::Deleted, _) => Blob::Missing,
+        (_, Some(id)) => read_blob(repo, id, settings.max_size)?,
+        (_, None) => blob_at(repo, to, &change.path, settings.max_size)?,
+    };
     let findings = match change.change {
         Change::Deleted => None,
-        _ => crate::git::file_at(repo, to, &change.path)?.map(|bytes| {
-            let source = String::from_utf8_lossy(&bytes);
-            match change.kind {
-                Kind::Schema => lint::lint_schema_migration(&source),
-                Kind::Data => lint::lint_data_migration(&source),
+        _ => match blob {
+            Blob::Missing => None,
+            // Not even loaded: a huge blob would cost its size in memory before any check.
+            Blob::TooLarge(size) => Some(lint::oversized_migration(size, settings)),
+            Blob::Content(bytes) => {
+                let source = String::from_utf8_lossy(&bytes);
+                Some(match change.kind {
+                    Kind::Schema => lint::lint_schema_migration_in(&source, settings, facts),
+                    Kind::Data => lint::lint_data_migration_with(&source, settings),
+                })
             }
-        }),
+        },
     };
     let (class_name, reversible, risks, mut notes) = match findings {
         Some(l) => (l.class_name, l.reversible, l.risks, l.notes),
@@ -238,6 +309,33 @@ fn restates_a_finding(note: &str, risks: &[Risk]) -> bool {
             || (r.check == "data_irreversible"
                 && (note.starts_with("down is empty") || note.starts_with("data code in change")))
     })
+}
+
+enum Blob {
+    Missing,
+    TooLarge(usize),
+    Content(Vec<u8>),
+}
+
+/// The file at `path` in `commit`, unless it is larger than `max` bytes (its size is read from
+/// the object header, without inflating it).
+fn blob_at(repo: &Repository, commit: Oid, path: &str, max: usize) -> Result<Blob, git2::Error> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let entry = match tree.get_path(std::path::Path::new(path)) {
+        Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e,
+        Ok(_) => return Ok(Blob::Missing),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Blob::Missing),
+        Err(e) => return Err(e),
+    };
+    read_blob(repo, entry.id(), max)
+}
+
+fn read_blob(repo: &Repository, id: Oid, max: usize) -> Result<Blob, git2::Error> {
+    let (size, _) = repo.odb()?.read_header(id)?;
+    if size > max {
+        return Ok(Blob::TooLarge(size));
+    }
+    Ok(Blob::Content(repo.find_blob(id)?.content().to_vec()))
 }
 
 /// What the change means for the database, said once per migration.

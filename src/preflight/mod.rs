@@ -85,12 +85,23 @@ impl GitFacts {
 pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
     let repo = git::open(&req.repo)?;
     let ends = range::resolve_ends(&repo, &req.range)?;
-    let from_is_ancestor = git::is_ancestor(&repo, ends.from, ends.to)?;
     let first_parent = git::first_parent_range(&repo, ends.from, ends.to)?;
-    let commits = history::first_parent_facts(&repo, &first_parent)?;
-    let changes = migrations::range_changes(&repo, ends.from, ends.to, &req.globs)?;
-    let mut found =
-        changes.into_iter().map(|c| migrations::describe(&repo, ends.to, c)).collect::<Result<Vec<_>, _>>()?;
+    let from_is_ancestor =
+        on_first_parent_line(&repo, &first_parent, ends.from)? || git::is_ancestor(&repo, ends.from, ends.to)?;
+    // The migrations are read and linted on a thread of their own while the commits' tree
+    // diffs run: independent work, and the diffs rarely keep both cores busy to the end.
+    let git_dir = repo.path().to_path_buf();
+    let (commits, found) = std::thread::scope(|scope| {
+        let migrations = scope.spawn(|| -> Result<Vec<Migration>, GitError> {
+            let repo = git2::Repository::open(&git_dir)?;
+            let changes = migrations::range_changes(&repo, ends.from, ends.to, &req.globs)?;
+            lint_changes(&repo, &ends, changes, &req.globs)
+        });
+        let commits = history::first_parent_facts(&repo, &first_parent);
+        let found = migrations.join().unwrap_or_else(|_| Err(git2::Error::from_str("migration lint panicked").into()));
+        (commits, found)
+    });
+    let (commits, mut found) = (commits?, found?);
     let read = |path: &str| {
         git::file_at(&repo, ends.to, path).ok().flatten().map(|b| String::from_utf8_lossy(&b).into_owned())
     };
@@ -116,6 +127,39 @@ pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
         warnings,
         globs: req.globs.clone(),
     })
+}
+
+/// `from` is the first parent of the oldest commit of the first-parent range (or the range is
+/// empty at `from`): then it is an ancestor, without the merge-base walk over the whole range
+/// that the general check costs. Production usually runs a commit of the branch's own line.
+fn on_first_parent_line(
+    repo: &git2::Repository,
+    first_parent: &[git2::Oid],
+    from: git2::Oid,
+) -> Result<bool, GitError> {
+    match first_parent.last() {
+        Some(oldest) => Ok(repo.find_commit(*oldest)?.parent_id(0).ok() == Some(from)),
+        None => Ok(false),
+    }
+}
+
+/// Reads and lints the changed migrations, with what the app says about its schema and config
+/// (read only when some migration is linted).
+fn lint_changes(
+    repo: &git2::Repository,
+    ends: &range::Ends,
+    changes: Vec<migrations::RangeChange>,
+    globs: &MigrationGlobs,
+) -> Result<Vec<Migration>, GitError> {
+    let linted = changes.iter().any(|c| c.change != migrations::Change::Deleted);
+    let app = if linted { Some(migrations::AppSources::read(repo, ends.from, ends.to)?) } else { None };
+    let find = |class: &str| migrations::migration_source(repo, ends.to, globs, class);
+    let facts = lint::AppFacts {
+        schema: app.as_ref().and_then(|a| a.schema.as_ref()),
+        partial_inserts: app.as_ref().and_then(|a| a.partial_inserts),
+        migration_source: Some(&find),
+    };
+    changes.into_iter().map(|c| migrations::describe(repo, ends.to, c, &globs.lint, &facts)).collect()
 }
 
 /// Joins the repository's facts with the services' (none offline) and judges the result.

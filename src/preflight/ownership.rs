@@ -27,10 +27,15 @@ pub struct Owner {
 
 /// `app/models/user.rb` -> `app/models`; `config/routes.rb` -> `config`; `Gemfile` -> `(root)`.
 pub fn area_of(path: &str) -> String {
-    let dirs: Vec<&str> = path.split('/').collect();
-    match dirs.len() {
-        0 | 1 => ROOT_AREA.to_string(),
-        n => dirs[..(n - 1).min(2)].join("/"),
+    area(path).to_string()
+}
+
+/// [`area_of`] without allocating: the table looks up one area per changed file.
+fn area(path: &str) -> &str {
+    let Some(first) = path.find('/') else { return ROOT_AREA };
+    match path[first + 1..].find('/') {
+        Some(second) => &path[..first + 1 + second],
+        None => &path[..first],
     }
 }
 
@@ -47,7 +52,7 @@ pub fn table(prs: &[PullRequest], direct: &[DirectCommit]) -> Vec<AreaOwners> {
     for pr in prs {
         let name = pr.author.as_deref().unwrap_or(&pr.git_author);
         for file in &pr.files {
-            let o = owner(&mut areas, area_of(file), name);
+            let o = owner(&mut areas, area(file), name);
             o.files += 1;
             if o.pull_requests.last() != Some(&pr.number) {
                 o.pull_requests.push(pr.number);
@@ -56,7 +61,7 @@ pub fn table(prs: &[PullRequest], direct: &[DirectCommit]) -> Vec<AreaOwners> {
     }
     for c in direct {
         for file in &c.files {
-            let o = owner(&mut areas, area_of(file), &c.author);
+            let o = owner(&mut areas, area(file), &c.author);
             o.files += 1;
             if o.direct_commits.last() != Some(&c.sha) {
                 o.direct_commits.push(c.sha.clone());
@@ -78,13 +83,17 @@ pub fn table(prs: &[PullRequest], direct: &[DirectCommit]) -> Vec<AreaOwners> {
     rows
 }
 
-fn owner<'a>(areas: &'a mut BTreeMap<String, BTreeMap<String, Owner>>, area: String, name: &str) -> &'a mut Owner {
-    areas.entry(area).or_default().entry(name.to_string()).or_insert_with(|| Owner {
-        name: name.to_string(),
-        files: 0,
-        pull_requests: Vec::new(),
-        direct_commits: Vec::new(),
-    })
+/// The owner row of `name` in `area`; keys are allocated only the first time they are seen.
+fn owner<'a>(areas: &'a mut BTreeMap<String, BTreeMap<String, Owner>>, area: &str, name: &str) -> &'a mut Owner {
+    if !areas.contains_key(area) {
+        areas.insert(area.to_string(), BTreeMap::new());
+    }
+    let people = areas.get_mut(area).expect("inserted above");
+    if !people.contains_key(name) {
+        let owner = Owner { name: name.to_string(), files: 0, pull_requests: Vec::new(), direct_commits: Vec::new() };
+        people.insert(name.to_string(), owner);
+    }
+    people.get_mut(name).expect("inserted above")
 }
 
 #[cfg(test)]
@@ -97,5 +106,7 @@ mod tests {
         assert_eq!(area_of("app/models/user.rb"), "app/models");
         assert_eq!(area_of("config/routes.rb"), "config");
         assert_eq!(area_of("Gemfile"), ROOT_AREA);
+        assert_eq!(area_of("db/schema.rb"), "db");
+        assert_eq!(area_of("a/b/c/d/e.rb"), "a/b");
     }
 }

@@ -69,8 +69,10 @@ impl<'r> TreeReader<'r> {
     }
 
     /// Keeps only what this comparison read: memory stays bounded by two commits' trees.
+    /// The maps swap rather than reallocate: this runs once per commit.
     fn next_generation(&mut self) {
-        self.previous = std::mem::take(&mut self.current);
+        std::mem::swap(&mut self.previous, &mut self.current);
+        self.current.clear();
     }
 }
 
@@ -110,23 +112,31 @@ impl<'a> Entries<'a> {
     }
 }
 
-/// The NUL ending an entry's mode and name (neither contains one). `CStr` finds it with the
-/// standard library's word-at-a-time memchr.
+/// The NUL ending an entry's mode and name (neither contains one). A plain byte loop: names
+/// are a few dozen bytes, too short for a memchr call to pay off, and this runs per entry.
 fn entry_name_end(raw: &[u8]) -> Option<usize> {
-    std::ffi::CStr::from_bytes_until_nul(raw).ok().map(|c| c.to_bytes().len())
+    raw.iter().position(|&b| b == 0)
+}
+
+/// The length of the byte prefix two slices share, eight bytes at a time (a slice comparison
+/// per chunk would be a `memcmp` call per chunk).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let word = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("eight bytes"));
+    let mut same = 0;
+    while same + 8 <= n && word(a, same) == word(b, same) {
+        same += 8;
+    }
+    while same < n && a[same] == b[same] {
+        same += 1;
+    }
+    same
 }
 
 /// Where the entries of two raw trees stop being byte-identical, at an entry boundary.
 /// Identical bytes are identical entries, so they need no name comparison at all.
 fn common_entries(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut same = 0;
-    while same + 16 <= n && a[same..same + 16] == b[same..same + 16] {
-        same += 16;
-    }
-    while same < n && a[same] == b[same] {
-        same += 1;
-    }
+    let same = common_prefix(a, b);
     let mut boundary = 0;
     while let Some(nul) = entry_name_end(&a[boundary..]) {
         let end = boundary + nul + 1 + ID_LEN;
@@ -180,8 +190,11 @@ fn compare(
                     }
                     prefix.truncate(len);
                 }
-                // Past the one changed entry, the rest of a directory is usually identical.
-                if ea.rest == eb.rest {
+                // Past a changed entry the rest of a directory is usually identical: skip the
+                // identical run as bytes instead of comparing names entry by entry.
+                let same = common_entries(ea.rest, eb.rest);
+                (ea.rest, eb.rest) = (&ea.rest[same..], &eb.rest[same..]);
+                if ea.rest.is_empty() && eb.rest.is_empty() {
                     return Ok(());
                 }
                 (x, y) = (ea.next()?, eb.next()?);

@@ -8,7 +8,8 @@ use super::report::StayingMigration;
 use super::undo::{undo_migration, PrMigration, UndoMigration, UndoRefusal};
 use crate::config::MigrationGlobs;
 use crate::git::{self, GitError};
-use crate::preflight::migrations::{describe, range_changes, version_of, Kind};
+use crate::preflight::lint;
+use crate::preflight::migrations::{describe, range_changes, version_of, AppSources, Kind};
 use chrono::Utc;
 use git2::Oid;
 use std::path::PathBuf;
@@ -78,8 +79,11 @@ pub fn read(input: &GitInput) -> Result<GitFindings, GitError> {
     let mut prediction = predict(&request)?;
     let first_parent = repo.find_commit(commits[0])?.parent_id(0)?;
     let mut migrations = Vec::new();
+    let app = AppSources::read(&repo, first_parent, last)?;
+    let facts =
+        lint::AppFacts { schema: app.schema.as_ref(), partial_inserts: app.partial_inserts, migration_source: None };
     for change in range_changes(&repo, first_parent, last, &input.globs)? {
-        let mut m = describe(&repo, last, change)?;
+        let mut m = describe(&repo, last, change, &input.globs.lint, &facts)?;
         m.pull_request = Some(input.pull_request);
         m.commit = Some(last.to_string());
         let source = git::file_at(&repo, tip, &m.path)?.or(git::file_at(&repo, last, &m.path)?);

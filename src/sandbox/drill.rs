@@ -43,6 +43,30 @@ pub struct IssueSpec {
     pub lasts: Option<Duration>,
 }
 
+/// Router errors the live code causes on some pages (the app-timeouts drill): Sentry never
+/// hears of them, only Heroku's router does.
+#[derive(Debug, Clone, Copy)]
+pub struct RouterTrouble {
+    /// Requests whose path starts with this fail.
+    pub path: &'static str,
+    pub code: &'static str,
+    pub desc: &'static str,
+    /// The trouble is live while the live commit has this text in this file.
+    pub trigger: (&'static str, &'static str),
+}
+
+/// Someone (or an alert) speaking in a Slack channel once the drill's trouble starts.
+#[derive(Debug, Clone, Copy)]
+pub struct Chatter {
+    /// `dev-questions` or `sentry-integration`.
+    pub channel: &'static str,
+    /// After the release goes live, at speed 1.
+    pub delay: Duration,
+    /// A person's login, or None for the Sentry alert bot.
+    pub person: Option<&'static str>,
+    pub text: &'static str,
+}
+
 #[derive(Debug, Clone)]
 pub struct Drill {
     pub scenario: Scenario,
@@ -51,6 +75,9 @@ pub struct Drill {
     pub flaky: bool,
     pub slow_stream: bool,
     pub new_issue: Option<IssueSpec>,
+    pub router_trouble: Option<RouterTrouble>,
+    /// What Slack hears once the trouble (the new issue or the router's) starts.
+    pub chatter: Vec<Chatter>,
 }
 
 impl Drill {
@@ -61,7 +88,36 @@ impl Drill {
             flaky: scenario == Scenario::FlakyApi,
             slow_stream: scenario == Scenario::SlowStream,
             new_issue: new_issue(scenario),
+            router_trouble: (scenario == Scenario::AppTimeouts).then_some(RouterTrouble {
+                path: "/forums",
+                code: "H12",
+                desc: "Request timeout",
+                trigger: ("app/controllers/forums_controller.rb", "topic.replies.count"),
+            }),
+            chatter: chatter(scenario),
         }
+    }
+}
+
+fn chatter(scenario: Scenario) -> Vec<Chatter> {
+    let say = |channel, secs, person, text| Chatter { channel, delay: Duration::from_secs(secs), person, text };
+    match scenario {
+        Scenario::ErrorSpike
+        | Scenario::RevertConflict
+        | Scenario::TwoPrs
+        | Scenario::Experiment
+        | Scenario::DataIssue => vec![
+            say("sentry-integration", 6, None, "New issue in storefront: an error is firing in production"),
+            say("dev-questions", 9, Some("erin"), "Getting an error page on orders, is something deploying?"),
+        ],
+        Scenario::AppTimeouts => {
+            vec![say("dev-questions", 8, Some("grace"), "The forum pages just spin for me, anyone else?")]
+        }
+        Scenario::Transient => vec![
+            say("sentry-integration", 6, None, "New issue in storefront: Redis::TimeoutError"),
+            say("dev-questions", 20, Some("frank"), "Saw a Redis timeout on /products a moment ago, fine now"),
+        ],
+        _ => Vec::new(),
     }
 }
 

@@ -269,6 +269,14 @@ fn go_live(s: &Shared, repo: &Repository, sha: Oid) {
     let now = s.clock.now();
     let mut w = s.world();
     w.sentry.live.push((now, sha.to_string()));
+    let issue_live = s.drill.new_issue.as_ref().is_some_and(|spec| triggered(repo, sha, spec.trigger));
+    let router_live = s.drill.router_trouble.is_some_and(|t| triggered(repo, sha, t.trigger));
+    if issue_live || router_live {
+        for said in &s.drill.chatter {
+            let at = now + chrono::Duration::from_std(s.clock.scaled(said.delay)).unwrap_or_default();
+            w.slack.chatter.push(super::world::slack::ChatterMessage::new(said, at));
+        }
+    }
     let Some(spec) = s.drill.new_issue.clone() else { return };
     let speed = s.clock.speed();
     let starts = now + chrono::Duration::from_std(s.clock.scaled(spec.delay)).unwrap_or_default();

@@ -5,6 +5,7 @@ mod deploy;
 mod e2e;
 mod faults;
 mod foundation;
+mod lint;
 mod preflight;
 mod recovery;
 mod sandbox;

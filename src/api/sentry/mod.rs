@@ -130,6 +130,19 @@ impl Sentry {
         let count = body.pointer("/data/0/count()").and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()));
         Ok(count.unwrap_or(0.0) as u64)
     }
+
+    /// Error events per issue in a window, most first (the first page: at most 100 issues):
+    /// `GET events/?dataset=errors&field=issue.id&field=issue&field=title&field=count()`.
+    pub async fn error_counts_by_issue(&self, q: &SeriesQuery) -> Result<Vec<IssueCount>, ApiError> {
+        let mut call = Call::get("api/0/organizations/{org}/events/", self.path("events/")).query("dataset", "errors");
+        for field in ["issue.id", "issue", "title", "count()"] {
+            call = call.query("field", field);
+        }
+        let call = window(call.query("sort", "-count()").query("per_page", 100), q);
+        let reply = self.http.send(&call).await?;
+        let table: EventsTable = reply.json()?;
+        Ok(table.data.into_iter().filter_map(IssueCount::from_row).collect())
+    }
 }
 
 /// The query, projects, environment and time window shared by the explore endpoints.

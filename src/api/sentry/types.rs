@@ -267,3 +267,38 @@ impl Timeseries {
         self.time_series.first().map(|s| s.values.iter().filter_map(|p| p.value).sum()).unwrap_or(0.0)
     }
 }
+
+/// The `data` rows of an explore table (`GET events/`); columns are named by their fields.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct EventsTable {
+    #[serde(default)]
+    pub data: Vec<serde_json::Map<String, Value>>,
+}
+
+/// One issue's error events in a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueCount {
+    pub id: String,
+    /// `PROJ-1A`, when the table carried it.
+    pub short_id: Option<String>,
+    pub title: String,
+    pub count: u64,
+}
+
+impl IssueCount {
+    /// A row with an issue id and a count; ids and counts come as strings or numbers.
+    pub(crate) fn from_row(row: serde_json::Map<String, Value>) -> Option<IssueCount> {
+        let text = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let count = row.get("count()").and_then(|v| v.as_u64().or_else(|| v.as_f64().map(|f| f as u64)))?;
+        Some(IssueCount {
+            id: row.get("issue.id").and_then(text)?,
+            short_id: row.get("issue").and_then(text),
+            title: row.get("title").and_then(text).unwrap_or_default(),
+            count,
+        })
+    }
+}

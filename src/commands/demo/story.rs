@@ -24,7 +24,8 @@ pub enum AfterDeploy {
 pub const PREFLIGHT: &str = "Before touching anything, let's see what's about to ship: the PRs since production's \
 commit, who owns them, the migrations and their risks, CI, and Sentry's baseline.";
 
-const SHIP: &str = "build, release phase (the migrations run here), then we watch Sentry while traffic moves over.";
+const SHIP: &str = "build, release phase (the migrations run here), then we watch Sentry, Heroku's router and dynos, \
+the app's own pages and Slack while traffic moves over.";
 
 pub fn after_preflight(report: &Value) -> AfterPreflight {
     let level = report["verdict"]["level"].as_str().unwrap_or("unknown");
@@ -76,15 +77,31 @@ pub fn after_deploy(result: &Value) -> AfterDeploy {
     let production = result["production"].as_str().filter(|p| !p.is_empty()).map(one_line);
     let production = production.unwrap_or_else(|| "see the report above".into());
     let status = result["status"].as_str().unwrap_or("unknown");
+    let reasons = result["watch"]["reasons"].as_array().cloned().unwrap_or_default();
+    let failing_on = |channel: &str| reasons.iter().any(|r| r["fails"] == true && r["channel"] == channel);
     match status {
-        "failing" => AfterDeploy::Triage(
+        "failing" if failing_on("sentry") || reasons.is_empty() => AfterDeploy::Triage(
             "Sentry is unhappy with the new release. Triage: which PR does the new error come from, and what should \
              we do about it?"
                 .into(),
         ),
-        "healthy" => {
-            AfterDeploy::End(format!("Sentry stayed quiet for the whole watch: {production}. Nothing to recover."))
+        "failing" => {
+            let channels: Vec<&str> =
+                reasons.iter().filter(|r| r["fails"] == true).filter_map(|r| r["channel"].as_str()).collect();
+            AfterDeploy::Triage(format!(
+                "Sentry stayed quiet, but the watch failed on {}: users see it even though no error reached Sentry. \
+                 Triage can only look for a Sentry issue; the PRs of this deploy are the suspects.",
+                one_line(&channels.join(" and "))
+            ))
         }
+        "healthy" if reasons.iter().any(|r| r["kind"] == "transient_issue") => AfterDeploy::End(format!(
+            "A new Sentry issue came and went on its own during the rollout (reported as transient, failing \
+             nothing), and every channel stayed healthy: {production}. Nothing to recover."
+        )),
+        "healthy" => AfterDeploy::End(format!(
+            "Sentry, the router, the pages and Slack stayed quiet for the whole watch: {production}. Nothing to \
+             recover."
+        )),
         "build_failed" => AfterDeploy::End(format!(
             "The build failed, so nothing changed: {production}. Fix the build and deploy again; there is nothing \
              to recover."
@@ -211,6 +228,14 @@ mod tests {
         let healthy = json!({"status": "healthy", "production": "storefront serves v7"});
         let AfterDeploy::End(words) = after_deploy(&healthy) else { panic!("healthy needs no triage") };
         assert!(words.contains("storefront serves v7") && words.contains("Nothing to recover"), "{words}");
+        let timeouts = json!({"status": "failing", "production": "p",
+            "watch": {"reasons": [{"channel": "router", "fails": true}, {"channel": "slack", "fails": false}]}});
+        let AfterDeploy::Triage(words) = after_deploy(&timeouts) else { panic!("a failing watch leads to triage") };
+        assert!(words.starts_with("Sentry stayed quiet, but the watch failed on router:"), "{words}");
+        let transient =
+            json!({"status": "healthy", "production": "p", "watch": {"reasons": [{"kind": "transient_issue"}]}});
+        let AfterDeploy::End(words) = after_deploy(&transient) else { panic!() };
+        assert!(words.contains("transient"), "{words}");
         let failed = json!({"status": "release_failed", "production": "storefront still serves v6"});
         let AfterDeploy::End(words) = after_deploy(&failed) else { panic!() };
         assert!(words.starts_with("The release phase failed: storefront still serves v6"), "{words}");

@@ -44,6 +44,9 @@ pub(super) struct Migration<'t> {
     pub scope: Option<Node<'t>>,
     pub disables_ddl_transaction: bool,
     pub methods: Vec<MigrationMethod<'t>>,
+    /// `ActiveRecord::Schema` (a schema definition loaded into an empty database, as
+    /// db/schema.rb is), not a migration: nothing in it runs against live tables.
+    pub schema_definition: bool,
 }
 
 impl<'t> Migration<'t> {
@@ -54,7 +57,12 @@ impl<'t> Migration<'t> {
             Some(class) => class.child_by_field_name("body"),
             None => Some(root),
         };
-        let mut migration = Migration { class_name, scope, disables_ddl_transaction: false, methods: Vec::new() };
+        let schema_definition = match class {
+            Some(class) => superclass_path(class, source).is_some_and(|p| p.rsplit("::").next() == Some("Schema")),
+            None => defines_schema(root, source),
+        };
+        let mut migration =
+            Migration { class_name, scope, disables_ddl_transaction: false, methods: Vec::new(), schema_definition };
         let Some(body) = scope else { return migration };
         let mut cursor = body.walk();
         for item in body.named_children(&mut cursor) {
@@ -107,13 +115,28 @@ fn find_migration_class<'t>(root: Node<'t>, source: &str) -> Option<Node<'t>> {
         }
     }
     classes.sort_by_key(|c| c.start_byte());
-    let inherits_migration = |class: &Node<'t>| {
-        let Some(superclass) = class.child_by_field_name("superclass").and_then(|s| s.named_child(0)) else {
-            return false;
-        };
-        // `ActiveRecord::Migration[7.1]` is an element reference on the constant.
-        let parent = superclass.child_by_field_name("object").unwrap_or(superclass);
-        constant_path(parent, source).is_some_and(|path| path.split("::").any(|segment| segment == "Migration"))
+    let inherits = |class: &Node<'t>, name: &str| {
+        superclass_path(*class, source).is_some_and(|path| path.split("::").any(|segment| segment == name))
     };
-    classes.iter().copied().find(inherits_migration).or_else(|| classes.first().copied())
+    let found = classes.iter().copied().find(|c| inherits(c, "Migration"));
+    found.or_else(|| classes.iter().copied().find(|c| inherits(c, "Schema"))).or_else(|| classes.first().copied())
+}
+
+/// `ActiveRecord::Migration` for `class X < ActiveRecord::Migration[7.1]`.
+fn superclass_path(class: Node, source: &str) -> Option<String> {
+    let superclass = class.child_by_field_name("superclass")?.named_child(0)?;
+    // `ActiveRecord::Migration[7.1]` is an element reference on the constant.
+    let parent = superclass.child_by_field_name("object").unwrap_or(superclass);
+    constant_path(parent, source)
+}
+
+/// A top-level `ActiveRecord::Schema[7.1].define do … end`, as in db/schema.rb.
+fn defines_schema(root: Node, source: &str) -> bool {
+    let mut cursor = root.walk();
+    let statements: Vec<Node> = root.named_children(&mut cursor).collect();
+    statements.into_iter().filter_map(Call::of).any(|call| {
+        let receiver = call.receiver().map(|r| r.child_by_field_name("object").unwrap_or(r));
+        call.method(source) == "define"
+            && receiver.and_then(|r| constant_path(r, source)).is_some_and(|p| p.rsplit("::").next() == Some("Schema"))
+    })
 }

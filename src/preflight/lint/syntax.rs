@@ -188,6 +188,11 @@ fn push_pair<'t>(pair: Node<'t>, source: &str, into: &mut Vec<(String, Node<'t>)
     }
 }
 
+/// The value of an integer literal (`20`, `1_000`), `None` for anything else.
+pub(super) fn integer(node: Node, source: &str) -> Option<u32> {
+    (node.kind() == "integer").then(|| text(node, source).replace('_', "").parse().ok()).flatten()
+}
+
 /// True for the literal `false` or `nil`: Rails treats both as "off".
 pub(super) fn is_off(node: Node) -> bool {
     matches!(node.kind(), "false" | "nil")

@@ -17,6 +17,8 @@ pub(super) struct Context {
     pub hand_reversed: bool,
     /// Inside a `create_table` block: the table is being created.
     pub in_create_table: bool,
+    /// Inside `revert { }` (or a reverted migration): each call runs as its inverse.
+    pub reverted: bool,
 }
 
 /// One call made by the migration, normalized to the Rails schema method it amounts to.
@@ -64,6 +66,7 @@ const TABLE_OPERATIONS: &[&str] = &[
     "change_column_comment",
     "change_table_comment",
     "change_table",
+    "safe_change_table",
     "create_table",
     "drop_table",
     "rename_column",
@@ -128,8 +131,9 @@ struct Frame<'s> {
 }
 
 /// Every call of the migration's methods in source order (pre-order: an outer call comes
-/// before the calls in its receiver, arguments and block).
-pub(super) fn operations<'t>(migration: &Migration<'t>, source: &str) -> Vec<Operation<'t>> {
+/// before the calls in its receiver, arguments and block). `reverting`: the migration is run
+/// backwards by another one's `revert`, so `change` runs inverted and `down` runs, not `up`.
+pub(super) fn operations<'t>(migration: &Migration<'t>, source: &str, reverting: bool) -> Vec<Operation<'t>> {
     let mut operations = Vec::new();
     let base = Context {
         direction: Direction::Up,
@@ -137,10 +141,18 @@ pub(super) fn operations<'t>(migration: &Migration<'t>, source: &str) -> Vec<Ope
         safety_assured: false,
         hand_reversed: false,
         in_create_table: false,
+        reverted: false,
     };
     if migration.found_class() {
         for method in &migration.methods {
-            let context = Context { direction: method.direction(), in_change: method.name == "change", ..base };
+            let in_change = method.name == "change";
+            let direction = match (reverting, method.direction()) {
+                (false, d) => d,
+                (true, Direction::Down) => Direction::Up,
+                (true, Direction::Up) if in_change => Direction::Up,
+                (true, Direction::Up) => Direction::Down,
+            };
+            let context = Context { direction, in_change, reverted: reverting && in_change, ..base };
             if let Some(body) = method.body {
                 visit(&mut body.walk(), &Frame { context, table_block: None }, source, &mut operations);
             }
@@ -200,6 +212,9 @@ fn operation<'t>(call: Call<'t>, frame: &Frame, source: &str) -> Operation<'t> {
         (None, _) if TABLE_OPERATIONS.contains(&method) && !args.positional.is_empty() => {
             let table = args.positional.remove(0);
             operation.table = literal_name(table, source);
+            if method == "safe_change_table" {
+                operation.name = "change_table".to_string();
+            }
         }
         (Some(receiver), Some(block))
             if receiver.kind() == "identifier"
@@ -218,18 +233,53 @@ fn operation<'t>(call: Call<'t>, frame: &Frame, source: &str) -> Operation<'t> {
         _ => {}
     }
     operation.args = args;
+    if frame.context.reverted && operation.is_schema_call() {
+        if let Some(inverse) = inverse(&operation.name) {
+            operation.name = inverse.to_string();
+        }
+    }
     operation
+}
+
+/// What Rails' command recorder runs for a call inside `revert`: its inverse. Renames invert
+/// into renames, `change_column_null` into itself with the flag flipped (see `Context::reverted`).
+fn inverse(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "add_column" => "remove_column",
+        "remove_column" => "add_column",
+        "add_reference" | "add_belongs_to" => "remove_reference",
+        "remove_reference" | "remove_belongs_to" => "add_reference",
+        "add_timestamps" => "remove_timestamps",
+        "remove_timestamps" => "add_timestamps",
+        "add_index" => "remove_index",
+        "remove_index" => "add_index",
+        "add_foreign_key" => "remove_foreign_key",
+        "remove_foreign_key" => "add_foreign_key",
+        "add_check_constraint" => "remove_check_constraint",
+        "remove_check_constraint" => "add_check_constraint",
+        "add_unique_constraint" => "remove_unique_constraint",
+        "add_exclusion_constraint" => "remove_exclusion_constraint",
+        "create_table" => "drop_table",
+        "drop_table" => "create_table",
+        "create_join_table" => "drop_join_table",
+        "drop_join_table" => "create_join_table",
+        "enable_extension" => "disable_extension",
+        "disable_extension" => "enable_extension",
+        _ => return None,
+    })
 }
 
 /// The frame for the code inside a call's block.
 fn block_frame<'s>(call: Call, operation: &Operation, frame: &Frame<'s>, source: &'s str) -> Frame<'s> {
     let mut inner = frame.clone();
     if call.receiver().is_none() {
-        match operation.name.as_str() {
+        // The method as written: inside `revert`, `create_table`'s block still describes a table.
+        match call.method(source) {
             "safety_assured" => inner.context.safety_assured = true,
             "reversible" | "up_only" => inner.context.hand_reversed = true,
-            "change_table" | "create_table" => {
-                inner.context.in_create_table = operation.name == "create_table";
+            "revert" => inner.context.reverted = !frame.context.reverted,
+            "change_table" | "safe_change_table" | "create_table" => {
+                inner.context.in_create_table = call.method(source) == "create_table";
                 inner.table_block = call
                     .block_parameter(source)
                     .map(|parameter| TableBlock { parameter, table: operation.table.clone() });

@@ -123,6 +123,7 @@ pub async fn handle(s: &Arc<Shared>, req: &Req) -> Response {
         (&Method::GET, ["apps", _, "config-vars"]) => {
             json(StatusCode::OK, serde_json::to_value(s.world().heroku.config()).unwrap_or_default())
         }
+        (&Method::POST, ["apps", _, "log-sessions"]) => super::logplex::create(s, req.json()),
         (&Method::GET, ["apps", _, "features", "preboot"]) => json(
             StatusCode::OK,
             json!({"name": "preboot", "enabled": true, "description": "Provide seamless web dyno deploys", "state": "general", "id": crate::sandbox::world::heroku::uuid(13, 1)}),

@@ -12,6 +12,7 @@ mod github_pulls;
 mod github_reply;
 mod graphql;
 mod heroku;
+pub mod logplex;
 pub(crate) mod paging;
 pub mod record;
 mod sentry;
@@ -112,6 +113,9 @@ pub fn router(shared: SharedState) -> Router {
         .route("/hooks/services/{*rest}", axum::routing::post(webhook))
         .route("/streams/{*rest}", get(streams::serve))
         .route("/codeload/{*rest}", get(codeload::serve))
+        .route("/logplex/sessions/{key}", get(logplex::serve))
+        .route("/storefront/", get(logplex::page))
+        .route("/storefront/{*rest}", get(logplex::page))
         .route("/_sandbox/slack", get(slack_record))
         .route("/_sandbox/requests", get(request_log))
         .fallback(|| async { (StatusCode::NOT_FOUND, "no such sandbox path\n") })

@@ -3,7 +3,7 @@
 //! Every answer is HTTP 200 with `ok`; errors are `{"ok":false,"error":"…"}` as Slack sends them.
 use super::{json, set_header, Req};
 use crate::sandbox::scratch::history::PEOPLE;
-use crate::sandbox::world::slack::{SlackMessage, SlackRecord};
+use crate::sandbox::world::slack::{SlackMessage, SlackRecord, CHANNELS};
 use crate::sandbox::Shared;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -54,15 +54,19 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
             json!({"ok": true, "team": "acme", "user": "bpdeploy", "user_id": "U0BPDEPLOY", "bot_id": "B0SANDBOX1"}),
         ),
         "conversations.list" => {
-            let channels = json!([{"id": SLACK_CHANNEL_ID, "name": "deploys", "is_channel": true, "is_archived": false, "is_member": true}]);
+            let channels: Vec<Value> = CHANNELS
+                .iter()
+                .map(|(id, name)| json!({"id": id, "name": name, "is_channel": true, "is_archived": false, "is_member": true}))
+                .collect();
             json(StatusCode::OK, json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": ""}}))
         }
         "conversations.history" => {
-            let Some(channel) = channel_id(req.param("channel").unwrap_or(channel)) else {
+            let wanted = req.param("channel").unwrap_or(channel);
+            let Some(channel) = CHANNELS.iter().map(|(id, _)| *id).find(|id| *id == wanted) else {
                 return fail("channel_not_found");
             };
             let oldest = req.param("oldest").and_then(|o| o.parse::<f64>().ok()).unwrap_or(0.0);
-            json(StatusCode::OK, history(&w.slack, channel, oldest))
+            json(StatusCode::OK, history(&w, channel, oldest, s.clock.now()))
         }
         "users.lookupByEmail" => {
             let email = req.param("email").or_else(|| args.get("email").and_then(Value::as_str)).unwrap_or_default();
@@ -169,13 +173,26 @@ fn message_json(m: &SlackMessage) -> Value {
     json!({"type": "message", "subtype": "bot_message", "bot_id": "B0SANDBOX1", "text": m.text, "ts": m.ts})
 }
 
-/// A channel's top-level messages newer than `oldest`, newest first.
-fn history(record: &SlackRecord, channel: &str, oldest: f64) -> Value {
+/// A channel's top-level messages newer than `oldest`, newest first: what bpdeploy posted (in
+/// #deploys) and what others said, once its time has come.
+fn history(w: &crate::sandbox::world::World, channel: &str, oldest: f64, now: chrono::DateTime<chrono::Utc>) -> Value {
     let newer = |ts: &str| ts.parse::<f64>().is_ok_and(|t| t > oldest);
-    let mut top: Vec<&SlackMessage> =
-        record.messages.iter().filter(|m| m.channel == channel && m.thread_ts.is_none() && newer(&m.ts)).collect();
-    top.sort_by(|a, b| b.ts.parse::<f64>().unwrap_or(0.0).total_cmp(&a.ts.parse::<f64>().unwrap_or(0.0)));
-    let messages: Vec<Value> = top.into_iter().map(message_json).collect();
+    let record: &SlackRecord = &w.slack;
+    let mut messages: Vec<(String, Value)> = record
+        .messages
+        .iter()
+        .filter(|m| m.channel == channel && m.thread_ts.is_none() && newer(&m.ts))
+        .map(|m| (m.ts.clone(), message_json(m)))
+        .collect();
+    messages.extend(
+        record
+            .chatter
+            .iter()
+            .filter(|c| c.channel == channel && c.at <= now && newer(&c.ts))
+            .map(|c| (c.ts.clone(), c.json())),
+    );
+    messages.sort_by(|a, b| b.0.parse::<f64>().unwrap_or(0.0).total_cmp(&a.0.parse::<f64>().unwrap_or(0.0)));
+    let messages: Vec<Value> = messages.into_iter().map(|(_, v)| v).collect();
     json!({"ok": true, "messages": messages, "has_more": false, "pin_count": 0, "response_metadata": {"next_cursor": ""}})
 }
 

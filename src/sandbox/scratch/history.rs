@@ -183,6 +183,29 @@ pub fn write(script: &mut Script, scenario: Scenario) -> Result<(), git2::Error>
                 vec![("app/services/loyalty/points_calculator.rb", Some(f::points_calculator(true)))],
             )?;
         }
+        Scenario::AppTimeouts => {
+            script.pull_request(
+                HEIDI,
+                "heidi/forum-reply-counts",
+                "Show reply counts on the forum index",
+                &["forums"],
+                MergeStyle::Squash,
+                vec![
+                    ("app/controllers/forums_controller.rb", s(f::FORUMS_CONTROLLER_RB)),
+                    ("config/routes.rb", s(f::ROUTES_WITH_FORUMS_RB)),
+                ],
+            )?;
+        }
+        Scenario::Transient => {
+            script.pull_request(
+                IVAN,
+                "ivan/cache-product-listing",
+                "Cache the product listing",
+                &["performance"],
+                MergeStyle::Merge,
+                vec![("app/controllers/products_controller.rb", s(f::PRODUCTS_CONTROLLER_RB))],
+            )?;
+        }
         Scenario::RemoveColumn => {
             // Orders stop keeping their own email: the column goes, and production runs it.
             let controller = script.files["app/controllers/orders_controller.rb"].replace(", :email)", ")");
@@ -201,16 +224,6 @@ pub fn write(script: &mut Script, scenario: Scenario) -> Result<(), git2::Error>
                 ],
             )?;
             script.deploy(HEIDI, 2);
-        }
-        Scenario::Transient => {
-            script.pull_request(
-                IVAN,
-                "ivan/cache-product-listing",
-                "Cache the product listing",
-                &["performance"],
-                MergeStyle::Merge,
-                vec![("app/controllers/products_controller.rb", s(f::PRODUCTS_CONTROLLER_RB))],
-            )?;
         }
         Scenario::TwoPrs => {
             // Rewrites the line of the loyalty PR that calls the calculator: the failing stack

@@ -108,7 +108,10 @@ fn local_config(c: &LocalConfig) -> String {
 [github]\nrepo = \"{OWNER}/{NAME}\"\nbranch = \"{BRANCH}\"\nmerge_method = \"merge\"\nurl = \"{base}/github/\"\n\n\
 [sentry]\norg = \"{OWNER}\"\nproject = \"{NAME}\"\nenvironment = \"production\"\nurl = \"{base}/sentry/\"\n\n\
 [slack]\nchannel = \"{channel}\"\nurl = \"{base}/slack/api/\"\n\n\
-# Short, so a drill fits in a minute.\n[watch]\nduration = \"{duration}\"\ninterval = \"{interval}\"\nmax_new_issues = 0\nmax_error_rate_ratio = 3.0\nmin_events = 5\n\n\
+# Short, so a drill fits in a minute.\n[watch]\nduration = \"{duration}\"\ninterval = \"{interval}\"\nmax_new_issues = 0\nmax_error_rate_ratio = 3.0\nmin_events = 5\n\
+# The storefront's own pages, and the channels where people and alerts speak.\n\
+smoke = [\"{base}/storefront/\", \"{base}/storefront/forums\"]\n\
+slack_channels = [\"#dev-questions\", \"#sentry-integration\"]\n\n\
 # Events arrive {speed}x faster than at a desk: the rate that counts as severe scales with it, and\n\
 # user counts only ever grow in a drill, so they do not decide here.\n\
 [triage]\ncritical_transactions = [\"CheckoutController#create\"]\nstopped_after = \"{stopped}\"\nsevere_events_per_minute = {severe}\nsevere_users = 1000000\n",

@@ -100,5 +100,11 @@ pub fn schema_rb(version: &str) -> String {
     format!("# This file is auto-generated from the current state of the database.\nActiveRecord::Schema[7.1].define(version: {version}) do\n  enable_extension \"plpgsql\"\nend\n")
 }
 
+/// One COUNT query per topic on the forum index: fine on a laptop, a 30 s timeout in production
+/// (the app-timeouts drill).
+pub const FORUMS_CONTROLLER_RB: &str = "class ForumsController < ApplicationController\n  def index\n    @topics = Topic.order(updated_at: :desc)\n    @reply_counts = @topics.to_h { |topic| [topic.id, topic.replies.count] }\n  end\n\n  def show\n    @topic = Topic.find(params[:id])\n  end\nend\n";
+
+pub const ROUTES_WITH_FORUMS_RB: &str = "Rails.application.routes.draw do\n  resources :orders, only: %i[index show create]\n  resources :forums, only: %i[index show]\n  resource :checkout, only: %i[show create]\n  root \"orders#index\"\nend\n";
+
 /// The product listing behind a cache that starts cold on every release (the transient drill).
 pub const PRODUCTS_CONTROLLER_RB: &str = "class ProductsController < ApplicationController\n  def index\n    @products = Rails.cache.fetch(\"products/index\", expires_in: 10.minutes) do\n      Product.listed.order(:position).to_a\n    end\n  end\nend\n";

@@ -6,6 +6,7 @@ pub mod output;
 pub mod sentry;
 pub mod sentry_json;
 pub mod slack;
+pub mod traffic;
 
 use crate::sandbox::clock::Clock;
 use crate::sandbox::drill::{background_issues, resolve_frames};
@@ -24,6 +25,8 @@ pub struct World {
     pub github: github::GithubState,
     pub sentry: sentry::SentryState,
     pub slack: slack::SlackRecord,
+    /// Log sessions handed out (their keys are the capabilities in their URLs).
+    pub log_sessions: Vec<crate::sandbox::http::logplex::LogSession>,
     pub next_id: u64,
 }
 
@@ -207,7 +210,16 @@ impl World {
                 .collect(),
             ..Default::default()
         };
-        Ok(World { heroku: app, github, sentry, slack: Default::default(), next_id: 100 })
+        let mut slack = slack::SlackRecord::default();
+        // Yesterday's chatter: older than any release watched here, so never news.
+        let before = slack::Chatter {
+            channel: "dev-questions",
+            delay: std::time::Duration::ZERO,
+            person: Some("carol"),
+            text: "Is CI slow for anyone else today?",
+        };
+        slack.chatter.push(slack::ChatterMessage::new(&before, now - Duration::hours(20)));
+        Ok(World { heroku: app, github, sentry, slack, log_sessions: Vec::new(), next_id: 100 })
     }
 }
 

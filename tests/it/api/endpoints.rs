@@ -269,6 +269,19 @@ async fn sentry_endpoints() {
                     .map(drop)
             })
         }),
+        Endpoint::new(
+            "GET",
+            format!("{org}/events/"),
+            s::events_by_issue(&[(7, "RAILS-7", "NoMethodError", 12)]),
+            |c| {
+                Box::pin(async move {
+                    c.sentry
+                        .error_counts_by_issue(&SeriesQuery { stats_period: Some("1h".into()), ..Default::default() })
+                        .await
+                        .map(drop)
+                })
+            },
+        ),
     ];
     for ep in eps {
         exercise(ep, true).await;

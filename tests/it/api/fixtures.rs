@@ -175,6 +175,16 @@ pub mod sentry {
         })
     }
 
+    /// An explore table of error events per issue, as `field=issue.id&field=issue&field=title&field=count()` gives it.
+    pub fn events_by_issue(rows: &[(u64, &str, &str, u64)]) -> Value {
+        let data: Vec<Value> = rows
+            .iter()
+            .map(|(id, short, title, n)| json!({"issue.id": id, "issue": short, "title": title, "count()": n}))
+            .collect();
+        let fields = json!({"issue.id": "integer", "issue": "string", "title": "string", "count()": "integer"});
+        json!({"data": data, "meta": {"fields": fields, "units": {"issue.id": null, "issue": null, "title": null, "count()": null}}})
+    }
+
     pub fn events_total(count: u64) -> Value {
         json!({"data": [{"count()": count}], "meta": {"fields": {"count()": "integer"}, "units": {"count()": null}}})
     }

@@ -5,6 +5,7 @@
 //! everywhere. Canned bodies go through [`serve`] (schema-checked) and every request a test
 //! made goes through [`Kit::assert_contract`]. The token is [`SENTINEL`] everywhere, and no
 //! error, Debug output or log may contain it.
+mod channels;
 pub mod contract;
 mod endpoints;
 pub mod fixtures;

@@ -91,6 +91,17 @@ fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
         ("[watch]\nmax_error_rate_ratio = 0\n", 2, "must be a number above 0"),
         ("[watch]\n\nduration = \"0s\"\n", 3, "longer than 0s"),
         ("[watch]\ninterval = \"48h\"\n", 2, "24h maximum"),
+        ("[watch]\nmax_router_errors_per_minute = -1\n", 2, "errors per minute, 0 or more"),
+        ("[watch]\nsmoke = [\"http://www.example.com/\"]\n", 2, "plain http:// is refused"),
+        ("[watch]\n\nsmoke = [\"https://me:pw@www.example.com/\"]\n", 3, "carries no credentials"),
+        ("[watch]\nsmoke = \"https://www.example.com/\"\n", 2, "expected a list"),
+        ("[watch]\nsmoke_failing_rounds = 0\n", 2, "must be 1 or more"),
+        ("[watch]\nsmoke_latency_ratio = 1\n", 2, "must be a number above 1"),
+        ("[watch]\nslack_channels = [\"#\"]\n", 2, "is not a channel"),
+        ("[watch]\nslack_channels = [\"dev questions\"]\n", 2, "is not a channel"),
+        ("[watch]\ntransient_quiet_intervals = 0\n", 2, "must be 1 or more"),
+        ("[watch]\nmax_transient_events = 1.5\n", 2, "expected a whole number"),
+        ("[watch]\nmax_issue_rate_ratio = 0.5\n", 2, "must be a number above 1"),
     ];
     for (text, line, needle) in cases {
         std::fs::write(dir.join("bpdeploy.toml"), text).unwrap();
@@ -105,4 +116,24 @@ fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
     let err = load(&dir, None, &[("BPDEPLOY_WATCH_DURATION", "0s")]).unwrap_err();
     assert!(err.message.contains("BPDEPLOY_WATCH_DURATION"), "{err:?}");
     assert_eq!(err.hint.as_deref(), Some("fix or unset the environment variable BPDEPLOY_WATCH_DURATION"));
+}
+
+#[test]
+fn the_watch_channels_keys_load_with_their_defaults_and_the_pages_as_written() {
+    let (_d, dir) = scratch();
+    git2::Repository::init(&dir).unwrap();
+    std::fs::write(dir.join("bpdeploy.toml"), "").unwrap();
+    let w = load(&dir, None, &[]).unwrap().watch;
+    assert_eq!((w.max_router_errors_per_minute, w.smoke_failing_rounds, w.smoke_latency_ratio), (3.0, 3, 3.0));
+    assert_eq!((w.transient_quiet_intervals, w.max_transient_events, w.max_issue_rate_ratio), (3, 10, 5.0));
+    assert!(w.smoke.is_empty() && w.slack_channels.is_empty());
+    let text = "[watch]\nsmoke = [\"https://www.example.com/forums\", \"http://127.0.0.1:9/up\"]\n\
+                slack_channels = [\"#dev-questions\", \"C0SENTRY01\"]\nmax_router_errors_per_minute = 0\n\
+                max_transient_events = 0\n";
+    std::fs::write(dir.join("bpdeploy.toml"), text).unwrap();
+    let w = load(&dir, None, &[]).unwrap().watch;
+    let smoke: Vec<&str> = w.smoke.iter().map(|u| u.as_str()).collect();
+    assert_eq!(smoke, ["https://www.example.com/forums", "http://127.0.0.1:9/up"], "no slash added to a page");
+    assert_eq!(w.slack_channels, ["#dev-questions", "C0SENTRY01"]);
+    assert_eq!((w.max_router_errors_per_minute, w.max_transient_events), (0.0, 0));
 }

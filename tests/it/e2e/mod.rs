@@ -4,6 +4,7 @@
 //! runs `bpdeploy` in the scratch repository with the sandbox's exports and millisecond knobs,
 //! and asserts on exit codes, NDJSON events and the sandbox's own record. At the end every API
 //! call the real clients made is checked against the official schemas ([`Drill::assert_contract`]).
+mod channels;
 mod deploy;
 mod drills;
 mod dry_run;

@@ -67,7 +67,11 @@ pub fn request(dir: &std::path::Path, tip: Oid, commits: Vec<Oid>, pr: u64, keep
         commits,
         pull_request: pr,
         keep_migrations: keep,
-        globs: MigrationGlobs { schema: vec!["db/migrate/*.rb".into()], data: vec!["db/data/*.rb".into()] },
+        globs: MigrationGlobs {
+            schema: vec!["db/migrate/*.rb".into()],
+            data: vec!["db/data/*.rb".into()],
+            ..Default::default()
+        },
         extra_files: vec![],
     }
 }

@@ -1,4 +1,5 @@
 //! The sandbox, spoken to as the clients will: raw HTTP with each service's headers.
+mod channels;
 mod contract;
 mod drills;
 mod github;

@@ -15,11 +15,11 @@ pub(super) fn check(op: &Operation, state: &SchemaState, _source: &str, out: &mu
     let validated = !op.args.option("validate").is_some_and(is_off);
     match op.name.as_str() {
         "add_foreign_key" if validated => out.push(Hazard::AddForeignKey),
-        "validate_foreign_key" if state.foreign_key_added_in_transaction(op) => out.push(Hazard::ValidateForeignKey),
+        // Validation itself takes only SHARE UPDATE EXCLUSIVE, unless the transaction already
+        // holds a lock that blocks writes (strong_migrations' writes_blocked?).
+        "validate_foreign_key" if state.writes_blocked => out.push(Hazard::ValidateForeignKey),
         "add_check_constraint" if validated => out.push(Hazard::AddCheckConstraint),
-        "validate_check_constraint" if state.check_constraint_added_in_transaction(op) => {
-            out.push(Hazard::ValidateCheckConstraint)
-        }
+        "validate_check_constraint" if state.writes_blocked => out.push(Hazard::ValidateCheckConstraint),
         "add_unique_constraint" if op.args.option("using_index").is_none() => out.push(Hazard::AddUniqueConstraint),
         "add_exclusion_constraint" => out.push(Hazard::AddExclusionConstraint),
         _ => {}

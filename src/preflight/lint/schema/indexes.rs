@@ -16,6 +16,10 @@ pub(super) fn check(op: &Operation, state: &SchemaState, source: &str, out: &mut
                 if !state.disables_ddl_transaction {
                     out.push(Hazard::AddIndexInTransaction);
                 }
+                let version = state.settings.postgres_version;
+                if version.major == 14 && version.minor.is_some_and(|minor| minor < 4) {
+                    out.push(Hazard::AddIndexCorruption);
+                }
             } else if existing {
                 out.push(Hazard::AddIndex);
             }

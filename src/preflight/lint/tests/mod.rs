@@ -2,10 +2,13 @@
 //! which line, and the negative tables reuse the same statements in places where they are safe
 //! or inert (safety_assured, a new table, a comment, a string, a heredoc).
 
+mod app_facts;
 mod data_migrations;
+mod hostile;
 mod reversibility;
 mod schema_checks;
 mod schema_negatives;
+mod strong_migrations;
 
 use super::MigrationLint;
 

@@ -147,9 +147,11 @@ Register-ArgumentCompleter -Native -CommandName 'bpdeploy' -ScriptBlock {
             break
         }
         'bpdeploy;triage' {
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'Triage another Heroku release: vN, N or a release id (default: the current release)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Heroku app name (overrides HEROKU_APP and [heroku] app)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)')
+            [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Post the summary in the deploy''s Slack thread, mentioning the suspects'' authors')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors')

@@ -160,7 +160,7 @@ _bpdeploy() {
             fi
             case "${prev}" in
                 --scenario)
-                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient remove-column" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient remove-column two-prs" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -624,7 +624,7 @@ _bpdeploy() {
             fi
             case "${prev}" in
                 --scenario)
-                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient remove-column" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "happy build-fails release-fails error-spike revert-conflict experiment data-issue flaky-api slow-stream app-timeouts transient remove-column two-prs" -- "${cur}"))
                     return 0
                     ;;
                 --port)
@@ -659,12 +659,16 @@ _bpdeploy() {
             return 0
             ;;
         bpdeploy__subcmd__triage)
-            opts="-q -v -y -h -V --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
+            opts="-q -v -y -h -V --release --notify --config --app --json --quiet --verbose --color --yes --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

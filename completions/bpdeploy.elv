@@ -139,9 +139,11 @@ set edit:completion:arg-completer[bpdeploy] = {|@words|
             cand --version 'Print version'
         }
         &'bpdeploy;triage'= {
+            cand --release 'Triage another Heroku release: vN, N or a release id (default: the current release)'
             cand --config 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)'
             cand --app 'Heroku app name (overrides HEROKU_APP and [heroku] app)'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)'
+            cand --notify 'Post the summary in the deploy''s Slack thread, mentioning the suspects'' authors'
             cand --json 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
             cand -q 'Print only the result and errors'
             cand --quiet 'Print only the result and errors'

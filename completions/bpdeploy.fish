@@ -120,11 +120,13 @@ complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -s y -l yes 
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -l dry-run -d 'Run every check, print each change a mutating command would make, make none (exit as the real run would)'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -s h -l help -d 'Print help'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand rollback" -s V -l version -d 'Print version'
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -l release -d 'Triage another Heroku release: vN, N or a release id (default: the current release)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -l notify -d 'Post the summary in the deploy\'s Slack thread, mentioning the suspects\' authors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -l json -d 'Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -s q -l quiet -d 'Print only the result and errors'
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand triage" -s v -l verbose -d 'More detail on stderr: -v phase times, retries and build output; -vv every HTTP request (never a token)'
@@ -173,7 +175,8 @@ flaky-api\t''
 slow-stream\t''
 app-timeouts\t''
 transient\t''
-remove-column\t''"
+remove-column\t''
+two-prs\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l port -d 'Port on 127.0.0.1 (default: any free port)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l repo-dir -d 'Where to create the scratch repository (default: a new temporary directory)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand sandbox" -l env-file -d 'Write the shell lines to FILE instead of stdout: whole, once serving; removed on stop' -r -F
@@ -200,7 +203,8 @@ flaky-api\t''
 slow-stream\t''
 app-timeouts\t''
 transient\t''
-remove-column\t''"
+remove-column\t''
+two-prs\t''"
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l config -d 'Config file (default: $BPDEPLOY_CONFIG, else bpdeploy.toml found walking up to the git root)' -r -F
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l app -d 'Heroku app name (overrides HEROKU_APP and [heroku] app)' -r
 complete -c bpdeploy -n "__fish_bpdeploy_using_subcommand demo" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured in auto)' -r -f -a "auto\t''

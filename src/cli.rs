@@ -218,9 +218,15 @@ pub struct RollbackArgs {
 
 #[derive(Debug, Clone, Args, Default)]
 pub struct TriageArgs {
-    /// Sentry issue: numeric id, short id (RAILS-1A2) or URL (default: every new issue of the current release)
+    /// Sentry issues: numeric id, short id (RAILS-1A2) or URL (default: every issue first seen in the release, most events first)
     #[arg(value_name = "ISSUE")]
-    pub issue: Option<String>,
+    pub issues: Vec<String>,
+    /// Triage another Heroku release: vN, N or a release id (default: the current release)
+    #[arg(long, value_name = "vN")]
+    pub release: Option<String>,
+    /// Post the summary in the deploy's Slack thread, mentioning the suspects' authors
+    #[arg(long)]
+    pub notify: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -252,6 +258,7 @@ pub enum Scenario {
     AppTimeouts,
     Transient,
     RemoveColumn,
+    TwoPrs,
 }
 
 impl Scenario {
@@ -269,6 +276,7 @@ impl Scenario {
             Scenario::AppTimeouts => "app-timeouts",
             Scenario::Transient => "transient",
             Scenario::RemoveColumn => "remove-column",
+            Scenario::TwoPrs => "two-prs",
         }
     }
 }

@@ -18,8 +18,6 @@ pub mod watch;
 
 use crate::cli::Command;
 use crate::context::Context;
-use crate::error::Failure;
-use crate::exit::Exit;
 use crate::ui::render::Outcome;
 
 pub type CommandResult = anyhow::Result<Box<dyn Outcome>>;
@@ -39,12 +37,6 @@ pub async fn dispatch(ctx: &Context, command: Command) -> CommandResult {
         Command::Sandbox(args) => sandbox::run(ctx, &args).await,
         Command::Demo(args) => demo::run(ctx, &args).await,
     }
-}
-
-/// Commands whose issue has not landed yet say so plainly, with exit 1.
-pub(crate) fn not_implemented(name: &str) -> Failure {
-    Failure::new(Exit::Failure, "not_implemented", format!("`bpdeploy {name}` is not implemented yet"))
-        .with_hint("see README.md for the commands available in this version")
 }
 
 /// Commands that follow remote work catch Ctrl-C themselves, to say how to resume.

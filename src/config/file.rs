@@ -105,6 +105,13 @@ pub struct WatchFile {
 pub struct TriageFile {
     pub experiment_patterns: Option<Vec<String>>,
     pub critical_transactions: Option<Vec<String>>,
+    /// The directory the app runs from on its dynos (`/app/`), stripped from stack frames.
+    pub app_root: Option<String>,
+    #[serde(default, deserialize_with = "duration_opt")]
+    pub stopped_after: Option<std::time::Duration>,
+    #[serde(default, deserialize_with = "severe_rate_opt")]
+    pub severe_events_per_minute: Option<f64>,
+    pub severe_users: Option<u64>,
 }
 
 /// A watch's duration or interval, checked here so that an error names the file and the line.
@@ -178,4 +185,13 @@ fn channels_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Str
         return Err(serde::de::Error::custom(format!("{bad:?} is not a channel: use \"#name\" or a channel id")));
     }
     Ok(Some(channels))
+}
+
+/// Events per minute that make damage severe: a number above 0 (0 would call every issue severe).
+fn severe_rate_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let rate = f64::deserialize(d)?;
+    if rate.is_finite() && rate > 0.0 {
+        return Ok(Some(rate));
+    }
+    Err(serde::de::Error::custom(format!("must be a number of events per minute above 0, like 60, not {rate}")))
 }

@@ -115,12 +115,34 @@ pub struct WatchConfig {
     pub max_issue_rate_ratio: f64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TriageConfig {
     /// Code paths of A/B tests and feature flags (substrings of file paths or function names).
     pub experiment_patterns: Vec<String>,
     /// Transactions whose errors rule out waiting (e.g. `CheckoutController#create`).
     pub critical_transactions: Vec<String>,
+    /// Where the app runs on its dynos (`/app/`): stack frames' absolute paths lose it to become
+    /// repository paths.
+    pub app_root: String,
+    /// No event for this long after a burst: the issue stopped.
+    pub stopped_after: Duration,
+    /// From this many events per minute, or this many users, the damage is severe (no waiting
+    /// for a revert's CI and build).
+    pub severe_events_per_minute: f64,
+    pub severe_users: u64,
+}
+
+impl Default for TriageConfig {
+    fn default() -> Self {
+        TriageConfig {
+            experiment_patterns: DEFAULT_EXPERIMENT_PATTERNS.iter().map(|p| p.to_string()).collect(),
+            critical_transactions: Vec::new(),
+            app_root: "/app/".into(),
+            stopped_after: Duration::from_secs(5 * 60),
+            severe_events_per_minute: 60.0,
+            severe_users: 100,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -214,6 +236,28 @@ impl Config {
         let app = self.app.as_deref().unwrap_or("");
         self.sentry.release.replace("{sha}", sha).replace("{short_sha}", &sha[..sha.len().min(7)]).replace("{app}", app)
     }
+}
+
+/// `[triage]`, each key over its default.
+fn triage(file: file::TriageFile, origin: &str) -> Result<TriageConfig, ConfigError> {
+    let d = TriageConfig::default();
+    let stopped_after =
+        duration::check_watch_span(file.stopped_after.unwrap_or(d.stopped_after)).map_err(|message| {
+            ConfigError::Invalid { origin: origin.into(), key: "triage.stopped_after".into(), message }
+        })?;
+    let app_root = match file.app_root {
+        // A root is a directory: `/app` and `/app/` both strip `/app/`.
+        Some(root) => format!("{}/", root.trim_end_matches('/')),
+        None => d.app_root,
+    };
+    Ok(TriageConfig {
+        experiment_patterns: file.experiment_patterns.unwrap_or(d.experiment_patterns),
+        critical_transactions: file.critical_transactions.unwrap_or_default(),
+        app_root,
+        stopped_after,
+        severe_events_per_minute: file.severe_events_per_minute.unwrap_or(d.severe_events_per_minute),
+        severe_users: file.severe_users.unwrap_or(d.severe_users),
+    })
 }
 
 /// The file `--config` or `BPDEPLOY_CONFIG` names, made absolute; None when neither is given.
@@ -422,13 +466,7 @@ fn resolve(
             lint,
         },
         watch,
-        triage: TriageConfig {
-            experiment_patterns: file
-                .triage
-                .experiment_patterns
-                .unwrap_or_else(|| DEFAULT_EXPERIMENT_PATTERNS.iter().map(|p| p.to_string()).collect()),
-            critical_transactions: file.triage.critical_transactions.unwrap_or_default(),
-        },
+        triage: triage(file.triage, origin)?,
         endpoints: Endpoints { heroku, github, github_graphql, sentry, slack },
     })
 }

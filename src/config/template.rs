@@ -94,6 +94,10 @@ smoke_latency_ratio = 3.0 # a smoke median latency beyond this many times the fi
 [triage]
 # experiment_patterns = [{patterns}]
 # critical_transactions = ["CheckoutController#create"]
+# app_root = "/app/"                # where the app runs on its dynos, stripped from stack frames
+# stopped_after = "5m"              # no event for this long after a burst: the issue stopped
+# severe_events_per_minute = 60     # from here (or severe_users) a revert is too slow: roll back
+# severe_users = 100
 "##,
         branch = quote(f.branch),
         patterns = patterns.join(", "),

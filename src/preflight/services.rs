@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 /// Commits without a PR number in their message that GitHub is asked about, at most: a long
 /// run of direct pushes should not turn preflight into hundreds of requests.
-const MAX_ASSOCIATION_LOOKUPS: usize = 30;
+pub const MAX_ASSOCIATION_LOOKUPS: usize = 30;
 /// Unresolved issues of the last 24 hours counted, at most (five pages).
 const MAX_BASELINE_ISSUES: usize = 500;
 const TOP_ISSUES: usize = 10;
@@ -188,11 +188,8 @@ impl Gatherer {
         }
         let mut out = BTreeMap::new();
         for sha in unknown.into_iter().take(MAX_ASSOCIATION_LOOKUPS) {
-            let pulls = self.github.commit_pulls(sha).await?;
-            let merged = pulls.iter().filter(|p| p.merged_at.is_some());
-            let best = merged.clone().find(|p| p.merge_commit_sha.as_deref() == Some(sha)).or(merged.clone().next());
-            if let Some(pr) = best {
-                out.insert(sha.to_string(), pr.number);
+            if let Some(number) = merged_pull_of(&self.github, sha).await? {
+                out.insert(sha.to_string(), number);
             }
         }
         Ok(out)
@@ -265,6 +262,16 @@ impl Gatherer {
         }
         Ok(baseline)
     }
+}
+
+/// The merged PR GitHub associates with a first-parent commit (`commits/{sha}/pulls`): the one
+/// whose merge commit it is, else the first merged one. Rebase merges name no PR in their
+/// messages; this is how they are found.
+pub async fn merged_pull_of(github: &GitHub, sha: &str) -> Result<Option<u64>, crate::api::ApiError> {
+    let pulls = github.commit_pulls(sha).await?;
+    let merged = pulls.iter().filter(|p| p.merged_at.is_some());
+    let best = merged.clone().find(|p| p.merge_commit_sha.as_deref() == Some(sha)).or(merged.clone().next());
+    Ok(best.map(|p| p.number))
 }
 
 /// CI of a commit: its legacy statuses and its check runs, combined.

@@ -102,7 +102,11 @@ impl Drill {
 fn chatter(scenario: Scenario) -> Vec<Chatter> {
     let say = |channel, secs, person, text| Chatter { channel, delay: Duration::from_secs(secs), person, text };
     match scenario {
-        Scenario::ErrorSpike | Scenario::RevertConflict | Scenario::Experiment | Scenario::DataIssue => vec![
+        Scenario::ErrorSpike
+        | Scenario::RevertConflict
+        | Scenario::TwoPrs
+        | Scenario::Experiment
+        | Scenario::DataIssue => vec![
             say("sentry-integration", 6, None, "New issue in storefront: an error is firing in production"),
             say("dev-questions", 9, Some("erin"), "Getting an error page on orders, is something deploying?"),
         ],
@@ -140,7 +144,7 @@ fn spike(
 fn new_issue(scenario: Scenario) -> Option<IssueSpec> {
     const CALC: &str = "app/services/loyalty/points_calculator.rb";
     match scenario {
-        Scenario::ErrorSpike | Scenario::RevertConflict => Some(spike(
+        Scenario::ErrorSpike | Scenario::RevertConflict | Scenario::TwoPrs => Some(spike(
             "NoMethodError",
             "undefined method 'multiplier' for nil",
             "OrdersController#create",

@@ -195,6 +195,7 @@ impl Sandbox {
             slack_channel: http::SLACK_CHANNEL_ID.into(),
             watch_duration: clock.scaled(Duration::from_secs(30)).max(Duration::from_millis(300)),
             watch_interval: clock.scaled(Duration::from_secs(3)).max(Duration::from_millis(30)),
+            speed: clock.speed(),
         };
         let scratch = scratch::create(&repo_dir, opts.scenario, &local)?;
         let origin = Repository::open_bare(&scratch.origin)?;
@@ -293,7 +294,7 @@ impl Sandbox {
 
     /// The pull request a drill's error comes from, when the drill has one (the demo names it).
     pub fn culprit_pr(&self) -> Option<u64> {
-        matches!(self.scenario(), Scenario::ErrorSpike | Scenario::RevertConflict)
+        matches!(self.scenario(), Scenario::ErrorSpike | Scenario::RevertConflict | Scenario::TwoPrs)
             .then_some(scratch::history::LOYALTY_PR)
     }
 

@@ -296,11 +296,12 @@ fn init_detects_remote_branch_procfile_and_migration_dirs() {
 }
 
 #[test]
-fn unimplemented_commands_say_so_with_exit_1() {
+fn triage_without_configuration_says_what_is_missing() {
     let (_d, dir) = scratch();
     let run = Cmd::new(&dir, &dir).args(["--json", "triage"]).run();
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.json()["error"]["code"], "not_implemented");
+    assert_eq!(run.json()["error"]["code"], "config_missing");
+    assert!(run.json()["error"]["hint"].as_str().unwrap().contains("--app"), "{run:?}");
 }
 
 #[test]

@@ -11,3 +11,4 @@ mod recovery;
 mod sandbox;
 mod security;
 mod support;
+mod triage;

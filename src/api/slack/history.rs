@@ -40,7 +40,7 @@ impl Slack {
 }
 
 /// Follows `response_metadata.next_cursor` for up to [`MAX_PAGES`] pages.
-async fn pages<T: DeserializeOwned>(http: &HttpCore, call: Call) -> Result<Vec<T>, ApiError> {
+pub(super) async fn pages<T: DeserializeOwned>(http: &HttpCore, call: Call) -> Result<Vec<T>, ApiError> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -59,7 +59,7 @@ async fn pages<T: DeserializeOwned>(http: &HttpCore, call: Call) -> Result<Vec<T
 }
 
 /// Sends a read and decodes it, after checking Slack's `ok`.
-async fn read<T: DeserializeOwned>(http: &HttpCore, call: &Call) -> Result<T, ApiError> {
+pub(super) async fn read<T: DeserializeOwned>(http: &HttpCore, call: &Call) -> Result<T, ApiError> {
     let reply = http.send(call).await?;
     let answer: Answer = reply.json()?;
     if !answer.ok {

@@ -2,6 +2,7 @@
 //! `reactions.add`), or an incoming webhook as the fallback, which can post but not edit.
 //! The Web API answers HTTP 200 with `ok:false` on failure; that is an error here.
 mod history;
+mod lookup;
 pub mod types;
 
 use crate::api::http::{Call, HttpCore, Resend, Transport};

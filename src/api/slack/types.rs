@@ -92,3 +92,17 @@ pub(crate) struct Listing<T> {
 pub(crate) struct Cursor {
     pub next_cursor: Option<String>,
 }
+
+/// A workspace member, as `users.lookupByEmail` answers.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct SlackUser {
+    /// `U…`: what a mention (`<@U…>`) needs.
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct UserAnswer {
+    pub user: SlackUser,
+}

@@ -3,9 +3,7 @@
 //! next is decided by its result (see `story`); a command whose issue has not landed yet is
 //! skipped with one line, so the demo grows as they land.
 mod story;
-use crate::cli::{
-    Command, DemoArgs, DeployArgs, GlobalArgs, PreflightArgs, ReleasesArgs, RollbackArgs, Scenario, TriageArgs,
-};
+use crate::cli::{Command, DemoArgs, DeployArgs, GlobalArgs, PreflightArgs, ReleasesArgs, TriageArgs};
 use crate::commands::{dispatch, CommandResult};
 use crate::context::Context;
 use crate::env::Env;
@@ -48,20 +46,6 @@ impl Outcome for DemoOutcome {
     }
 }
 
-/// The recovery this drill rehearses after a failing watch: the rollback, which first shows what
-/// it takes out of production and whether the old code survives the migrations that stay.
-fn recovery(_scenario: Scenario, culprit: Option<u64>) -> Option<(&'static str, String, Command)> {
-    let why = match culprit {
-        Some(pr) => format!("The error sits in code PR #{pr} brought. Reverting that one PR would keep the rest, but it takes CI, a build and a release; rolling back is instant."),
-        None => "The quickest relief is rolling the code back while someone looks at the cause.".to_string(),
-    };
-    Some((
-        "rollback",
-        format!("{why} The rollback first shows what it takes out of production, which migrations stay applied and whether the old code can live with them, then moves the app back."),
-        Command::Rollback(RollbackArgs::default()),
-    ))
-}
-
 const RELEASES: &str =
     "First, what is production running? This is Heroku's activity view: each release, its commit and who shipped it.";
 
@@ -101,7 +85,7 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> CommandResult {
     // TTY) but never ask: the demo answers yes for them.
     let inner_ui = Ui { json: false, quiet: false, yes: true, dry_run: false, stdin_tty: false, ..ctx.ui.clone() };
     let inner = Context::new(GlobalArgs { yes: true, ..Default::default() }, inner_env(&sandbox, &ctx.env), inner_ui);
-    let (scenario, culprit) = (args.scenario, sandbox.culprit_pr());
+    let culprit = sandbox.culprit_pr();
     let walk = async {
         let mut walk = Walk { ctx, inner: &inner, reports: Vec::new() };
         walk.step("releases", RELEASES, Command::Releases(ReleasesArgs { number: 8 })).await;
@@ -121,9 +105,21 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> CommandResult {
         match story::after_deploy(&result) {
             story::AfterDeploy::End(words) => ctx.ui.info(&format!("\n{words}")),
             story::AfterDeploy::Triage(words) => {
-                walk.step("triage", &words, Command::Triage(TriageArgs::default())).await;
-                if let Some((name, words, command)) = recovery(scenario, culprit) {
-                    walk.step(name, &words, command).await;
+                let Some(triage) = walk.step("triage", &words, Command::Triage(TriageArgs::default())).await else {
+                    return walk.reports;
+                };
+                // Triage's own next command, run as printed (with --yes, inside the sandbox).
+                match story::after_triage(&triage, culprit) {
+                    story::AfterTriage::Run(steps) => {
+                        for (name, words, command) in steps {
+                            walk.step(&name, &words, command).await;
+                            // `&&`: the next command runs only after this one succeeded.
+                            if walk.reports.last().and_then(|r| r.exit) != Some(0) {
+                                break;
+                            }
+                        }
+                    }
+                    story::AfterTriage::End(words) => ctx.ui.info(&format!("\n{words}")),
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! The demo's narration, derived from what each command reported (its JSON form), so that the
 //! words always match the result above them: a caution is never called acceptable, and the
 //! count of risky migrations is the count preflight found.
+use crate::cli::Command;
 use crate::ui::sanitize::one_line;
 use serde_json::Value;
 
@@ -112,6 +113,70 @@ pub fn after_deploy(result: &Value) -> AfterDeploy {
         "rolled_back" => AfterDeploy::End(format!("The watch failed and bpdeploy rolled back: {production}.")),
         other => AfterDeploy::End(format!("The deploy ended {other}: {production}.")),
     }
+}
+
+/// What the demo does after triage.
+pub enum AfterTriage {
+    /// Run triage's next command, one `&&` part at a time: (step name, words, command).
+    Run(Vec<(String, String, Command)>),
+    /// Nothing the sandbox can run (a flag, data, a transient issue): these words end it.
+    End(String),
+}
+
+/// Triage's recommendation, followed: the first issue that calls for a recovery, its next
+/// command parsed by the real command line (so the demo runs exactly what was printed).
+pub fn after_triage(report: &Value, culprit: Option<u64>) -> AfterTriage {
+    let issues = report["issues"].as_array().cloned().unwrap_or_default();
+    let recovery = issues.iter().find(|i| matches!(i["classification"].as_str(), Some("revert" | "rollback")));
+    let Some(issue) = recovery else {
+        let first = issues.first();
+        let what = first.and_then(|i| i["classification"].as_str()).unwrap_or("nothing to triage");
+        let next = first.and_then(|i| i["next_command"].as_str()).map(one_line);
+        let tail = match next {
+            Some(cmd) => format!(" At a real desk the next move is `{cmd}`; the sandbox has no dynos to run it on."),
+            None => " Nothing to run: no revert, no rollback.".into(),
+        };
+        return AfterTriage::End(format!("Triage says {what}.{tail}"));
+    };
+    let Some(next) = issue["next_command"].as_str() else {
+        return AfterTriage::End(
+            "Triage recommends a recovery but could not name the command: read its reasons.".into(),
+        );
+    };
+    let why = issue["reasons"].as_array().and_then(|r| {
+        r.iter()
+            .rev()
+            .find_map(|x| x.as_str().filter(|t| t.starts_with("5. ")).map(|t| one_line(t.trim_start_matches("5. "))))
+    });
+    let why = why.unwrap_or_else(|| "see the reasons above".into());
+    let mut steps = Vec::new();
+    for part in next.split("&&") {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let Some(("bpdeploy", args)) = words.split_first().map(|(a, b)| (*a, b)) else { continue };
+        let Ok(cli) = crate::cli::try_parse_from(std::iter::once("bpdeploy").chain(args.iter().copied())) else {
+            return AfterTriage::End(format!("Triage's next command did not parse: `{}`", one_line(next)));
+        };
+        let name = match args.first() {
+            Some(&"deploy") => "deploy --watch".to_string(),
+            Some(cmd) => cmd.to_string(),
+            None => continue,
+        };
+        let words = match (name.as_str(), steps.is_empty()) {
+            ("revert", _) => format!(
+                "Triage says {why}. Following it: `{}`. The revert is predicted first, then opened as a PR, merged once CI passes, deployed and watched until the error stops{}.",
+                one_line(part.trim()),
+                culprit.map(|n| format!(" (PR #{n} goes, the rest of the deploy stays)")).unwrap_or_default()
+            ),
+            ("rollback", _) => format!(
+                "Triage says {why}. Following it: `{}`. The preview shows what leaves production and which migrations stay, then the app moves back and is watched until the error stops.",
+                one_line(part.trim())
+            ),
+            (_, false) => format!("Then `{}`: the recovery is done only when the error is gone.", one_line(part.trim())),
+            (_, true) => format!("Following triage: `{}`.", one_line(part.trim())),
+        };
+        steps.push((name, words, cli.command));
+    }
+    AfterTriage::Run(steps)
 }
 
 /// "three", "twelve": small counts read better as words.

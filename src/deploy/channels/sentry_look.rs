@@ -3,7 +3,7 @@
 use super::sentry_rules::IssueCounts;
 use crate::api::sentry::{Sentry, SeriesQuery};
 use crate::api::ApiError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, DurationRound, Utc};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -49,7 +49,12 @@ impl IssueBaseline {
         live_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<IssueCounts>, ApiError> {
-        let rows = sentry.error_counts_by_issue(&query(project, environment, live_at, now)).await?;
+        // Heroku says when a release went live to the second, and Sentry reads a window's start
+        // to the second: the window starts on the next whole second, so the previous release's
+        // last events stay out of this one's (after a fix, they would read as a regression).
+        let whole = live_at.duration_trunc(chrono::Duration::seconds(1)).unwrap_or(live_at);
+        let since = whole + chrono::Duration::seconds(1);
+        let rows = sentry.error_counts_by_issue(&query(project, environment, since, now.max(since))).await?;
         Ok(rows
             .into_iter()
             .map(|r| IssueCounts {

@@ -28,7 +28,8 @@ fn window(req: &Req, now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>
     }
     let parse =
         |k: &str| req.param(k).and_then(|v| DateTime::parse_from_rfc3339(v).ok().map(|t| t.with_timezone(&Utc)));
-    Ok((parse("start").unwrap_or(now - Duration::hours(24)), parse("end").unwrap_or(now)))
+    // Nothing has happened after now: a window that ends later counts up to now.
+    Ok((parse("start").unwrap_or(now - Duration::hours(24)), parse("end").unwrap_or(now).min(now)))
 }
 
 /// Issues and the release a query restricts events to (`release:X`, `issue:SHORT`, text).

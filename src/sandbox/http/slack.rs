@@ -1,7 +1,8 @@
-//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add; and an
-//! incoming webhook.
+//! Slack Web API: chat.postMessage (and thread replies), chat.update, reactions.add, the readers
+//! (history, replies, channels, people by email); and an incoming webhook.
 //! Every answer is HTTP 200 with `ok`; errors are `{"ok":false,"error":"…"}` as Slack sends them.
 use super::{json, set_header, Req};
+use crate::sandbox::scratch::history::PEOPLE;
 use crate::sandbox::world::slack::{SlackMessage, SlackRecord, CHANNELS};
 use crate::sandbox::Shared;
 use axum::http::StatusCode;
@@ -66,6 +67,18 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
             };
             let oldest = req.param("oldest").and_then(|o| o.parse::<f64>().ok()).unwrap_or(0.0);
             json(StatusCode::OK, history(&w, channel, oldest, s.clock.now()))
+        }
+        "users.lookupByEmail" => {
+            let email = req.param("email").or_else(|| args.get("email").and_then(Value::as_str)).unwrap_or_default();
+            match PEOPLE.iter().find(|p| p.email.eq_ignore_ascii_case(email)) {
+                Some(p) => json(
+                    StatusCode::OK,
+                    json!({"ok": true, "user": {"id": format!("U0{}", p.login.to_uppercase()), "team_id": "T0SANDBOX",
+                        "name": p.login, "real_name": p.name, "deleted": false, "is_bot": false,
+                        "profile": {"email": p.email, "display_name": p.login, "real_name": p.name}}}),
+                ),
+                None => fail("users_not_found"),
+            }
         }
         "chat.postMessage" => {
             let Some(channel) = channel_id(channel) else { return fail("channel_not_found") };
@@ -138,11 +151,26 @@ pub fn handle(s: &Shared, req: &Req) -> Response {
             };
             let mut messages = vec![parent];
             messages.extend(w.slack.thread(&ts).into_iter().cloned());
-            let messages: Vec<Value> = messages.iter().map(|m| json!({"type": "message", "text": m.text, "ts": m.ts, "thread_ts": m.thread_ts.clone().unwrap_or_else(|| m.ts.clone())})).collect();
-            json(StatusCode::OK, json!({"ok": true, "messages": messages, "has_more": false}))
+            let messages: Vec<Value> = messages
+                .iter()
+                .map(|m| {
+                    let mut v = message_json(m);
+                    v["thread_ts"] = json!(m.thread_ts.clone().unwrap_or_else(|| m.ts.clone()));
+                    v
+                })
+                .collect();
+            json(
+                StatusCode::OK,
+                json!({"ok": true, "messages": messages, "has_more": false, "response_metadata": {"next_cursor": ""}}),
+            )
         }
         _ => fail("unknown_method"),
     }
+}
+
+/// What the bot posted, as Slack's readers list it.
+fn message_json(m: &SlackMessage) -> Value {
+    json!({"type": "message", "subtype": "bot_message", "bot_id": "B0SANDBOX1", "text": m.text, "ts": m.ts})
 }
 
 /// A channel's top-level messages newer than `oldest`, newest first: what bpdeploy posted (in
@@ -154,10 +182,7 @@ fn history(w: &crate::sandbox::world::World, channel: &str, oldest: f64, now: ch
         .messages
         .iter()
         .filter(|m| m.channel == channel && m.thread_ts.is_none() && newer(&m.ts))
-        .map(|m| {
-            let v = json!({"type": "message", "subtype": "bot_message", "bot_id": "B0SANDBOX1", "text": m.text, "ts": m.ts});
-            (m.ts.clone(), v)
-        })
+        .map(|m| (m.ts.clone(), message_json(m)))
         .collect();
     messages.extend(
         record

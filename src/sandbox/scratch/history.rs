@@ -225,6 +225,22 @@ pub fn write(script: &mut Script, scenario: Scenario) -> Result<(), git2::Error>
             )?;
             script.deploy(HEIDI, 2);
         }
+        Scenario::TwoPrs => {
+            // Rewrites the line of the loyalty PR that calls the calculator: the failing stack
+            // now runs through code of two PRs of the same deploy.
+            let order = script.files["app/models/order.rb"].replace(
+                "    update!(loyalty_points: Loyalty::PointsCalculator.new(self).points)\n",
+                "    return unless paid?\n\n    update!(loyalty_points: Loyalty::PointsCalculator.new(self).points.to_i)\n",
+            );
+            script.pull_request(
+                HEIDI,
+                "heidi/points-on-paid-orders",
+                "Award loyalty points on paid orders only",
+                &["loyalty"],
+                MergeStyle::Squash,
+                vec![("app/models/order.rb", Some(order))],
+            )?;
+        }
         _ => {}
     }
     Ok(())

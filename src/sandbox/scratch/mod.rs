@@ -37,6 +37,8 @@ pub struct LocalConfig {
     pub slack_channel: String,
     pub watch_duration: std::time::Duration,
     pub watch_interval: std::time::Duration,
+    /// The drill's time divisor: its Sentry events arrive this much faster than at speed 1.
+    pub speed: f64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,11 +114,19 @@ fn local_config(c: &LocalConfig) -> String {
 # Short, so a drill fits in a minute.\n[watch]\nduration = \"{duration}\"\ninterval = \"{interval}\"\nmax_new_issues = 0\nmax_error_rate_ratio = 3.0\nmin_events = 5\n\
 # The storefront's own pages, and the channels where people and alerts speak.\n\
 smoke = [\"{base}/storefront/\", \"{base}/storefront/forums\"]\n\
-slack_channels = [\"#dev-questions\", \"#sentry-integration\"]\n",
+slack_channels = [\"#dev-questions\", \"#sentry-integration\"]\n\n\
+# Events arrive {speed}x faster than at a desk: the rate that counts as severe scales with it, and\n\
+# user counts only ever grow in a drill, so they do not decide here.\n\
+[triage]\ncritical_transactions = [\"CheckoutController#create\"]\nstopped_after = \"{stopped}\"\nsevere_events_per_minute = {severe}\nsevere_users = 1000000\n",
         base = c.base_url,
         app = c.app,
         channel = c.slack_channel,
         duration = d(c.watch_duration),
         interval = d(c.watch_interval),
+        speed = c.speed,
+        // A minute at speed 1: a drill's issue that stops is seen as stopped soon after.
+        stopped = d(std::time::Duration::from_secs(60).div_f64(c.speed).max(std::time::Duration::from_millis(300))),
+        // Ten times the drills' own rate (2 events a second at speed 1): damage stays bounded.
+        severe = (1200.0 * c.speed).round(),
     )
 }

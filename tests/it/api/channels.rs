@@ -277,7 +277,9 @@ async fn an_issue_baseline_is_the_day_before_the_release_and_looks_count_since_i
         .await;
     Mock::given(method("GET"))
         .and(path(events))
-        .and(query_param("start", "2024-05-01T12:00:00Z"))
+        // From the first whole second after the release went live: Heroku's time is whole
+        // seconds, so the second it names still holds the previous release's last events.
+        .and(query_param("start", "2024-05-01T12:00:01Z"))
         .and(query_param("end", "2024-05-01T12:10:00Z"))
         .and(query_param("field", "issue.id"))
         .and(query_param("environment", "production"))

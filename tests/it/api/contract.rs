@@ -277,6 +277,8 @@ fn check_slack(method: &str, method_path: &str, query: &str, body: Option<&Value
     let path = method_path;
     let reads: &[&str] = match method_path {
         "/conversations.history" => &["channel"],
+        "/conversations.replies" => &["channel", "ts"],
+        "/users.lookupByEmail" => &["email"],
         "/conversations.list" | "/auth.test" => &[],
         _ => &["-"],
     };

@@ -247,6 +247,9 @@ async fn sentry_endpoints() {
         Endpoint::new("GET", format!("{org}/issues/7/"), s::issue_detail(7), |c| {
             Box::pin(async move { c.sentry.issue("7").await.map(drop) })
         }),
+        Endpoint::new("GET", format!("{org}/shortids/WEB-7/"), s::short_id(7), |c| {
+            Box::pin(async move { c.sentry.resolve_short_id("WEB-7").await.map(drop) })
+        }),
         Endpoint::new("GET", format!("{org}/issues/7/events/latest/"), s::event(), |c| {
             Box::pin(async move { c.sentry.latest_event("7", Some("production")).await.map(drop) })
         }),
@@ -307,8 +310,35 @@ async fn slack_endpoints() {
         Endpoint::new("POST", "/slack/api/reactions.add", json!({"ok": true}), |c| {
             Box::pin(async move { c.slack.react("C123", "1700000000.000100", ":white_check_mark:").await })
         }),
+        Endpoint::new("GET", "/slack/api/conversations.history", slack_listing("messages"), |c| {
+            Box::pin(async move { c.slack.history("C123", "1700000000.000000").await.map(drop) })
+        }),
+        Endpoint::new("GET", "/slack/api/conversations.replies", slack_listing("messages"), |c| {
+            Box::pin(async move { c.slack.replies("C123", "1700000000.000100").await.map(drop) })
+        }),
+        Endpoint::new("GET", "/slack/api/conversations.list", slack_listing("channels"), |c| {
+            Box::pin(async move { c.slack.conversations().await.map(drop) })
+        }),
+        Endpoint::new("GET", "/slack/api/auth.test", json!({"ok": true, "user_id": "U1", "bot_id": "B1"}), |c| {
+            Box::pin(async move { c.slack.identity().await.map(drop) })
+        }),
+        Endpoint::new(
+            "GET",
+            "/slack/api/users.lookupByEmail",
+            json!({"ok": true, "user": {"id": "U2", "name": "dave"}}),
+            |c| Box::pin(async move { c.slack.user_by_email("dave@acme.test").await.map(drop) }),
+        ),
     ];
     for ep in eps {
         exercise(ep, true).await;
     }
+}
+
+/// A one-page Slack list of `key` (`messages`, `channels`) with one item.
+fn slack_listing(key: &str) -> serde_json::Value {
+    let item = match key {
+        "channels" => json!({"id": "C123", "name": "deploys", "is_member": true}),
+        _ => json!({"type": "message", "ts": "1700000000.000100", "text": "deployed", "bot_id": "B1"}),
+    };
+    json!({"ok": true, key: [item], "has_more": false, "response_metadata": {"next_cursor": ""}})
 }

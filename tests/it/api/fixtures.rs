@@ -144,6 +144,11 @@ pub mod sentry {
         v
     }
 
+    /// `GET shortids/{id}/`: the issue behind a short id.
+    pub fn short_id(n: u64) -> Value {
+        json!({"organizationSlug": "acme", "projectSlug": "web", "groupId": n.to_string(), "shortId": format!("WEB-{n}"), "group": issue(n)})
+    }
+
     pub fn event() -> Value {
         let frame = |file: &str, func: &str, line: u64, in_app: bool| {
             json!({"filename": file, "absPath": format!("/app/{file}"), "module": null, "function": func,

@@ -1,7 +1,7 @@
-//! The triage drills (revert-conflict, experiment, data-issue) up to where bpdeploy's commands
-//! reach today: `deploy --watch` fails on the drill's issue, and the sandbox side holds what
-//! triage and revert will need (frames in the expected file; for revert-conflict, a revert of
-//! the bad PR that really conflicts). The `triage` / `revert` command tests wait for those issues.
+//! The sandbox side of the triage drills (revert-conflict, experiment, data-issue): `deploy
+//! --watch` fails on the drill's issue, whose frames are in the expected files of the scratch
+//! repository; for revert-conflict, a revert of the bad PR really conflicts. What `triage`
+//! makes of them is tests/it/triage/drills.rs.
 use super::{context, result, Drill};
 use bpdeploy::cli::Scenario;
 

@@ -11,7 +11,7 @@ fn demo_walks_the_routine_and_exits_zero() {
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let steps = run.json()["steps"].as_array().unwrap().clone();
     let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
-    assert_eq!(names, ["releases", "preflight", "deploy --watch", "triage", "rollback"]);
+    assert_eq!(names, ["releases", "preflight", "deploy --watch", "triage", "revert"]);
     let step = |name: &str| steps.iter().find(|s| s["step"] == name).unwrap().clone();
     assert_eq!(step("releases")["status"], "ran");
     assert_eq!(step("releases")["exit"], 0);
@@ -22,8 +22,14 @@ fn demo_walks_the_routine_and_exits_zero() {
         assert!(s["status"] == "ran" || s["status"] == "skipped", "no step errors: {s} {}", run.stderr);
     }
     assert!(run.stderr.contains("PR #4"), "narrates the culprit: {}", run.stderr);
-    // The recovery: after the failing watch, the app is rolled back (v7 -> v6, as v8).
-    assert_eq!((step("rollback")["status"].as_str(), step("rollback")["exit"].as_u64()), (Some("ran"), Some(0)));
-    assert!(run.stderr.contains("Rollback of storefront: v7 → v6"), "the preview is shown: {}", run.stderr);
-    assert!(run.stderr.contains("Rollback release v8: succeeded"), "{}", run.stderr);
+    // The recovery triage recommends, run as it printed it: the revert of #4, merged once CI
+    // passed, then deployed and watched until the error is gone.
+    let revert = "Following it: `bpdeploy revert 4 --merge --deploy --watch --sentry STOREFRONT-4F`";
+    assert!(run.stderr.contains(revert), "{}", run.stderr);
+    assert_eq!((step("revert")["status"].as_str(), step("revert")["exit"].as_u64()), (Some("ran"), Some(0)));
+    assert!(
+        run.stderr.contains("v8 of storefront is healthy"),
+        "the revert went live and the error stopped: {}",
+        run.stderr
+    );
 }

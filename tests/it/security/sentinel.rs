@@ -7,12 +7,13 @@
 use super::{files_holding, Echoing};
 use bpdeploy::cli::Scenario;
 
-const COMMANDS: [&[&str]; 7] = [
+const COMMANDS: [&[&str]; 8] = [
     &["releases"],
     &["preflight"],
     &["deploy", "--yes", "--watch"],
     &["watch"],
     &["triage"],
+    &["triage", "--notify"],
     &["revert", "1", "--yes"],
     &["rollback", "--yes"],
 ];

@@ -1,0 +1,5 @@
+//! `bpdeploy triage`: blame through merge, squash and rebase-merged PRs on git fixtures, the
+//! Slack side of `--notify` against wiremock, and the drills through the binary.
+mod blame;
+mod drills;
+mod notify;

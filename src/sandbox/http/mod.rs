@@ -16,6 +16,7 @@ pub mod logplex;
 pub(crate) mod paging;
 pub mod record;
 mod sentry;
+mod sentry_query;
 mod sentry_stats;
 pub mod slack;
 mod streams;

@@ -3,6 +3,7 @@
 // Handlers return the error answer itself as the Err side; its size does not matter here.
 #![allow(clippy::result_large_err)]
 use super::paging::sentry_page;
+pub use super::sentry_query::{parse_query, period, IssueQuery};
 use super::{json, set_header, Req};
 use crate::sandbox::clock::stamp_ms;
 use crate::sandbox::world::sentry::{Deploy, Issue, SentryRelease, SentryState};
@@ -44,20 +45,6 @@ pub fn headers(resp: &mut Response) {
     }
 }
 
-/// `24h`, `14d`, `90m`, `30s`, `2w` -> a duration.
-pub fn period(text: &str) -> Option<Duration> {
-    let (n, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
-    let n: i64 = n.parse().ok()?;
-    Some(match unit {
-        "s" => Duration::seconds(n),
-        "m" => Duration::minutes(n),
-        "h" => Duration::hours(n),
-        "d" => Duration::days(n),
-        "w" => Duration::weeks(n),
-        _ => return None,
-    })
-}
-
 /// The query window: statsPeriod wins over start/end; default the last 24 hours (14 days for issues).
 fn window(req: &Req, now: DateTime<Utc>, default: Duration) -> Result<(DateTime<Utc>, DateTime<Utc>), Response> {
     if let Some(p) = req.param("statsPeriod").filter(|p| !p.is_empty()) {
@@ -71,33 +58,6 @@ fn window(req: &Req, now: DateTime<Utc>, default: Duration) -> Result<(DateTime<
         (None, None) => Ok((now - default, now)),
         _ => Err(detail(StatusCode::BAD_REQUEST, "start and end are both required")),
     }
-}
-
-/// The parts of Sentry's search syntax bpdeploy uses.
-#[derive(Debug, Default, PartialEq)]
-pub struct IssueQuery {
-    pub status: Option<String>,
-    pub first_release: Option<String>,
-    pub release: Option<String>,
-    pub short_id: Option<String>,
-    pub text: Vec<String>,
-}
-
-pub fn parse_query(q: &str) -> IssueQuery {
-    let mut out = IssueQuery::default();
-    for token in q.split_whitespace() {
-        match token.split_once(':') {
-            Some(("is", v)) => out.status = Some(v.to_string()),
-            Some(("firstRelease" | "first-release" | "first_release", v)) => {
-                out.first_release = Some(v.trim_matches('"').into())
-            }
-            Some(("release", v)) => out.release = Some(v.trim_matches('"').into()),
-            Some(("issue", v)) => out.short_id = Some(v.into()),
-            Some((_, _)) => {}
-            None => out.text.push(token.to_lowercase()),
-        }
-    }
-    out
 }
 
 fn latest_release(s: &SentryState) -> Option<String> {

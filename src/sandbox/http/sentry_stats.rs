@@ -2,7 +2,7 @@
 //! computed from the issues' event rates so they agree with the issue counts.
 // Handlers return the error answer itself as the Err side; its size does not matter here.
 #![allow(clippy::result_large_err)]
-use super::sentry::{parse_query, period};
+use super::sentry_query::{parse_query, period};
 use super::{json, Req};
 use crate::sandbox::world::sentry::{Issue, SentryState};
 use axum::http::StatusCode;

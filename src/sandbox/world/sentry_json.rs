@@ -51,7 +51,7 @@ pub fn issue_json(s: &SentryState, i: &Issue, now: DateTime<Utc>, base: &str) ->
         "integrationIssues": [], "sentryAppIssues": [], "latestEventHasAttachments": false,
         "matchingEventId": null, "matchingEventEnvironment": null,
     });
-    crate::sandbox::http::merged(head, tail)
+    crate::sandbox::http::github_json::merged(head, tail)
 }
 
 /// `[[unix seconds, count], …]` per hour over the last day, as the `stats` field carries.
@@ -141,7 +141,7 @@ pub fn event_json(s: &SentryState, i: &Issue, now: DateTime<Utc>) -> Value {
         "release": release_ref(s, &release), "userReport": null, "sdkUpdates": [], "resolvedWith": [],
         "nextEventID": null, "previousEventID": null,
     });
-    crate::sandbox::http::merged(head, tail)
+    crate::sandbox::http::github_json::merged(head, tail)
 }
 
 pub fn short(version: &str) -> String {

@@ -64,14 +64,24 @@ pub fn still_happening(issue: &IssueFacts, now: DateTime<Utc>, config: &TriageCo
     !matches!(issue.last_seen, Some(t) if t <= now - quiet)
 }
 
-/// Did the issue begin in this release? Sentry's first release says; else its first event
-/// against the time the release went live; else unknown.
+/// Did the issue begin in this release? Not when its first event is older than the release
+/// itself (Sentry names this release as its first when the earlier events carried no release);
+/// else Sentry's first release says; else its first event against the time the release went
+/// live; else unknown.
 pub fn began_in_release(issue: &IssueFacts, release: &TriagedRelease) -> Option<bool> {
+    if predates(issue, release) {
+        return Some(false);
+    }
     match (&issue.first_release, issue.first_seen, release.live_at) {
         (Some(first), _, _) => Some(first == &release.name),
         (None, Some(seen), Some(live)) => Some(seen >= live - chrono::Duration::minutes(1)),
         _ => None,
     }
+}
+
+/// First seen over a minute before Heroku created the release: no event of its code is that old.
+fn predates(issue: &IssueFacts, release: &TriagedRelease) -> bool {
+    matches!((issue.first_seen, release.created_at), (Some(seen), Some(created)) if seen < created - chrono::Duration::minutes(1))
 }
 
 pub fn decide(c: &Case) -> Decision {
@@ -131,8 +141,12 @@ pub fn decide(c: &Case) -> Decision {
     let seen = c.issue.first_seen.map(stamp).unwrap_or_else(|| "at an unknown time".into());
     if began == Some(false) {
         d.classification = Classification::Data;
+        let when = match c.issue.first_release.as_deref() == Some(c.release.name.as_str()) {
+            true => format!("first seen {seen}, before {v} existed, though Sentry files it under {v}"),
+            false => format!("first seen {seen} in {first}, not {v}"),
+        };
         d.reasons.push(format!(
-            "2. data: it began before this release (first seen {seen} in {first}, not {v}): bad data or an old bug, not the deploy; no revert, no rollback"
+            "2. data: it began before this release ({when}): bad data or an old bug, not the deploy; no revert, no rollback"
         ));
         data_details(c, &mut d);
         return d;

@@ -17,6 +17,7 @@ fn release() -> TriagedRelease {
         version: 7,
         name: RELEASE.into(),
         commit: RELEASE.into(),
+        created_at: Some(at(-5)),
         live_at: Some(at(0)),
         previous: Some((6, Some("e6edcb4".into()))),
     }
@@ -177,6 +178,26 @@ fn an_issue_older_than_the_release_is_data() {
     assert!(has(&d, "began before this release"), "{:#?}", d.reasons);
     assert!(has(&d, "the record: Order with id=0"), "{:#?}", d.reasons);
     assert!(has(&d, "the frame: app/services/loyalty/points_calculator.rb:14 in multiplier"), "{:#?}", d.reasons);
+}
+
+/// Sentry names this release as the issue's first when the issue's earlier events carried no
+/// release (or another name): an issue first seen before Heroku created the release is older
+/// than it, whatever Sentry's first release says.
+#[test]
+fn an_issue_first_seen_before_the_release_existed_is_data_whatever_its_first_release() {
+    let mut f = revert_shaped();
+    f.issue.first_seen = Some(at(-30 * 24 * 60));
+    let d = decide_on(&f);
+    assert_eq!(d.classification, Classification::Data, "{:#?}", d.reasons);
+    assert!(
+        has(&d, "2. data: it began before this release (first seen 2024-12-07T12:00:00Z, before v7 existed"),
+        "{:#?}",
+        d.reasons
+    );
+    assert_eq!(d.next_command, None);
+    // An event of v7's code in its release phase (Heroku created v7, it was not live yet) is v7's.
+    f.issue.first_seen = Some(at(-3));
+    assert_eq!(began_in_release(&f.issue, &f.release), Some(true));
 }
 
 #[test]

@@ -117,6 +117,8 @@ pub struct TriagedRelease {
     /// Its name in Sentry (`[sentry] release` with its commit).
     pub name: String,
     pub commit: String,
+    /// When Heroku created it (its slug was built): no event of its code is older.
+    pub created_at: Option<DateTime<Utc>>,
     /// When it started serving traffic (its release phase ended); None when Heroku does not say.
     pub live_at: Option<DateTime<Utc>>,
     /// The code release before it: version and commit.

@@ -61,6 +61,7 @@ pub async fn triaged(
         version: release.version,
         name: config.release_name(&commit),
         commit,
+        created_at: Some(release.created_at),
         // A release serves traffic once its release phase is over.
         live_at: (release.status == "succeeded").then(|| release.updated_at.unwrap_or(release.created_at)),
         previous,

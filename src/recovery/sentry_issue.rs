@@ -4,7 +4,6 @@
 //! recovery is done only when the error is gone.
 use crate::api::sentry::{IssueRef, Sentry, SeriesQuery};
 use crate::api::ApiError;
-use crate::error::Failure;
 use crate::exit::Exit;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -50,15 +49,7 @@ pub async fn resolve(sentry: &Sentry, arg: &str) -> anyhow::Result<FollowedIssue
     };
     let issue = match issue {
         Ok(i) => i,
-        Err(e) if not_found(&e) => {
-            return Err(Failure::new(
-                Exit::Failure,
-                "sentry_issue_not_found",
-                format!("Sentry has no issue {} in this organization", reference.shown()),
-            )
-            .with_hint("copy the issue's id, short id or URL from Sentry ([sentry] org names the organization)")
-            .into())
-        }
+        Err(e) if not_found(&e) => return Err(reference.not_found().into()),
         Err(e) => return Err(anyhow::Error::new(e).context(format!("reading Sentry issue {}", reference.shown()))),
     };
     Ok(FollowedIssue {

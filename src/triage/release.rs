@@ -102,13 +102,13 @@ pub async fn issue_ids(
         for issue in named {
             let id = match issue {
                 IssueRef::Id(id) => id.clone(),
-                IssueRef::ShortId(short) => {
-                    sentry
-                        .resolve_short_id(short)
-                        .await
-                        .with_context(|| format!("resolving the Sentry short id {short}"))?
-                        .group_id
-                }
+                IssueRef::ShortId(short) => match sentry.resolve_short_id(short).await {
+                    Ok(found) => found.group_id,
+                    Err(e) if e.is_not_found() => return Err(issue.not_found().into()),
+                    Err(e) => {
+                        return Err(anyhow::Error::new(e).context(format!("resolving the Sentry short id {short}")))
+                    }
+                },
             };
             if !ids.contains(&id) {
                 ids.push(id);

@@ -186,3 +186,18 @@ async fn notify_posts_in_the_deploy_s_thread_and_a_dry_run_posts_nothing() {
     assert_eq!(bad.code, 2, "{}", context(&bad));
     assert!(bad.stderr.contains("is not a Sentry issue"), "{}", bad.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issue_sentry_does_not_know_is_named_as_such() {
+    let d = Drill::start(Scenario::Happy).await;
+    for issue in ["STOREFRONT-ZZZ", "123", "https://acme.sentry.io/issues/123/"] {
+        let run = d.run(&["--json", "triage", issue]).await;
+        assert_eq!(run.code, 1, "{issue}: {}", context(&run));
+        let e = &run.json()["error"];
+        assert_eq!(e["code"], "sentry_issue_not_found", "{issue}: {e}");
+        assert!(e["message"].as_str().unwrap().starts_with("Sentry has no issue "), "{issue}: {e}");
+        assert!(!e["hint"].as_str().unwrap().contains("was not found"), "the org is there: {e}");
+    }
+    let human = d.run(&["triage", "STOREFRONT-ZZZ"]).await;
+    assert!(human.stderr.contains("error: Sentry has no issue STOREFRONT-ZZZ"), "{}", context(&human));
+}

@@ -274,3 +274,31 @@ async fn revert_merge_opens_the_predicted_revert_waits_for_its_checks_and_merges
     assert_eq!(writes_since(&d, before), Vec::<String>::new());
     d.assert_contract();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pr_that_does_not_exist_or_is_not_merged_is_refused_clearly_and_nothing_is_created() {
+    let d = Drill::start(Scenario::Happy).await;
+    // A number GitHub does not know: said as such, not as a repository that cannot be found.
+    let run = d.run(&["--json", "revert", "9999", "--yes"]).await;
+    assert_eq!(run.code, 1, "{}", context(&run));
+    let e = &run.json()["error"];
+    assert_eq!(e["code"], "github_not_found", "{e}");
+    assert_eq!(e["message"], "acme/storefront has no pull request #9999", "{e}");
+    assert!(!e["hint"].as_str().unwrap().contains("was not found"), "the repository is there: {e}");
+    let human = d.run(&["revert", "9999", "--yes"]).await;
+    assert_eq!(human.code, 1);
+    assert!(human.stderr.contains("error: acme/storefront has no pull request #9999\n"), "{}", context(&human));
+
+    // A revert PR left open is no merged PR: refused, naming its state.
+    let opened = d.run(&["--json", "revert", "4", "--yes"]).await;
+    assert_eq!(opened.code, 0, "{}", context(&opened));
+    let number = opened.json()["pull_request"]["number"].as_u64().unwrap();
+    let before = d.sb.exchanges().len();
+    let run = d.run(&["--json", "revert", &number.to_string(), "--yes"]).await;
+    assert_eq!(run.code, 1, "{}", context(&run));
+    let r = run.json();
+    assert_eq!((r["action"].as_str(), r["refusal"]["code"].as_str()), (Some("refused"), Some("not_merged")), "{r}");
+    let message = r["refusal"]["message"].as_str().unwrap();
+    assert_eq!(message, format!("#{number} is still open: only a merged pull request can be reverted"));
+    assert_eq!(writes_since(&d, before), Vec::<String>::new(), "a refusal creates nothing");
+}

@@ -85,7 +85,7 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
             let _ = writeln!(out, "  runs   {}", one_line(s));
         }
         for l in &u.data_loss {
-            let _ = writeln!(out, "  {} {}", ui.out_style(Style::new().red()).apply_to("loses"), one_line(l));
+            let _ = writeln!(out, "  {}  {}", ui.out_style(Style::new().red()).apply_to("loses"), one_line(l));
         }
         for risk in &u.risks {
             let _ = writeln!(out, "  lint   {}: {}", risk.check, one_line(&risk.message));
@@ -328,5 +328,37 @@ mod tests {
         assert_eq!(release_line(&release, &tty), "v6  e6edcb4  dave@acme.test  1 day ago  \"Deploy e6edcb4d\"");
         let piped = release_line(&release, &Ui::plain());
         assert!(piped.contains(&format!("  {}  ", crate::ui::time::stamp(created))), "{piped}");
+    }
+
+    /// The undo migration's lines line up under one another, as the README shows them.
+    #[test]
+    fn the_undo_migration_reads_as_aligned_lines() {
+        let mut r = Report::new("revert", "shop");
+        r.target = Some(Target::PullRequest(super::super::report::PullRequestFacts {
+            number: 4,
+            title: "Award points".into(),
+            author: Some("dave".into()),
+            url: "https://github.com/acme/shop/pull/4".into(),
+            merge_commit: "ca1b2950000".into(),
+            merged_as: "merge".into(),
+            commits: vec![],
+            in_production: Some(true),
+        }));
+        r.undo_migration = Some(super::super::undo::UndoMigration {
+            path: "db/migrate/2_revert_x.rb".into(),
+            class_name: "RevertX".into(),
+            reverts: vec!["X".into()],
+            statements: vec!["remove_column :orders, :points".into()],
+            risks: vec![],
+            data_loss: vec!["drops orders.points: the data in it is lost".into()],
+            content: String::new(),
+        });
+        let text = preview(&r, &Ui::plain());
+        assert!(
+            text.contains(
+                "  runs   remove_column :orders, :points\n  loses  drops orders.points: the data in it is lost\n"
+            ),
+            "{text}"
+        );
     }
 }

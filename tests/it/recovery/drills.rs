@@ -302,3 +302,28 @@ async fn a_pr_that_does_not_exist_or_is_not_merged_is_refused_clearly_and_nothin
     assert_eq!(message, format!("#{number} is still open: only a merged pull request can be reverted"));
     assert_eq!(writes_since(&d, before), Vec::<String>::new(), "a refusal creates nothing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_revert_pr_links_the_sentry_issue_it_is_for_and_a_mistyped_one_stops_it() {
+    let d = Drill::start(Scenario::Happy).await;
+    // Without --watch too: the issue is looked up before anything is created.
+    let before = d.sb.exchanges().len();
+    let wrong = d.run(&["--json", "revert", "4", "--yes", "--sentry", "STOREFRONT-ZZZ"]).await;
+    assert_eq!(wrong.code, 1, "{}", context(&wrong));
+    assert_eq!(wrong.json()["error"]["code"], "sentry_issue_not_found");
+    assert_eq!(writes_since(&d, before), Vec::<String>::new(), "nothing was created");
+
+    let run = d.run(&["--json", "revert", "4", "--yes", "--sentry", "STOREFRONT-58"]).await;
+    assert_eq!(run.code, 0, "{}", context(&run));
+    let r = run.json();
+    assert_eq!(r["sentry_issue"], Value::Null, "followed only with --watch: {r}");
+    let number = r["pull_request"]["number"].as_u64().unwrap();
+    let pull = d.github(&format!("repos/acme/storefront/pulls/{number}")).await;
+    let body = pull["body"].as_str().unwrap();
+    let issue = d.sentry("api/0/organizations/acme/issues/4501000001/").await;
+    let link = format!(
+        "Sentry issue: [STOREFRONT-58]({}) ActiveRecord::RecordNotFound: Couldn't find Order with 'id'=0",
+        issue["permalink"].as_str().unwrap()
+    );
+    assert!(body.contains(&link), "{link:?} in:\n{body}");
+}

@@ -327,3 +327,26 @@ async fn the_revert_pr_links_the_sentry_issue_it_is_for_and_a_mistyped_one_stops
     );
     assert!(body.contains(&link), "{link:?} in:\n{body}");
 }
+
+/// After a rollback, the default target is the release production left (heroku's own default):
+/// going back to it brings the PRs back. The preview says so, rather than "none leave, safe".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_back_to_newer_code_says_which_prs_come_back_and_is_no_safe_rollback() {
+    let d = deployed(Scenario::ErrorSpike).await;
+    let rolled = d.run(&["--json", "rollback", "--yes"]).await;
+    assert_eq!(rolled.code, 0, "{}", context(&rolled));
+    let run = d.run(&["--json", "--dry-run", "rollback"]).await;
+    assert_eq!(run.code, 0, "{}", context(&run));
+    let r = run.json();
+    assert_eq!((r["target"]["version"].as_u64(), r["current"]["version"].as_u64()), (Some(7), Some(8)), "{r}");
+    assert_eq!(r["removed_pull_requests"], json!([]), "nothing leaves: {r}");
+    assert_eq!(r["migrations"], json!([]), "v7's migrations ran when v7 was released: {r}");
+    assert_eq!(r["level"], "caution", "{r}");
+    let warning = r["warnings"].as_array().unwrap().iter().find(|w| w["code"] == "brings_back");
+    let message = warning.unwrap_or_else(|| panic!("a brings_back warning: {r}"))["message"].as_str().unwrap();
+    assert!(message.starts_with("v7 runs newer code than production (v8 runs e6edcb4"), "{message}");
+    assert!(message.contains("brings back 5 pull requests: #8, #7, #6, #5, #4"), "{message}");
+    let human = d.run(&["--dry-run", "rollback"]).await;
+    assert!(human.stdout.contains("Rollback of storefront: v8 → v7 [caution]"), "{}", human.stdout);
+    assert!(human.stdout.contains("warning: v7 runs newer code than production"), "{}", human.stdout);
+}

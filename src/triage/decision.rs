@@ -176,7 +176,20 @@ pub fn decide(c: &Case) -> Decision {
     // 3. Transient.
     let window = chrono::Duration::seconds(ROLLOUT_SECS as i64);
     let rollout = eta::duration(ROLLOUT_SECS);
+    // It stopped as other code replaced the release (a rollback, a deploy): that stopped it.
+    let replaced = match (c.release.replaced, c.issue.last_seen) {
+        (Some((n, at)), Some(last)) if !still && last >= at - chrono::Duration::minutes(1) => Some((n, at)),
+        _ => None,
+    };
     match (still, c.issue.last_seen, c.release.live_at) {
+        (false, Some(last), _) if replaced.is_some() => {
+            let (n, at) = replaced.unwrap_or_default();
+            d.reasons.push(format!(
+                "3. transient: it stopped at {}, when v{n} replaced {v}'s code in production ({}): the change of code stopped it, not the end of the rollout",
+                stamp(last),
+                stamp(at)
+            ));
+        }
         (false, Some(last), Some(live)) if began != Some(false) && last <= live + window => {
             d.classification = Classification::Transient;
             let after = eta::duration((last - live).num_seconds().max(0) as u64);
@@ -256,11 +269,27 @@ pub fn decide(c: &Case) -> Decision {
     } else {
         d.classification = Classification::Rollback;
         d.reasons.push(format!("5. rollback: {}", roll.join("; ")));
-        let target = c.rollback.and_then(|r| r.target);
         if let Some(refusal) = c.rollback.and_then(|r| r.refusal.as_ref()) {
             d.reasons.push(format!("but the rollback preview refuses: {refusal}"));
         }
-        d.next_command = Some(next::rollback(target, &c.issue.short_id, &c.issue.id));
+        match replaced {
+            Some((n, at)) => d.reasons.push(format!(
+                "production stopped running {v}'s code at {} (v{n}) and the issue stopped with it: no rollback is needed now; keep {} out of the next deploy",
+                stamp(at),
+                labels(&accused)
+            )),
+            None => {
+                // Only a release older than this one takes its code out (the preview may start later).
+                let target = c.rollback.and_then(|r| r.target);
+                let behind = target.filter(|t| *t < c.release.version);
+                if let (Some(t), None) = (target, behind) {
+                    d.reasons.push(format!(
+                        "the rollback preview's target, v{t}, does not take {v}'s code out: preview one older than {v}"
+                    ));
+                }
+                d.next_command = Some(next::rollback(behind, &c.issue.short_id, &c.issue.id));
+            }
+        }
     }
     d.reasons.push(estimates);
     let breaking: Vec<&String> = match d.classification {

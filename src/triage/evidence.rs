@@ -121,6 +121,9 @@ pub struct TriagedRelease {
     pub created_at: Option<DateTime<Utc>>,
     /// When it started serving traffic (its release phase ended); None when Heroku does not say.
     pub live_at: Option<DateTime<Utc>>,
+    /// The first newer release that runs other code (a deploy, a rollback) and when it went
+    /// live: from then on production no longer ran this release's code. None while it does.
+    pub replaced: Option<(u64, DateTime<Utc>)>,
     /// The code release before it: version and commit.
     pub previous: Option<(u64, Option<String>)>,
 }

@@ -57,6 +57,7 @@ pub async fn triaged(
         }
         None => None,
     };
+    let replaced = replaced_by(&releases, &release);
     Ok(TriagedRelease {
         version: release.version,
         name: config.release_name(&commit),
@@ -64,8 +65,21 @@ pub async fn triaged(
         created_at: Some(release.created_at),
         // A release serves traffic once its release phase is over.
         live_at: (release.status == "succeeded").then(|| release.updated_at.unwrap_or(release.created_at)),
+        replaced,
         previous,
     })
+}
+
+/// The first newer release that succeeded with another slug (a deploy of other code, a
+/// rollback), and when it went live. Unknown slugs (Fir apps) say nothing.
+fn replaced_by(releases: &[Release], triaged: &Release) -> Option<(u64, chrono::DateTime<chrono::Utc>)> {
+    let slug = triaged.slug.as_ref().map(|s| s.id.as_str())?;
+    releases
+        .iter()
+        .filter(|r| r.version > triaged.version && r.status == "succeeded")
+        .filter(|r| r.slug.as_ref().is_some_and(|s| s.id != slug))
+        .min_by_key(|r| r.version)
+        .map(|r| (r.version, r.updated_at.unwrap_or(r.created_at)))
 }
 
 async fn find(

@@ -201,3 +201,24 @@ async fn an_issue_sentry_does_not_know_is_named_as_such() {
     let human = d.run(&["triage", "STOREFRONT-ZZZ"]).await;
     assert!(human.stderr.contains("error: Sentry has no issue STOREFRONT-ZZZ"), "{}", context(&human));
 }
+
+/// After the rollback, the team triages the release it left: the error stopped because
+/// production stopped running v7's code, not because the rollout ended, and there is nothing
+/// left to roll back (never "roll back to v7").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_rolled_back_already_is_triaged_without_calling_its_error_transient() {
+    let d = failed(Scenario::RevertConflict).await;
+    let rolled = d.run(&["--json", "rollback", "--yes"]).await;
+    assert_eq!(rolled.code, 0, "{}", context(&rolled));
+    let issue = d.sentry("api/0/organizations/acme/issues/4501000100/").await;
+    let last: chrono::DateTime<chrono::Utc> = issue["lastSeen"].as_str().unwrap().parse().unwrap();
+    let quiet = Duration::from_secs(60).div_f64(crate::e2e::SPEED) + Duration::from_millis(500);
+    let wait = (last + chrono::Duration::from_std(quiet).unwrap() - chrono::Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait).await;
+    let i = triage(&d, &["--release", "v7"]).await;
+    assert_eq!(i["still_happening"], false, "{i:#}");
+    assert_eq!(i["classification"], "rollback", "{i:#}");
+    assert!(says(&i, "when v8 replaced v7's code in production"), "{i:#}");
+    assert!(says(&i, "no rollback is needed now"), "{i:#}");
+    assert_eq!(i["next_command"], Value::Null, "{i:#}");
+}

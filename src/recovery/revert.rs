@@ -67,11 +67,11 @@ pub async fn preview(services: &Services, config: &Config, app: &str, req: &Requ
         // GitHub answers 404 for a number it does not know in a repository it does: say that.
         Err(e) if e.is_not_found() => {
             let repo = config.require_repo().map(|(o, n)| format!("{o}/{n}")).unwrap_or_default();
-            let f =
-                Failure::new(Exit::Failure, "github_not_found", format!("{repo} has no pull request #{}", req.number))
-                    .with_hint(format!(
-                        "check the number (`gh pr list --state merged`), and that the token can read {repo}"
-                    ));
+            // The API error's own code and exit, in words about the pull request.
+            let f = Failure::from_diagnose(&e);
+            let f = Failure { message: format!("{repo} has no pull request #{}", req.number), ..f }.with_hint(format!(
+                "check the number (`gh pr list --state merged`), and that the token can read {repo}"
+            ));
             return Err(f.into());
         }
         Err(e) => return Err(anyhow::Error::new(e).context(format!("reading pull request #{}", req.number))),

@@ -17,7 +17,11 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
         Level::Caution => ui.out_style(Style::new().yellow()).apply_to("caution"),
         Level::Danger => ui.out_style(Style::new().red().bold()).apply_to("DANGER"),
     };
-    let _ = writeln!(out, "{} [{level}]", bold.apply_to(title(r)));
+    // Without a target nothing was judged: a level would read as a verdict on the refusal.
+    let _ = match r.target.is_some() {
+        true => writeln!(out, "{} [{level}]", bold.apply_to(title(r))),
+        false => writeln!(out, "{}", bold.apply_to(title(r))),
+    };
     match &r.target {
         Some(Target::Release(t)) => {
             let _ = writeln!(out, "  target   {}", release_line(t, ui));
@@ -328,6 +332,16 @@ mod tests {
         assert_eq!(release_line(&release, &tty), "v6  e6edcb4  dave@acme.test  1 day ago  \"Deploy e6edcb4d\"");
         let piped = release_line(&release, &Ui::plain());
         assert!(piped.contains(&format!("  {}  ", crate::ui::time::stamp(created))), "{piped}");
+    }
+
+    /// A refusal before any target was found judges nothing: no "[safe]" above "Refused".
+    #[test]
+    fn a_preview_without_a_target_shows_no_level() {
+        let mut r = Report::new("rollback", "shop");
+        r.refuse(crate::error::Failure::new(crate::exit::Exit::Failure, "unknown_release", "no v999"));
+        let text = format!("{}{}", preview(&r, &Ui::plain()), result(&r, &Ui::plain()));
+        assert!(text.starts_with("Rollback of shop\n"), "{text}");
+        assert!(text.contains("Refused: no v999"), "{text}");
     }
 
     /// The undo migration's lines line up under one another, as the README shows them.

@@ -3,6 +3,7 @@
 use super::compat::Verdict;
 use super::eta;
 use super::report::{Action, Level, ReleaseFacts, Report, Target};
+use super::sentry_issue::IssueState;
 use crate::ui::render::{linked_table, table};
 use crate::ui::sanitize::one_line;
 use crate::ui::Ui;
@@ -253,7 +254,8 @@ pub fn result(r: &Report, ui: &Ui) -> String {
             }
         }
     }
-    if let Some(issue) = &r.sentry_issue {
+    // Not followed yet (a dry run, a path that stopped early): the preview named it already.
+    if let Some(issue) = r.sentry_issue.as_ref().filter(|i| i.state != IssueState::Following) {
         let _ = writeln!(out, "Sentry issue {}", one_line(&issue.line()));
     }
     for n in &r.next {
@@ -342,6 +344,37 @@ mod tests {
         let text = format!("{}{}", preview(&r, &Ui::plain()), result(&r, &Ui::plain()));
         assert!(text.starts_with("Rollback of shop\n"), "{text}");
         assert!(text.contains("Refused: no v999"), "{text}");
+    }
+
+    /// A dry run (or a path that stopped before its watch) names the issue once, in the preview:
+    /// the result said "Sentry issue following Sentry issue STOREFRONT-4F …" below it.
+    #[test]
+    fn an_issue_not_followed_yet_is_named_once() {
+        let mut r = Report::new("rollback", "shop");
+        r.target = Some(Target::Release(ReleaseFacts {
+            version: 6,
+            id: "r6".into(),
+            status: "succeeded".into(),
+            description: "Deploy e6edcb4d".into(),
+            commit: None,
+            user: None,
+            created_at: "2025-01-06T09:11:58Z".into(),
+            hours_ago: 1.0,
+        }));
+        r.sentry_issue = Some(super::super::sentry_issue::FollowedIssue {
+            id: "45".into(),
+            short_id: "SHOP-4F".into(),
+            title: "NoMethodError".into(),
+            url: None,
+            state: IssueState::Following,
+            live_since: None,
+            events_since_live: None,
+            last_seen: None,
+            reason: None,
+        });
+        let text = format!("{}{}", preview(&r, &Ui::plain()), result(&r, &Ui::plain()));
+        assert_eq!(text.matches("SHOP-4F").count(), 1, "{text}");
+        assert!(text.contains("Sentry issue followed: SHOP-4F NoMethodError\n"), "{text}");
     }
 
     /// The undo migration's lines line up under one another, as the README shows them.

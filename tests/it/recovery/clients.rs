@@ -146,8 +146,7 @@ async fn a_branch_left_by_an_earlier_run_is_adopted_and_its_pr_found_so_nothing_
     mount(&kit, "GET", &ref_path, serve("GET", &ref_path, 200, git_ref), 2).await;
     let c = format!("{REPO}/commits/{head}");
     mount(&kit, "GET", &c, serve("GET", &c, 200, commit(&head, &p.tree, &p.tip)), 2).await;
-    let mut open = g::pull(9, false);
-    open["head"]["ref"] = json!(BRANCH);
+    let open = branch_pull(9, "open", false);
     Mock::given(method("GET"))
         .and(path(format!("{REPO}/pulls")))
         .and(query_param("head", format!("acme:{BRANCH}")))
@@ -168,6 +167,45 @@ async fn a_branch_left_by_an_earlier_run_is_adopted_and_its_pr_found_so_nothing_
     other.tree = sha(99);
     let e = push(&kit.c.github, "acme", &other, |_| {}).await.unwrap_err();
     assert!(e.to_string().contains("already exists on GitHub with other changes"), "{e}");
+}
+
+/// A PR of the branch as GitHub lists it: open, or closed without being merged.
+/// (`full`: as the answer to a create).
+fn branch_pull(n: u64, state: &str, full: bool) -> Value {
+    let mut pr = g::pull(n, full);
+    pr["head"]["ref"] = json!(BRANCH);
+    pr["state"] = json!(state);
+    if state == "open" {
+        (pr["closed_at"], pr["merged_at"], pr["merge_commit_sha"]) = (Value::Null, Value::Null, Value::Null);
+    } else {
+        pr["merged_at"] = Value::Null;
+    }
+    pr
+}
+
+/// Someone closed the revert PR of an earlier run without merging it: its branch is adopted,
+/// but the closed PR is not (merging it would fail, and the hint would call it open); a new PR
+/// is opened from the branch, once.
+#[tokio::test]
+async fn a_revert_pr_closed_by_hand_is_not_adopted_and_a_new_one_is_opened_from_its_branch() {
+    let kit = Kit::new().await;
+    let p = plan();
+    let head = sha(20);
+    let ref_path = format!("{REPO}/git/ref/heads/{BRANCH}");
+    let git_ref = json!({"ref": format!("refs/heads/{BRANCH}"), "node_id": "REF_1", "url": "https://api.github.com/r",
+        "object": {"type": "commit", "sha": head, "url": "https://api.github.com/c"}});
+    mount(&kit, "GET", &ref_path, serve("GET", &ref_path, 200, git_ref), 1).await;
+    let c = format!("{REPO}/commits/{head}");
+    mount(&kit, "GET", &c, serve("GET", &c, 200, commit(&head, &p.tree, &p.tip)), 1).await;
+    let pulls = format!("{REPO}/pulls");
+    mount(&kit, "GET", &pulls, serve("GET", &pulls, 200, json!([branch_pull(9, "closed", false)])), 1).await;
+    mount(&kit, "POST", &pulls, serve("POST", &pulls, 201, branch_pull(10, "open", true)), 1).await;
+    let opened = push(&kit.c.github, "acme", &p, |_| {}).await.unwrap();
+    assert_eq!((opened.number, opened.head.as_str()), (10, head.as_str()), "a new PR, from the adopted branch");
+    let requests = kit.server.received_requests().await.unwrap();
+    let pull_body = &bodies(&requests, "POST", &pulls)[0];
+    assert_eq!((pull_body["head"].as_str(), pull_body["base"].as_str()), (Some(BRANCH), Some("master")));
+    kit.assert_contract().await;
 }
 
 #[tokio::test]
@@ -206,8 +244,7 @@ async fn a_lost_pull_request_answer_is_found_by_its_head_and_a_lost_merge_by_rea
     mount(&kit, "POST", &format!("{REPO}/git/refs"), serve("POST", &format!("{REPO}/git/refs"), 201, git_ref), 1).await;
     let late = ResponseTemplate::new(201).set_body_json(g::pull(9, true)).set_delay(Duration::from_secs(2));
     mount(&kit, "POST", &format!("{REPO}/pulls"), late, 1).await;
-    let mut open = g::pull(9, false);
-    open["head"]["ref"] = json!(BRANCH);
+    let open = branch_pull(9, "open", false);
     mount(&kit, "GET", &format!("{REPO}/pulls"), serve("GET", &format!("{REPO}/pulls"), 200, json!([open])), 1).await;
     let opened = push(&kit.c.github, "acme", &p, |_| {}).await.unwrap();
     assert_eq!(opened.number, 9, "found by its head, not opened twice");

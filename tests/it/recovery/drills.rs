@@ -243,6 +243,7 @@ async fn revert_merge_opens_the_predicted_revert_waits_for_its_checks_and_merges
     assert_eq!(pr["branch"], "revert-4-dave-loyalty-points");
     assert_eq!(r["kept_paths"], json!(["db/migrate/20250101000001_add_loyalty_points_to_orders.rb"]));
     let undo_path = r["undo_migration"]["path"].as_str().unwrap().to_string();
+    assert_eq!(r["level"], "caution", "the undo drops orders.loyalty_points and its data");
     let writes = writes_since(&d, before);
     for (write, times) in [
         ("POST github /repos/acme/storefront/git/trees", 1),

@@ -25,6 +25,34 @@ fn migration<'a>(report: &'a Value, class: &str) -> &'a Value {
     all.iter().find(|m| m["class_name"] == class).unwrap_or_else(|| panic!("no {class} in {all:#?}"))
 }
 
+/// Every field name of a recovery document (the watch's and deploy's results are documented
+/// with those commands) is in the README's list for `rollback` and `revert`.
+fn assert_documented(report: &Value) {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("- `rollback` and `revert` (one document").expect("the README documents their JSON");
+    let end = start + readme[start..].find("- `sandbox --json`").unwrap();
+    let listed: Vec<&str> = readme[start..end].split('"').skip(1).step_by(2).collect();
+    fn walk<'a>(v: &'a Value, keys: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m.iter().filter(|(k, _)| !["watch", "deploy"].contains(&k.as_str())) {
+                    keys.push(k);
+                    walk(v, keys);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, keys)),
+            _ => {}
+        }
+    }
+    let mut keys = vec![];
+    walk(report, &mut keys);
+    // A migration's own fields are preflight's, listed with preflight.
+    let preflight = readme.find("\"migrations\":[{\"path\"").map(|i| &readme[i..i + 400]).unwrap_or_default();
+    let missing: Vec<&&str> =
+        keys.iter().filter(|k| !listed.contains(k) && !preflight.contains(&format!("\"{k}\""))).collect();
+    assert!(missing.is_empty(), "fields --json writes that the README does not list: {missing:?}");
+}
+
 async fn deployed(scenario: Scenario) -> Drill {
     let d = Drill::start(scenario).await;
     let deploy = d.run(&["--json", "deploy", "--yes"]).await;
@@ -222,11 +250,13 @@ async fn a_removed_column_breaks_the_restored_code_on_both_paths() {
         .iter()
         .any(|p| p == "db/migrate/20250101000005_remove_email_from_orders.rb"));
     let undo = d.run(&["--json", "--dry-run", "revert", "9", "--undo-migrations"]).await;
+    assert_documented(&undo.json());
     let u = &undo.json()["undo_migration"];
     assert!(u["data_loss"][0].as_str().unwrap().contains("re-adds orders.email empty"), "{u}");
 
     let rollback = d.run(&["--json", "--dry-run", "rollback"]).await;
     let r = rollback.json();
+    assert_documented(&r);
     assert_eq!(migration(&r, "RemoveEmailFromOrders")["old_code"], "breaks", "{r}");
     assert_eq!(r["level"], "danger");
 }

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 /// The rollback release's release phase, streamed as it runs; when it fails the rollback
-/// exits 3, production still runs the release it left, and `next` says where to read why.
+/// exits 3 and `next` says where to read why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollback_streams_its_release_phase_and_a_failing_one_exits_3() {
     let w = crate::deploy::fakes::World::new().await;

@@ -347,3 +347,39 @@ async fn waiting_for_checks_ends_on_the_first_failing_one_and_names_it() {
     assert!(said.first().is_some_and(|s| s.starts_with("checks: 0/1 passed, about ")), "{said:?}");
     kit.assert_contract().await;
 }
+
+/// A commit with no check yet, `empty` polls long, then one passing check run.
+async fn checks_start_after(kit: &Kit, head: &str, empty: u64) {
+    let runs_path = format!("{REPO}/commits/{head}/check-runs");
+    let none = serve("GET", &runs_path, 200, json!({"total_count": 0, "check_runs": []}));
+    Mock::given(method("GET")).and(path(&runs_path)).respond_with(none).up_to_n_times(empty).mount(&kit.server).await;
+    let passed = serve("GET", &runs_path, 200, json!({"total_count": 1, "check_runs": [g::check_run(1)]}));
+    Mock::given(method("GET")).and(path(&runs_path)).respond_with(passed).mount(&kit.server).await;
+    let status_path = format!("{REPO}/commits/{head}/status");
+    let mut status = g::combined_status(30);
+    (status["statuses"], status["state"], status["total_count"]) = (json!([]), json!("pending"), json!(0));
+    Mock::given(method("GET"))
+        .and(path(&status_path))
+        .respond_with(serve("GET", &status_path, 200, status))
+        .mount(&kit.server)
+        .await;
+}
+
+/// A branch whose recent commits ran CI runs it on the revert too, however late it starts: the
+/// wait goes on rather than merging without CI, and when no check ever comes within the time CI
+/// usually takes, it stops (the PR stays open). Only a branch with no CI history merges without.
+#[tokio::test]
+async fn checks_that_start_late_are_waited_for_when_the_branch_runs_ci() {
+    let kit = Kit::new().await;
+    let poll = Duration::from_millis(2);
+    let wait = |head: String, typical: Option<u64>| {
+        let github = kit.c.github.clone();
+        async move { bpdeploy::recovery::checks::wait(&github, &head, poll, typical, |_| {}).await.unwrap() }
+    };
+    use bpdeploy::recovery::checks::ChecksEnd;
+    checks_start_after(&kit, &sha(31), 30).await;
+    assert_eq!(wait(sha(31), Some(3600)).await, ChecksEnd::Passed, "CI came after 30 empty polls");
+    checks_start_after(&kit, &sha(32), 1000).await;
+    assert_eq!(wait(sha(32), Some(0)).await, ChecksEnd::NeverStarted, "no check in as long as CI takes");
+    assert_eq!(wait(sha(32), None).await, ChecksEnd::NoChecks, "a branch with no CI history");
+}

@@ -361,17 +361,7 @@ mod tests {
             created_at: "2025-01-06T09:11:58Z".into(),
             hours_ago: 1.0,
         }));
-        r.sentry_issue = Some(super::super::sentry_issue::FollowedIssue {
-            id: "45".into(),
-            short_id: "SHOP-4F".into(),
-            title: "NoMethodError".into(),
-            url: None,
-            state: IssueState::Following,
-            live_since: None,
-            events_since_live: None,
-            last_seen: None,
-            reason: None,
-        });
+        r.sentry_issue = Some(super::super::sentry_issue::FollowedIssue::following("45", "SHOP-4F", "NoMethodError"));
         let text = format!("{}{}", preview(&r, &Ui::plain()), result(&r, &Ui::plain()));
         assert_eq!(text.matches("SHOP-4F").count(), 1, "{text}");
         assert!(text.contains("Sentry issue followed: SHOP-4F NoMethodError\n"), "{text}");

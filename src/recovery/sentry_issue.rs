@@ -122,6 +122,22 @@ pub fn judge(version: u64, events: u64) -> (IssueState, Option<String>) {
 }
 
 impl FollowedIssue {
+    /// An issue resolved and not yet watched.
+    #[cfg(test)]
+    pub fn following(id: &str, short_id: &str, title: &str) -> FollowedIssue {
+        FollowedIssue {
+            id: id.into(),
+            short_id: short_id.into(),
+            title: title.into(),
+            url: None,
+            state: IssueState::Following,
+            live_since: None,
+            events_since_live: None,
+            last_seen: None,
+            reason: None,
+        }
+    }
+
     /// What the issue means for the command's exit code.
     pub fn exit(&self) -> Exit {
         match self.state {
@@ -161,17 +177,7 @@ mod tests {
 
     #[test]
     fn only_a_gone_error_exits_zero() {
-        let mut issue = FollowedIssue {
-            id: "1".into(),
-            short_id: "SHOP-4F".into(),
-            title: "NoMethodError".into(),
-            url: None,
-            state: IssueState::Following,
-            live_since: None,
-            events_since_live: None,
-            last_seen: None,
-            reason: None,
-        };
+        let mut issue = FollowedIssue::following("1", "SHOP-4F", "NoMethodError");
         let exits: Vec<Exit> =
             [IssueState::Following, IssueState::Recovered, IssueState::NotRecovered, IssueState::Unknown]
                 .into_iter()

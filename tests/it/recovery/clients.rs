@@ -134,18 +134,24 @@ async fn the_revert_goes_up_as_blobs_a_tree_on_the_tip_a_commit_and_a_branch_and
     kit.assert_contract().await;
 }
 
+/// The revert branch exists on GitHub already, at `head`: the plan's tree on the plan's tip
+/// (each read `times` times).
+async fn existing_branch(kit: &Kit, p: &PushPlan, head: &str, times: u64) {
+    let ref_path = format!("{REPO}/git/ref/heads/{BRANCH}");
+    let git_ref = json!({"ref": format!("refs/heads/{BRANCH}"), "node_id": "REF_1", "url": "https://api.github.com/r",
+        "object": {"type": "commit", "sha": head, "url": "https://api.github.com/c"}});
+    mount(kit, "GET", &ref_path, serve("GET", &ref_path, 200, git_ref), times).await;
+    let c = format!("{REPO}/commits/{head}");
+    mount(kit, "GET", &c, serve("GET", &c, 200, commit(head, &p.tree, &p.tip)), times).await;
+}
+
 #[tokio::test]
 async fn a_branch_left_by_an_earlier_run_is_adopted_and_its_pr_found_so_nothing_is_sent_again() {
     let kit = Kit::new().await;
     let p = plan();
     let head = sha(20);
-    let ref_path = format!("{REPO}/git/ref/heads/{BRANCH}");
-    let git_ref = json!({"ref": format!("refs/heads/{BRANCH}"), "node_id": "REF_1", "url": "https://api.github.com/r",
-        "object": {"type": "commit", "sha": head, "url": "https://api.github.com/c"}});
     // Read twice: once per push below.
-    mount(&kit, "GET", &ref_path, serve("GET", &ref_path, 200, git_ref), 2).await;
-    let c = format!("{REPO}/commits/{head}");
-    mount(&kit, "GET", &c, serve("GET", &c, 200, commit(&head, &p.tree, &p.tip)), 2).await;
+    existing_branch(&kit, &p, &head, 2).await;
     let open = branch_pull(9, "open", false);
     Mock::given(method("GET"))
         .and(path(format!("{REPO}/pulls")))
@@ -191,12 +197,7 @@ async fn a_revert_pr_closed_by_hand_is_not_adopted_and_a_new_one_is_opened_from_
     let kit = Kit::new().await;
     let p = plan();
     let head = sha(20);
-    let ref_path = format!("{REPO}/git/ref/heads/{BRANCH}");
-    let git_ref = json!({"ref": format!("refs/heads/{BRANCH}"), "node_id": "REF_1", "url": "https://api.github.com/r",
-        "object": {"type": "commit", "sha": head, "url": "https://api.github.com/c"}});
-    mount(&kit, "GET", &ref_path, serve("GET", &ref_path, 200, git_ref), 1).await;
-    let c = format!("{REPO}/commits/{head}");
-    mount(&kit, "GET", &c, serve("GET", &c, 200, commit(&head, &p.tree, &p.tip)), 1).await;
+    existing_branch(&kit, &p, &head, 1).await;
     let pulls = format!("{REPO}/pulls");
     mount(&kit, "GET", &pulls, serve("GET", &pulls, 200, json!([branch_pull(9, "closed", false)])), 1).await;
     mount(&kit, "POST", &pulls, serve("POST", &pulls, 201, branch_pull(10, "open", true)), 1).await;

@@ -1,7 +1,7 @@
 //! The decision tree, a pure function of the evidence: experiment, data, transient, patch, then
 //! revert or rollback. Every step says why it did or did not apply, so the reasons read as the
 //! routine itself; the first step that applies decides, and names the exact next command.
-use super::blame::FrameFindings;
+use super::blame::{FrameFindings, Person};
 use super::evidence::{IssueFacts, TriagedRelease};
 use super::experiment::ExperimentFinding;
 use super::next;
@@ -339,7 +339,14 @@ fn data_details(c: &Case, d: &mut Decision) {
         Some(f) => {
             d.reasons.push(format!("the frame: {}:{} in {}", f.frame.file, f.frame.line, f.frame.function));
             if let Some(owner) = &f.line_author {
-                d.call = merged(&d.call, std::slice::from_ref(&owner.name));
+                // Someone who wrote it in one of the release's PRs goes by the PR's author names
+                // (their login), not a second time by their git name.
+                let same = |p: &Person| p.email.eq_ignore_ascii_case(&owner.email);
+                let names = match c.suspects.iter().find(|s| s.people.iter().any(same)) {
+                    Some(s) => s.authors.clone(),
+                    None => vec![owner.name.clone()],
+                };
+                d.call = merged(&d.call, &names);
                 d.reasons.push(format!("who wrote that line: {}", owner.name));
             }
         }

@@ -201,6 +201,19 @@ fn an_issue_first_seen_before_the_release_existed_is_data_whatever_its_first_rel
     assert_eq!(began_in_release(&f.issue, &f.release), Some(true));
 }
 
+/// The frame's line was written by a suspect's author: one person, called by their login once,
+/// not as "author4, Author 4".
+#[test]
+fn the_writer_of_the_frame_s_line_is_called_once_by_their_login() {
+    let mut f = revert_shaped();
+    f.issue.first_seen = Some(at(-600));
+    f.frames[0].line_author = Some(Person { name: "Author 4".into(), email: "A4@acme.test".into() });
+    let d = decide_on(&f);
+    assert_eq!(d.classification, Classification::Data, "{:#?}", d.reasons);
+    assert_eq!(d.call, ["author4"], "{:#?}", d.reasons);
+    assert!(has(&d, "who wrote that line: Author 4"), "{:#?}", d.reasons);
+}
+
 #[test]
 fn frames_the_release_did_not_touch_are_data() {
     let mut f = revert_shaped();

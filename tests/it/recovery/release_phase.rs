@@ -30,5 +30,6 @@ async fn a_rollback_streams_its_release_phase_and_a_failing_one_exits_3() {
     let r: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!((r["action"].as_str(), r["release"]["status"].as_str()), (Some("failed"), Some("failed")), "{r}");
     assert_eq!(r["next"][1]["command"], "heroku releases:output v43 --app shop", "{r}");
+    assert_eq!(w.requests_to("POST", "/heroku/apps/shop/releases").await, [json!({"release": "r41"})], "once, by id");
     w.assert_contract().await;
 }

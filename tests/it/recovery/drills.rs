@@ -140,6 +140,15 @@ async fn a_rollback_names_the_config_keys_it_takes_back_and_refuses_clearly() {
     assert_eq!(numbers(&r["removed_pull_requests"]), [3, 2]);
     assert_eq!(r["skipped"], json!([]), "a named target passes nothing over");
 
+    // --watch needs Sentry: without its credential the run stops before reading anything, as
+    // revert does, and a dry run exits as the real run would.
+    let before = d.sb.requests().len();
+    let cmd = d.cmd().env_remove("SENTRY_AUTH_TOKEN").args(["--json", "--dry-run", "rollback", "--watch"]);
+    let no_sentry = d.run_cmd(cmd).await;
+    assert_eq!(no_sentry.code, 4, "{}", context(&no_sentry));
+    assert_eq!(no_sentry.json()["error"]["code"], "sentry_credentials_missing");
+    assert_eq!(d.sb.requests().len(), before, "nothing was read");
+
     let current = d.run(&["--json", "rollback", "v6", "--yes"]).await;
     assert_eq!(current.code, 1, "{}", context(&current));
     assert_eq!(current.json()["refusal"]["code"], "already_current");

@@ -50,13 +50,18 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
     };
     phase.finish("Preview ready");
-    if let (Some(issue), true) = (&args.sentry, args.watch) {
-        plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
+    // Looked up with or without --watch: the PR body links it, and a mistyped one stops here.
+    let issue = match &args.sentry {
+        Some(arg) => Some(resolve_issue(ctx, arg).await?),
+        None => None,
+    };
+    if args.watch {
+        plan.report.sentry_issue = issue.clone();
     }
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
-    let Some(push) = push_plan(&plan, &repo, &config.github.branch, args.sentry.as_deref()) else {
+    let Some(push) = push_plan(&plan, &repo, &config.github.branch, issue.as_ref()) else {
         anyhow::bail!("the revert of #{number} has nothing to create");
     };
     let then = match (merge, deploy, args.watch) {

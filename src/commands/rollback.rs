@@ -32,6 +32,11 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
         config.require_sentry()?;
     }
     require_consent(ctx, &format!("a rollback of {app}"))?;
+    if args.watch {
+        // The watch reads Sentry: a missing credential is said before the preview and the
+        // question, as revert says it, and a dry run exits as the real run would.
+        ctx.sentry()?;
+    }
     let github = config.require_repo().ok().and_then(|_| ctx.github().ok());
     let graphql = github.as_ref().and_then(|_| ctx.github_graphql().ok());
     let reads = Services { heroku: ctx.heroku()?, github, graphql };

@@ -13,8 +13,11 @@ pub enum ChecksEnd {
     Passed,
     /// The names of the checks that failed.
     Failed(Vec<String>),
-    /// No check ever appeared on the commit: the branch requires none.
+    /// No check ever appeared on the commit, and the branch's recent commits ran none either.
     NoChecks,
+    /// The branch's recent commits ran CI, yet no check appeared on this one in as long as CI
+    /// usually takes to finish.
+    NeverStarted,
 }
 
 /// Polls without any check before concluding that the repository has no CI.
@@ -58,8 +61,11 @@ pub async fn wait(
             }
             CiLevel::None => {
                 empty_polls += 1;
-                if empty_polls >= NO_CHECKS_AFTER_POLLS {
-                    return Ok(ChecksEnd::NoChecks);
+                // A branch that runs CI (`typical` comes from its recent runs) runs it here too,
+                // however late it starts: never concluded "no CI" and merged without it.
+                let patience = Duration::from_secs(typical.unwrap_or_default());
+                if empty_polls >= NO_CHECKS_AFTER_POLLS && started.elapsed() >= patience {
+                    return Ok(if typical.is_some() { ChecksEnd::NeverStarted } else { ChecksEnd::NoChecks });
                 }
             }
             CiLevel::Pending => {

@@ -3,6 +3,7 @@
 use super::compat::Verdict;
 use super::eta;
 use super::report::{Action, Level, ReleaseFacts, Report, Target};
+use super::sentry_issue::IssueState;
 use crate::ui::render::{linked_table, table};
 use crate::ui::sanitize::one_line;
 use crate::ui::Ui;
@@ -17,7 +18,11 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
         Level::Caution => ui.out_style(Style::new().yellow()).apply_to("caution"),
         Level::Danger => ui.out_style(Style::new().red().bold()).apply_to("DANGER"),
     };
-    let _ = writeln!(out, "{} [{level}]", bold.apply_to(title(r)));
+    // Without a target nothing was judged: a level would read as a verdict on the refusal.
+    let _ = match r.target.is_some() {
+        true => writeln!(out, "{} [{level}]", bold.apply_to(title(r))),
+        false => writeln!(out, "{}", bold.apply_to(title(r))),
+    };
     match &r.target {
         Some(Target::Release(t)) => {
             let _ = writeln!(out, "  target   {}", release_line(t, ui));
@@ -85,7 +90,7 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
             let _ = writeln!(out, "  runs   {}", one_line(s));
         }
         for l in &u.data_loss {
-            let _ = writeln!(out, "  {} {}", ui.out_style(Style::new().red()).apply_to("loses"), one_line(l));
+            let _ = writeln!(out, "  {}  {}", ui.out_style(Style::new().red()).apply_to("loses"), one_line(l));
         }
         for risk in &u.risks {
             let _ = writeln!(out, "  lint   {}: {}", risk.check, one_line(&risk.message));
@@ -249,7 +254,8 @@ pub fn result(r: &Report, ui: &Ui) -> String {
             }
         }
     }
-    if let Some(issue) = &r.sentry_issue {
+    // Not followed yet (a dry run, a path that stopped early): the preview named it already.
+    if let Some(issue) = r.sentry_issue.as_ref().filter(|i| i.state != IssueState::Following) {
         let _ = writeln!(out, "Sentry issue {}", one_line(&issue.line()));
     }
     for n in &r.next {
@@ -328,5 +334,68 @@ mod tests {
         assert_eq!(release_line(&release, &tty), "v6  e6edcb4  dave@acme.test  1 day ago  \"Deploy e6edcb4d\"");
         let piped = release_line(&release, &Ui::plain());
         assert!(piped.contains(&format!("  {}  ", crate::ui::time::stamp(created))), "{piped}");
+    }
+
+    /// A refusal before any target was found judges nothing: no "[safe]" above "Refused".
+    #[test]
+    fn a_preview_without_a_target_shows_no_level() {
+        let mut r = Report::new("rollback", "shop");
+        r.refuse(crate::error::Failure::new(crate::exit::Exit::Failure, "unknown_release", "no v999"));
+        let text = format!("{}{}", preview(&r, &Ui::plain()), result(&r, &Ui::plain()));
+        assert!(text.starts_with("Rollback of shop\n"), "{text}");
+        assert!(text.contains("Refused: no v999"), "{text}");
+    }
+
+    /// A dry run (or a path that stopped before its watch) names the issue once, in the preview:
+    /// the result said "Sentry issue following Sentry issue STOREFRONT-4F …" below it.
+    #[test]
+    fn an_issue_not_followed_yet_is_named_once() {
+        let mut r = Report::new("rollback", "shop");
+        r.target = Some(Target::Release(ReleaseFacts {
+            version: 6,
+            id: "r6".into(),
+            status: "succeeded".into(),
+            description: "Deploy e6edcb4d".into(),
+            commit: None,
+            user: None,
+            created_at: "2025-01-06T09:11:58Z".into(),
+            hours_ago: 1.0,
+        }));
+        r.sentry_issue = Some(super::super::sentry_issue::FollowedIssue::following("45", "SHOP-4F", "NoMethodError"));
+        let text = format!("{}{}", preview(&r, &Ui::plain()), result(&r, &Ui::plain()));
+        assert_eq!(text.matches("SHOP-4F").count(), 1, "{text}");
+        assert!(text.contains("Sentry issue followed: SHOP-4F NoMethodError\n"), "{text}");
+    }
+
+    /// The undo migration's lines line up under one another, as the README shows them.
+    #[test]
+    fn the_undo_migration_reads_as_aligned_lines() {
+        let mut r = Report::new("revert", "shop");
+        r.target = Some(Target::PullRequest(super::super::report::PullRequestFacts {
+            number: 4,
+            title: "Award points".into(),
+            author: Some("dave".into()),
+            url: "https://github.com/acme/shop/pull/4".into(),
+            merge_commit: "ca1b2950000".into(),
+            merged_as: "merge".into(),
+            commits: vec![],
+            in_production: Some(true),
+        }));
+        r.undo_migration = Some(super::super::undo::UndoMigration {
+            path: "db/migrate/2_revert_x.rb".into(),
+            class_name: "RevertX".into(),
+            reverts: vec!["X".into()],
+            statements: vec!["remove_column :orders, :points".into()],
+            risks: vec![],
+            data_loss: vec!["drops orders.points: the data in it is lost".into()],
+            content: String::new(),
+        });
+        let text = preview(&r, &Ui::plain());
+        assert!(
+            text.contains(
+                "  runs   remove_column :orders, :points\n  loses  drops orders.points: the data in it is lost\n"
+            ),
+            "{text}"
+        );
     }
 }

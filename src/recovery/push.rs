@@ -155,6 +155,7 @@ pub fn expected_sha(c: &NewGitCommit) -> Option<String> {
     Oid::hash_object(ObjectType::Commit, body.as_bytes()).ok().map(|o| o.to_string())
 }
 
+/// The PR of a branch this revert made (an earlier run, a lost answer): open, or merged.
 async fn find_pull(github: &GitHub, owner: &str, branch: &str) -> Result<Option<PullRequest>, ApiError> {
     let query = PullsQuery {
         state: Some("all".into()),
@@ -163,7 +164,9 @@ async fn find_pull(github: &GitHub, owner: &str, branch: &str) -> Result<Option<
         max: Some(10),
         ..PullsQuery::default()
     };
-    Ok(github.pulls(&query).await?.into_iter().find(|p| p.head.name == branch))
+    // A PR someone closed without merging is no revert in flight: merging it would fail.
+    let live = |p: &PullRequest| p.state == "open" || p.merged_at.is_some();
+    Ok(github.pulls(&query).await?.into_iter().find(|p| p.head.name == branch && live(p)))
 }
 
 async fn create_pull_once(github: &GitHub, owner: &str, plan: &PushPlan) -> anyhow::Result<PullRequest> {

@@ -208,7 +208,9 @@ impl Report {
         let breaks = self.migrations.iter().any(|m| m.old_code == Verdict::Breaks);
         let unsure = self.migrations.iter().any(|m| m.old_code == Verdict::Unknown)
             || self.removed_pull_requests.is_none() && self.command == "rollback"
-            || !self.warnings.is_empty();
+            || !self.warnings.is_empty()
+            // The undo migration destroys data, or the lint has words for what it runs.
+            || self.undo_migration.as_ref().is_some_and(|u| !u.data_loss.is_empty() || !u.risks.is_empty());
         self.level = match (breaks, unsure) {
             (true, _) => Level::Danger,
             (false, true) => Level::Caution,
@@ -229,5 +231,46 @@ impl Report {
         let followed = [&self.watch, &self.deploy].into_iter().flatten().map(|o| o.exit());
         let issue = self.sentry_issue.iter().map(FollowedIssue::exit);
         followed.chain(issue).find(|e| *e != Exit::Success).unwrap_or(Exit::Success)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn undo(data_loss: Vec<String>) -> UndoMigration {
+        UndoMigration {
+            path: "db/migrate/2_revert_x.rb".into(),
+            class_name: "RevertX".into(),
+            reverts: vec!["X".into()],
+            statements: vec!["remove_column :orders, :points".into()],
+            risks: vec![],
+            data_loss,
+            content: String::new(),
+        }
+    }
+
+    /// An undo migration that destroys data is no "[safe]" revert: the preview says caution
+    /// above its `loses` line, as preflight does for a risky migration.
+    #[test]
+    fn an_undo_migration_that_loses_data_calls_for_caution() {
+        let mut r = Report::new("revert", "shop");
+        r.undo_migration = Some(undo(vec![]));
+        r.judge();
+        assert_eq!(r.level, Level::Safe, "an undo that loses nothing");
+        r.undo_migration = Some(undo(vec!["drops orders.points: the data in it is lost".into()]));
+        r.judge();
+        assert_eq!(r.level, Level::Caution);
+        let mut risky = undo(vec![]);
+        risky.risks.push(crate::preflight::lint::Risk {
+            check: "remove_index".into(),
+            line: 3,
+            statement: "revert AddIndexX".into(),
+            message: "m".into(),
+            recipe: "r".into(),
+        });
+        r.undo_migration = Some(risky);
+        r.judge();
+        assert_eq!(r.level, Level::Caution, "what the lint flags");
     }
 }

@@ -62,7 +62,20 @@ pub async fn preview(services: &Services, config: &Config, app: &str, req: &Requ
     let github = &services.github;
     let branch = config.github.branch.clone();
     let mut report = Report::new("revert", app);
-    let pull = github.pull(req.number).await.with_context(|| format!("reading pull request #{}", req.number))?;
+    let pull = match github.pull(req.number).await {
+        Ok(pull) => pull,
+        // GitHub answers 404 for a number it does not know in a repository it does: say that.
+        Err(e) if e.is_not_found() => {
+            let repo = config.require_repo().map(|(o, n)| format!("{o}/{n}")).unwrap_or_default();
+            // The API error's own code and exit, in words about the pull request.
+            let f = Failure::from_diagnose(&e);
+            let f = Failure { message: format!("{repo} has no pull request #{}", req.number), ..f }.with_hint(format!(
+                "check the number (`gh pr list --state merged`), and that the token can read {repo}"
+            ));
+            return Err(f.into());
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("reading pull request #{}", req.number))),
+    };
     let refuse = |mut report: Report, f: Failure| {
         report.refuse(f);
         Ok(Plan { report, pull: None, git: None, tip: String::new() })

@@ -99,6 +99,20 @@ pub async fn create(
         update(w, &format!("{headline} · its checks failed ({})", names.join(", ")), &mut progress).await;
         return;
     }
+    if end == ChecksEnd::NeverStarted {
+        report.action = Action::Failed;
+        let waited = super::eta::duration(typical.unwrap_or_default());
+        report.refusal = Some(
+            Failure::new(
+                Exit::Unsafe,
+                "checks_missing",
+                format!("no check started on #{} in {waited}, though the branch's recent commits ran CI: it was not merged", opened.number),
+            )
+            .with_hint("the revert PR stays open: see why CI did not start on GitHub, then `bpdeploy revert … --merge` again or merge it there"),
+        );
+        update(w, &format!("{headline} · no check started on it"), &mut progress).await;
+        return;
+    }
     if end == ChecksEnd::NoChecks {
         progress(Progress::Warn("no check ever appeared on the revert commit: merging without CI"));
     }

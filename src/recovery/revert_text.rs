@@ -6,6 +6,7 @@ use super::push::PushPlan;
 use super::report::{PullRequestFacts, Report};
 use super::revert::Plan;
 use super::revert_create::branch_name;
+use super::sentry_issue::FollowedIssue;
 use crate::api::github::GitPersonStamp;
 use crate::preflight::migrations::Kind;
 use crate::ui::sanitize::one_line;
@@ -13,7 +14,7 @@ use chrono::{SecondsFormat, Utc};
 use std::fmt::Write;
 
 /// The push plan for a previewed, conflict-free revert; None when there is nothing to create.
-pub fn push_plan(plan: &Plan, repo: &str, base: &str, sentry: Option<&str>) -> Option<PushPlan> {
+pub fn push_plan(plan: &Plan, repo: &str, base: &str, sentry: Option<&FollowedIssue>) -> Option<PushPlan> {
     let (pull, git) = (plan.pull.as_ref()?, plan.git.as_ref()?);
     let tree = git.prediction.tree.clone()?;
     let Some(super::report::Target::PullRequest(target)) = &plan.report.target else { return None };
@@ -59,10 +60,15 @@ fn message(title: &str, target: &PullRequestFacts, report: &Report) -> String {
     out
 }
 
-fn body(repo: &str, target: &PullRequestFacts, report: &Report, sentry: Option<&str>) -> String {
+fn body(repo: &str, target: &PullRequestFacts, report: &Report, sentry: Option<&FollowedIssue>) -> String {
     let mut out = format!("Reverts {repo}#{} (\"{}\").\n", target.number, one_line(&target.title));
     if let Some(issue) = sentry {
-        let _ = writeln!(out, "\nSentry issue: {}", one_line(issue));
+        let short = one_line(&issue.short_id);
+        let shown = match &issue.url {
+            Some(url) => format!("[{short}]({})", one_line(url)),
+            None => short,
+        };
+        let _ = writeln!(out, "\nSentry issue: {shown} {}", one_line(&issue.title));
     }
     let schema: Vec<_> = report.migrations.iter().filter(|m| m.migration.kind == Kind::Schema).collect();
     if !report.kept_paths.is_empty() {

@@ -72,6 +72,9 @@ pub async fn preview(services: &Services, config: &Config, app: &str, requested:
     report.estimated_recovery_secs = Estimate::new(vec![release_phase_part(&target)]);
     let current_commit = report.current.as_ref().and_then(|c| c.commit.clone());
     match (&target_facts.commit, &current_commit) {
+        (Some(from), Some(to)) if from != to && rolls_forward(config, from, to).await => {
+            brings_back(services, config, &mut report, (target.version, from), (current.version, to)).await
+        }
         (Some(from), Some(to)) => match range_facts(config, from, to).await {
             Ok(mut facts) => {
                 if let (Some(graphql), Ok((owner, name))) = (&services.graphql, config.require_repo()) {
@@ -103,6 +106,54 @@ pub async fn preview(services: &Services, config: &Config, app: &str, requested:
     report.judge();
     report.next = next_steps(&report, &target);
     Ok(Plan { report, target: Some(ReleaseSummary::from(&target)), current: Some(current), newest })
+}
+
+/// The target's code builds on production's: after a rollback, the release production left
+/// is the newest earlier one with other code (heroku's own default too). Going "back" to it
+/// takes nothing out and brings newer code in.
+async fn rolls_forward(config: &Config, target: &str, current: &str) -> bool {
+    let (root, target, current) = (config.root.clone(), target.to_string(), current.to_string());
+    let read = tokio::task::spawn_blocking(move || -> Option<bool> {
+        let repo = crate::git::open(&root).ok()?;
+        let (t, c) = (crate::git::try_resolve(&repo, &target)?, crate::git::try_resolve(&repo, &current)?);
+        crate::git::is_ancestor(&repo, c, t).ok()
+    });
+    matches!(read.await, Ok(Some(true)))
+}
+
+/// The preview of a rollback onto newer code: no PR leaves, none of the migrations is the
+/// target's problem (its own release ran them), and the PRs that come back are named.
+async fn brings_back(
+    services: &Services,
+    config: &Config,
+    report: &mut Report,
+    (target, target_commit): (u64, &str),
+    (current, current_commit): (u64, &str),
+) {
+    report.removed_pull_requests = Some(vec![]);
+    let short = |sha: &str| sha[..sha.len().min(7)].to_string();
+    let back = match range_facts(config, current_commit, target_commit).await {
+        Ok(mut facts) => {
+            if let (Some(graphql), Ok((owner, name))) = (&services.graphql, config.require_repo()) {
+                let _ = enrich(graphql, owner, name, &mut facts.pull_requests).await;
+            }
+            let numbers: Vec<String> = facts.pull_requests.iter().map(|p| format!("#{}", p.number)).collect();
+            match numbers.len() {
+                0 => "brings back newer commits (no pull request)".to_string(),
+                1 => format!("brings back 1 pull request: {}", numbers[0]),
+                n => format!("brings back {n} pull requests: {}", numbers.join(", ")),
+            }
+        }
+        Err(why) => format!("brings back newer code the local repository cannot list ({why})"),
+    };
+    report.warn(
+        "brings_back",
+        format!(
+            "v{target} runs newer code than production (v{current} runs {}, which v{target}'s {} builds on): this rollback takes no pull request out and {back}; name an older release to go further back (`bpdeploy releases`)",
+            short(current_commit),
+            short(target_commit)
+        ),
+    );
 }
 
 fn next_steps(report: &Report, target: &Release) -> Vec<NextStep> {

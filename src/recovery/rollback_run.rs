@@ -162,7 +162,10 @@ pub async fn update_notice(w: &mut Writers, headline: &str, progress: &mut impl 
 fn leaving(report: &Report) -> String {
     match &report.removed_pull_requests {
         None => "Which pull requests leave production is unknown: bpdeploy could not read the range.".into(),
-        Some(prs) if prs.is_empty() => "No pull requests leave production (direct pushes only).".into(),
+        Some(prs) if prs.is_empty() => match report.warnings.iter().find(|w| w.code == "brings_back") {
+            Some(w) => format!("No pull request leaves production: {}", w.message),
+            None => "No pull requests leave production (direct pushes only).".into(),
+        },
         Some(prs) => super::notify::pull_request_list("Leaving production:", prs),
     }
 }

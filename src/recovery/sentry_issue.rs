@@ -4,7 +4,6 @@
 //! recovery is done only when the error is gone.
 use crate::api::sentry::{IssueRef, Sentry, SeriesQuery};
 use crate::api::ApiError;
-use crate::error::Failure;
 use crate::exit::Exit;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -50,15 +49,7 @@ pub async fn resolve(sentry: &Sentry, arg: &str) -> anyhow::Result<FollowedIssue
     };
     let issue = match issue {
         Ok(i) => i,
-        Err(e) if not_found(&e) => {
-            return Err(Failure::new(
-                Exit::Failure,
-                "sentry_issue_not_found",
-                format!("Sentry has no issue {} in this organization", reference.shown()),
-            )
-            .with_hint("copy the issue's id, short id or URL from Sentry ([sentry] org names the organization)")
-            .into())
-        }
+        Err(e) if not_found(&e) => return Err(reference.not_found().into()),
         Err(e) => return Err(anyhow::Error::new(e).context(format!("reading Sentry issue {}", reference.shown()))),
     };
     Ok(FollowedIssue {
@@ -131,6 +122,22 @@ pub fn judge(version: u64, events: u64) -> (IssueState, Option<String>) {
 }
 
 impl FollowedIssue {
+    /// An issue resolved and not yet watched.
+    #[cfg(test)]
+    pub fn following(id: &str, short_id: &str, title: &str) -> FollowedIssue {
+        FollowedIssue {
+            id: id.into(),
+            short_id: short_id.into(),
+            title: title.into(),
+            url: None,
+            state: IssueState::Following,
+            live_since: None,
+            events_since_live: None,
+            last_seen: None,
+            reason: None,
+        }
+    }
+
     /// What the issue means for the command's exit code.
     pub fn exit(&self) -> Exit {
         match self.state {
@@ -170,17 +177,7 @@ mod tests {
 
     #[test]
     fn only_a_gone_error_exits_zero() {
-        let mut issue = FollowedIssue {
-            id: "1".into(),
-            short_id: "SHOP-4F".into(),
-            title: "NoMethodError".into(),
-            url: None,
-            state: IssueState::Following,
-            live_since: None,
-            events_since_live: None,
-            last_seen: None,
-            reason: None,
-        };
+        let mut issue = FollowedIssue::following("1", "SHOP-4F", "NoMethodError");
         let exits: Vec<Exit> =
             [IssueState::Following, IssueState::Recovered, IssueState::NotRecovered, IssueState::Unknown]
                 .into_iter()

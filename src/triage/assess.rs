@@ -41,7 +41,11 @@ pub async fn assess(
     for id in ids {
         progress(&format!("Reading Sentry issue {id}"));
         let env = &config.sentry.environment;
-        facts.push(evidence::gather(&services.sentry, id, env, config.triage.stopped_after).await?);
+        match evidence::gather(&services.sentry, id, env, config.triage.stopped_after).await {
+            Ok(f) => facts.push(f),
+            Err(e) if e.is_not_found() => return Err(crate::api::sentry::IssueRef::Id(id.clone()).not_found().into()),
+            Err(e) => return Err(e.into()),
+        }
     }
     progress("Blaming the frames at the release commit");
     let request = BlameRequest {

@@ -1,7 +1,7 @@
 //! The decision tree, a pure function of the evidence: experiment, data, transient, patch, then
 //! revert or rollback. Every step says why it did or did not apply, so the reasons read as the
 //! routine itself; the first step that applies decides, and names the exact next command.
-use super::blame::FrameFindings;
+use super::blame::{FrameFindings, Person};
 use super::evidence::{IssueFacts, TriagedRelease};
 use super::experiment::ExperimentFinding;
 use super::next;
@@ -64,14 +64,24 @@ pub fn still_happening(issue: &IssueFacts, now: DateTime<Utc>, config: &TriageCo
     !matches!(issue.last_seen, Some(t) if t <= now - quiet)
 }
 
-/// Did the issue begin in this release? Sentry's first release says; else its first event
-/// against the time the release went live; else unknown.
+/// Did the issue begin in this release? Not when its first event is older than the release
+/// itself (Sentry names this release as its first when the earlier events carried no release);
+/// else Sentry's first release says; else its first event against the time the release went
+/// live; else unknown.
 pub fn began_in_release(issue: &IssueFacts, release: &TriagedRelease) -> Option<bool> {
+    if predates(issue, release) {
+        return Some(false);
+    }
     match (&issue.first_release, issue.first_seen, release.live_at) {
         (Some(first), _, _) => Some(first == &release.name),
         (None, Some(seen), Some(live)) => Some(seen >= live - chrono::Duration::minutes(1)),
         _ => None,
     }
+}
+
+/// First seen over a minute before Heroku created the release: no event of its code is that old.
+fn predates(issue: &IssueFacts, release: &TriagedRelease) -> bool {
+    matches!((issue.first_seen, release.created_at), (Some(seen), Some(created)) if seen < created - chrono::Duration::minutes(1))
 }
 
 pub fn decide(c: &Case) -> Decision {
@@ -131,8 +141,12 @@ pub fn decide(c: &Case) -> Decision {
     let seen = c.issue.first_seen.map(stamp).unwrap_or_else(|| "at an unknown time".into());
     if began == Some(false) {
         d.classification = Classification::Data;
+        let when = match c.issue.first_release.as_deref() == Some(c.release.name.as_str()) {
+            true => format!("first seen {seen}, before {v} existed, though Sentry files it under {v}"),
+            false => format!("first seen {seen} in {first}, not {v}"),
+        };
         d.reasons.push(format!(
-            "2. data: it began before this release (first seen {seen} in {first}, not {v}): bad data or an old bug, not the deploy; no revert, no rollback"
+            "2. data: it began before this release ({when}): bad data or an old bug, not the deploy; no revert, no rollback"
         ));
         data_details(c, &mut d);
         return d;
@@ -162,7 +176,20 @@ pub fn decide(c: &Case) -> Decision {
     // 3. Transient.
     let window = chrono::Duration::seconds(ROLLOUT_SECS as i64);
     let rollout = eta::duration(ROLLOUT_SECS);
+    // It stopped as other code replaced the release (a rollback, a deploy): that stopped it.
+    let replaced = match (c.release.replaced, c.issue.last_seen) {
+        (Some((n, at)), Some(last)) if !still && last >= at - chrono::Duration::minutes(1) => Some((n, at)),
+        _ => None,
+    };
     match (still, c.issue.last_seen, c.release.live_at) {
+        (false, Some(last), _) if replaced.is_some() => {
+            let (n, at) = replaced.unwrap_or_default();
+            d.reasons.push(format!(
+                "3. transient: it stopped at {}, when v{n} replaced {v}'s code in production ({}): the change of code stopped it, not the end of the rollout",
+                stamp(last),
+                stamp(at)
+            ));
+        }
         (false, Some(last), Some(live)) if began != Some(false) && last <= live + window => {
             d.classification = Classification::Transient;
             let after = eta::duration((last - live).num_seconds().max(0) as u64);
@@ -242,11 +269,27 @@ pub fn decide(c: &Case) -> Decision {
     } else {
         d.classification = Classification::Rollback;
         d.reasons.push(format!("5. rollback: {}", roll.join("; ")));
-        let target = c.rollback.and_then(|r| r.target);
         if let Some(refusal) = c.rollback.and_then(|r| r.refusal.as_ref()) {
             d.reasons.push(format!("but the rollback preview refuses: {refusal}"));
         }
-        d.next_command = Some(next::rollback(target, &c.issue.short_id, &c.issue.id));
+        match replaced {
+            Some((n, at)) => d.reasons.push(format!(
+                "production stopped running {v}'s code at {} (v{n}) and the issue stopped with it: no rollback is needed now; keep {} out of the next deploy",
+                stamp(at),
+                labels(&accused)
+            )),
+            None => {
+                // Only a release older than this one takes its code out (the preview may start later).
+                let target = c.rollback.and_then(|r| r.target);
+                let behind = target.filter(|t| *t < c.release.version);
+                if let (Some(t), None) = (target, behind) {
+                    d.reasons.push(format!(
+                        "the rollback preview's target, v{t}, does not take {v}'s code out: preview one older than {v}"
+                    ));
+                }
+                d.next_command = Some(next::rollback(behind, &c.issue.short_id, &c.issue.id));
+            }
+        }
     }
     d.reasons.push(estimates);
     let breaking: Vec<&String> = match d.classification {
@@ -296,7 +339,14 @@ fn data_details(c: &Case, d: &mut Decision) {
         Some(f) => {
             d.reasons.push(format!("the frame: {}:{} in {}", f.frame.file, f.frame.line, f.frame.function));
             if let Some(owner) = &f.line_author {
-                d.call = merged(&d.call, std::slice::from_ref(&owner.name));
+                // Someone who wrote it in one of the release's PRs goes by the PR's author names
+                // (their login), not a second time by their git name.
+                let same = |p: &Person| p.email.eq_ignore_ascii_case(&owner.email);
+                let names = match c.suspects.iter().find(|s| s.people.iter().any(same)) {
+                    Some(s) => s.authors.clone(),
+                    None => vec![owner.name.clone()],
+                };
+                d.call = merged(&d.call, &names);
                 d.reasons.push(format!("who wrote that line: {}", owner.name));
             }
         }

@@ -17,7 +17,9 @@ fn release() -> TriagedRelease {
         version: 7,
         name: RELEASE.into(),
         commit: RELEASE.into(),
+        created_at: Some(at(-5)),
         live_at: Some(at(0)),
+        replaced: None,
         previous: Some((6, Some("e6edcb4".into()))),
     }
 }
@@ -179,6 +181,39 @@ fn an_issue_older_than_the_release_is_data() {
     assert!(has(&d, "the frame: app/services/loyalty/points_calculator.rb:14 in multiplier"), "{:#?}", d.reasons);
 }
 
+/// Sentry names this release as the issue's first when the issue's earlier events carried no
+/// release (or another name): an issue first seen before Heroku created the release is older
+/// than it, whatever Sentry's first release says.
+#[test]
+fn an_issue_first_seen_before_the_release_existed_is_data_whatever_its_first_release() {
+    let mut f = revert_shaped();
+    f.issue.first_seen = Some(at(-30 * 24 * 60));
+    let d = decide_on(&f);
+    assert_eq!(d.classification, Classification::Data, "{:#?}", d.reasons);
+    assert!(
+        has(&d, "2. data: it began before this release (first seen 2024-12-07T12:00:00Z, before v7 existed"),
+        "{:#?}",
+        d.reasons
+    );
+    assert_eq!(d.next_command, None);
+    // An event of v7's code in its release phase (Heroku created v7, it was not live yet) is v7's.
+    f.issue.first_seen = Some(at(-3));
+    assert_eq!(began_in_release(&f.issue, &f.release), Some(true));
+}
+
+/// The frame's line was written by a suspect's author: one person, called by their login once,
+/// not as "author4, Author 4".
+#[test]
+fn the_writer_of_the_frame_s_line_is_called_once_by_their_login() {
+    let mut f = revert_shaped();
+    f.issue.first_seen = Some(at(-600));
+    f.frames[0].line_author = Some(Person { name: "Author 4".into(), email: "A4@acme.test".into() });
+    let d = decide_on(&f);
+    assert_eq!(d.classification, Classification::Data, "{:#?}", d.reasons);
+    assert_eq!(d.call, ["author4"], "{:#?}", d.reasons);
+    assert!(has(&d, "who wrote that line: Author 4"), "{:#?}", d.reasons);
+}
+
 #[test]
 fn frames_the_release_did_not_touch_are_data() {
     let mut f = revert_shaped();
@@ -212,6 +247,50 @@ fn an_issue_that_stopped_during_the_rollout_is_transient() {
     let d = decide_on(&f);
     assert_eq!(d.classification, Classification::Revert, "{:#?}", d.reasons);
     assert!(has(&d, "not within the 7 min after v7 went live"), "{:#?}", d.reasons);
+}
+
+/// Production moved off v7 (a rollback, or a deploy of other code) and the issue stopped with
+/// it: that says nothing about the rollout, and there is nothing left to roll back.
+#[test]
+fn an_issue_that_stopped_when_other_code_replaced_the_release_is_not_transient() {
+    let mut f = revert_shaped();
+    f.issue.last_seen = Some(at(2));
+    f.release.replaced = Some((8, at(2)));
+    f.now = at(60);
+    let d = decide_on(&f);
+    assert_eq!(d.classification, Classification::Revert, "{:#?}", d.reasons);
+    assert!(
+        has(&d, "3. transient: it stopped at 2025-01-06T12:02:00Z, when v8 replaced v7's code in production"),
+        "{:#?}",
+        d.reasons
+    );
+    assert_eq!(
+        d.next_command.as_deref(),
+        Some("bpdeploy revert 4 --merge --deploy --watch --sentry STOREFRONT-4F"),
+        "keep #4 out of the next deploy"
+    );
+    // Two PRs call for a rollback, which production made already: nothing to run.
+    f.suspects.insert(1, suspect(9, Confidence::High, 3));
+    let d = decide_on(&f);
+    assert_eq!(d.classification, Classification::Rollback, "{:#?}", d.reasons);
+    assert_eq!(d.next_command, None, "{:#?}", d.reasons);
+    assert!(has(&d, "production stopped running v7's code at 2025-01-06T12:02:00Z (v8) and the issue stopped with it: no rollback is needed now"), "{:#?}", d.reasons);
+    // Stopped long before v8 came: the rollout's after all.
+    f.release.replaced = Some((8, at(50)));
+    assert_eq!(decide_on(&f).classification, Classification::Transient);
+}
+
+/// A rollback only takes v7's code out by going back past v7: a preview that would not (it was
+/// made from a later release) gives way to the preview command.
+#[test]
+fn a_rollback_target_not_older_than_the_release_is_not_printed() {
+    let mut f = revert_shaped();
+    f.suspects.insert(1, suspect(9, Confidence::High, 3));
+    f.rollback.target = Some(7);
+    let d = decide_on(&f);
+    assert_eq!(d.classification, Classification::Rollback);
+    assert_eq!(d.next_command.as_deref(), Some("bpdeploy rollback --dry-run"), "{:#?}", d.reasons);
+    assert!(has(&d, "the rollback preview's target, v7, does not take v7's code out"), "{:#?}", d.reasons);
 }
 
 #[test]

@@ -117,8 +117,13 @@ pub struct TriagedRelease {
     /// Its name in Sentry (`[sentry] release` with its commit).
     pub name: String,
     pub commit: String,
+    /// When Heroku created it (its slug was built): no event of its code is older.
+    pub created_at: Option<DateTime<Utc>>,
     /// When it started serving traffic (its release phase ended); None when Heroku does not say.
     pub live_at: Option<DateTime<Utc>>,
+    /// The first newer release that runs other code (a deploy, a rollback) and when it went
+    /// live: from then on production no longer ran this release's code. None while it does.
+    pub replaced: Option<(u64, DateTime<Utc>)>,
     /// The code release before it: version and commit.
     pub previous: Option<(u64, Option<String>)>,
 }

@@ -55,7 +55,11 @@ fn one(out: &mut String, i: &IssueReport, r: &TriageReport, ui: &Ui) {
     let state = if i.still_happening { "still happening".to_string() } else { "stopped".to_string() };
     let level = i.shown.level.as_deref().map(one_line).unwrap_or_else(|| "unknown".into());
     let _ = writeln!(out, "  {} events · {} users · {rate} · {state} · level {level}", i.events, i.users);
-    let first = match (&i.first_release, &i.first_seen) {
+    // Humane on a terminal ("8 min ago"), RFC 3339 off it, as every other result's times.
+    let tty = ui.stdout_tty && !ui.json;
+    let when = |t: &str| crate::ui::time::when_text(tty, chrono::Utc::now(), t);
+    let first_seen = i.first_seen.as_deref().map(when);
+    let first = match (&i.first_release, &first_seen) {
         (Some(rel), Some(seen)) if *rel == r.release.name => {
             format!("first seen {seen} in v{} (this release)", r.release.version)
         }
@@ -63,9 +67,9 @@ fn one(out: &mut String, i: &IssueReport, r: &TriageReport, ui: &Ui) {
         (None, Some(seen)) => format!("first seen {seen}"),
         _ => "first seen: unknown".into(),
     };
-    let live = r.release.live_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let live = r.release.live_at.map(|t| crate::ui::time::when(tty, chrono::Utc::now(), t));
     let live = live.map(|t| format!(", v{} live since {t}", r.release.version)).unwrap_or_default();
-    let last = i.shown.last_seen.as_deref().map(|t| format!(" · last {t}")).unwrap_or_default();
+    let last = i.shown.last_seen.as_deref().map(|t| format!(" · last {}", when(t))).unwrap_or_default();
     let _ = writeln!(out, "  {first}{live}{last}");
     if let Some(t) = &i.shown.transaction {
         let _ = writeln!(out, "  transaction {}", one_line(t));
@@ -133,4 +137,59 @@ fn one(out: &mut String, i: &IssueReport, r: &TriageReport, ui: &Ui) {
 
 fn short(sha: &str) -> String {
     sha.chars().take(7).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::report::{Estimates, Shown};
+    use crate::ui::time::stamp;
+    use chrono::{Duration, Utc};
+
+    fn report(first: chrono::DateTime<Utc>, live: chrono::DateTime<Utc>, last: chrono::DateTime<Utc>) -> TriageReport {
+        let release = crate::triage::evidence::TriagedRelease {
+            version: 7,
+            name: "83eea33".into(),
+            commit: "83eea33".into(),
+            created_at: None,
+            live_at: Some(live),
+            replaced: None,
+            previous: None,
+        };
+        let issue = IssueReport {
+            id: "45".into(),
+            short_id: "SHOP-4F".into(),
+            title: "NoMethodError".into(),
+            events: 10,
+            users: 4,
+            events_per_minute: Some(2.0),
+            still_happening: true,
+            first_seen: Some(stamp(first)),
+            first_release: Some("83eea33".into()),
+            frames: vec![],
+            suspects: vec![],
+            classification: Classification::Data,
+            reasons: vec![],
+            estimates: Estimates::default(),
+            next_command: None,
+            shown: Shown { last_seen: Some(stamp(last)), ..Shown::default() },
+        };
+        TriageReport { issues: vec![issue], release, warnings: vec![] }
+    }
+
+    /// On a terminal the evidence's times read as everywhere else ("8 min ago"); RFC 3339 off it.
+    #[test]
+    fn times_are_humane_on_a_terminal_and_rfc3339_off_it() {
+        let now = Utc::now();
+        let (first, live, last) = (now - Duration::minutes(8), now - Duration::minutes(9), now - Duration::hours(2));
+        let r = report(first, live, last);
+        let tty = render(&r, &Ui { stdout_tty: true, ..Ui::plain() });
+        assert!(
+            tty.contains("first seen 8 min ago in v7 (this release), v7 live since 9 min ago · last 2 hours ago\n"),
+            "{tty}"
+        );
+        let piped = render(&r, &Ui::plain());
+        let line = format!("first seen {} in v7 (this release), v7 live since {}", stamp(first), stamp(live));
+        assert!(piped.contains(&line), "{piped}");
+    }
 }

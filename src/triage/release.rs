@@ -57,14 +57,29 @@ pub async fn triaged(
         }
         None => None,
     };
+    let replaced = replaced_by(&releases, &release);
     Ok(TriagedRelease {
         version: release.version,
         name: config.release_name(&commit),
         commit,
+        created_at: Some(release.created_at),
         // A release serves traffic once its release phase is over.
         live_at: (release.status == "succeeded").then(|| release.updated_at.unwrap_or(release.created_at)),
+        replaced,
         previous,
     })
+}
+
+/// The first newer release that succeeded with another slug (a deploy of other code, a
+/// rollback), and when it went live. Unknown slugs (Fir apps) say nothing.
+fn replaced_by(releases: &[Release], triaged: &Release) -> Option<(u64, chrono::DateTime<chrono::Utc>)> {
+    let slug = triaged.slug.as_ref().map(|s| s.id.as_str())?;
+    releases
+        .iter()
+        .filter(|r| r.version > triaged.version && r.status == "succeeded")
+        .filter(|r| r.slug.as_ref().is_some_and(|s| s.id != slug))
+        .min_by_key(|r| r.version)
+        .map(|r| (r.version, r.updated_at.unwrap_or(r.created_at)))
 }
 
 async fn find(
@@ -101,13 +116,13 @@ pub async fn issue_ids(
         for issue in named {
             let id = match issue {
                 IssueRef::Id(id) => id.clone(),
-                IssueRef::ShortId(short) => {
-                    sentry
-                        .resolve_short_id(short)
-                        .await
-                        .with_context(|| format!("resolving the Sentry short id {short}"))?
-                        .group_id
-                }
+                IssueRef::ShortId(short) => match sentry.resolve_short_id(short).await {
+                    Ok(found) => found.group_id,
+                    Err(e) if e.is_not_found() => return Err(issue.not_found().into()),
+                    Err(e) => {
+                        return Err(anyhow::Error::new(e).context(format!("resolving the Sentry short id {short}")))
+                    }
+                },
             };
             if !ids.contains(&id) {
                 ids.push(id);

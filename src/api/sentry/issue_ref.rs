@@ -43,6 +43,16 @@ impl IssueRef {
             IssueRef::Id(s) | IssueRef::ShortId(s) => s,
         }
     }
+
+    /// Sentry answered 404 for it: the issue is unknown there, which is not an unknown org.
+    pub fn not_found(&self) -> Failure {
+        Failure::new(
+            crate::exit::Exit::Failure,
+            "sentry_issue_not_found",
+            format!("Sentry has no issue {} in this organization", crate::ui::sanitize::one_line(self.shown())),
+        )
+        .with_hint("copy the issue's id, short id or URL from Sentry ([sentry] org names the organization)")
+    }
 }
 
 /// `PROJECT-1A2`: a project slug, a dash, then base-36 digits.

@@ -129,8 +129,17 @@ pub fn after_triage(report: &Value, culprit: Option<u64>) -> AfterTriage {
     let issues = report["issues"].as_array().cloned().unwrap_or_default();
     let recovery = issues.iter().find(|i| matches!(i["classification"].as_str(), Some("revert" | "rollback")));
     let Some(issue) = recovery else {
+        // Triage runs after a failing watch: finding no issue is no all-clear.
+        if issues.is_empty() {
+            return AfterTriage::End(
+                "Triage found no new Sentry issue in the release, so it names no PR and no recovery; the watch's \
+                 verdict stands. At a real desk, its next steps above are the move: `bpdeploy rollback` takes the \
+                 release out of production while you look into what the watch saw."
+                    .into(),
+            );
+        }
         let first = issues.first();
-        let what = first.and_then(|i| i["classification"].as_str()).unwrap_or("nothing to triage");
+        let what = first.and_then(|i| i["classification"].as_str()).unwrap_or("unknown");
         let next = first.and_then(|i| i["next_command"].as_str()).map(one_line);
         let tail = match next {
             Some(cmd) => format!(" At a real desk the next move is `{cmd}`; the sandbox has no dynos to run it on."),
@@ -239,5 +248,18 @@ mod tests {
         let failed = json!({"status": "release_failed", "production": "storefront still serves v6"});
         let AfterDeploy::End(words) = after_deploy(&failed) else { panic!() };
         assert!(words.starts_with("The release phase failed: storefront still serves v6"), "{words}");
+    }
+
+    /// The watch failed (router timeouts) and Sentry has no issue: triage cannot weigh anything,
+    /// which is no all-clear. It said "Nothing to run: no revert, no rollback".
+    #[test]
+    fn no_issue_to_triage_leaves_the_failing_watch_standing() {
+        let AfterTriage::End(words) = after_triage(&json!({"issues": []}), None) else { panic!("nothing to run") };
+        assert!(!words.contains("no revert, no rollback"), "{words}");
+        assert!(words.contains("the watch's verdict stands"), "{words}");
+        assert!(words.contains("`bpdeploy rollback`"), "{words}");
+        let data = json!({"issues": [{"classification": "data", "next_command": null}]});
+        let AfterTriage::End(words) = after_triage(&data, None) else { panic!() };
+        assert_eq!(words, "Triage says data. Nothing to run: no revert, no rollback.");
     }
 }

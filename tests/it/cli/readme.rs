@@ -120,3 +120,21 @@ fn the_config_table_lists_the_default_experiment_patterns() {
     let shown: Vec<String> = row.split('|').nth(3).unwrap().split('`').skip(1).step_by(2).map(String::from).collect();
     assert_eq!(shown, defaults, "{row}");
 }
+
+/// Each fenced block is a shell script (```sh) or a session that opens with its `$ ` command:
+/// a stray fence once turned everything from the recovery section's Slack paragraph to the
+/// end of the README into code and its examples into prose.
+#[test]
+fn every_code_block_is_a_script_or_a_session() {
+    let text = readme();
+    let blocks: Vec<&str> = text.split("```").skip(1).step_by(2).collect();
+    assert!(text.matches("```").count() % 2 == 0, "an unclosed fence");
+    for block in blocks {
+        let (info, body) = block.split_once('\n').unwrap_or((block, ""));
+        let ok = match info.trim() {
+            "" => body.starts_with("$ "),
+            lang => ["sh", "toml", "json", "console"].contains(&lang),
+        };
+        assert!(ok, "a block that is neither (a stray fence?):\n```{}", &block[..block.len().min(200)]);
+    }
+}

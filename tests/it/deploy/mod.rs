@@ -2,7 +2,7 @@
 //! repository so that the real preflight runs first: each step, the lock, the recovery paths,
 //! and the preflight verdict's say over the deploy.
 mod canned;
-mod fakes;
+pub(crate) mod fakes;
 mod history;
 mod preflight_stop;
 mod recovery;

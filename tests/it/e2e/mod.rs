@@ -83,6 +83,11 @@ impl Drill {
         self.probe("BPDEPLOY_SENTRY_URL", &self.sb.tokens().sentry, path).await
     }
 
+    /// GETs a GitHub path straight from the sandbox.
+    pub async fn github(&self, path: &str) -> Value {
+        self.probe("BPDEPLOY_GITHUB_URL", &self.sb.tokens().github, path).await
+    }
+
     /// GETs a Heroku path straight from the sandbox.
     pub async fn heroku(&self, path: &str) -> Value {
         self.probe("BPDEPLOY_HEROKU_URL", &self.sb.tokens().heroku, path).await

@@ -134,20 +134,25 @@ async fn the_revert_goes_up_as_blobs_a_tree_on_the_tip_a_commit_and_a_branch_and
     kit.assert_contract().await;
 }
 
+/// The revert branch exists on GitHub already, at `head`: the plan's tree on the plan's tip
+/// (each read `times` times).
+async fn existing_branch(kit: &Kit, p: &PushPlan, head: &str, times: u64) {
+    let ref_path = format!("{REPO}/git/ref/heads/{BRANCH}");
+    let git_ref = json!({"ref": format!("refs/heads/{BRANCH}"), "node_id": "REF_1", "url": "https://api.github.com/r",
+        "object": {"type": "commit", "sha": head, "url": "https://api.github.com/c"}});
+    mount(kit, "GET", &ref_path, serve("GET", &ref_path, 200, git_ref), times).await;
+    let c = format!("{REPO}/commits/{head}");
+    mount(kit, "GET", &c, serve("GET", &c, 200, commit(head, &p.tree, &p.tip)), times).await;
+}
+
 #[tokio::test]
 async fn a_branch_left_by_an_earlier_run_is_adopted_and_its_pr_found_so_nothing_is_sent_again() {
     let kit = Kit::new().await;
     let p = plan();
     let head = sha(20);
-    let ref_path = format!("{REPO}/git/ref/heads/{BRANCH}");
-    let git_ref = json!({"ref": format!("refs/heads/{BRANCH}"), "node_id": "REF_1", "url": "https://api.github.com/r",
-        "object": {"type": "commit", "sha": head, "url": "https://api.github.com/c"}});
     // Read twice: once per push below.
-    mount(&kit, "GET", &ref_path, serve("GET", &ref_path, 200, git_ref), 2).await;
-    let c = format!("{REPO}/commits/{head}");
-    mount(&kit, "GET", &c, serve("GET", &c, 200, commit(&head, &p.tree, &p.tip)), 2).await;
-    let mut open = g::pull(9, false);
-    open["head"]["ref"] = json!(BRANCH);
+    existing_branch(&kit, &p, &head, 2).await;
+    let open = branch_pull(9, "open", false);
     Mock::given(method("GET"))
         .and(path(format!("{REPO}/pulls")))
         .and(query_param("head", format!("acme:{BRANCH}")))
@@ -168,6 +173,40 @@ async fn a_branch_left_by_an_earlier_run_is_adopted_and_its_pr_found_so_nothing_
     other.tree = sha(99);
     let e = push(&kit.c.github, "acme", &other, |_| {}).await.unwrap_err();
     assert!(e.to_string().contains("already exists on GitHub with other changes"), "{e}");
+}
+
+/// A PR of the branch as GitHub lists it: open, or closed without being merged.
+/// (`full`: as the answer to a create).
+fn branch_pull(n: u64, state: &str, full: bool) -> Value {
+    let mut pr = g::pull(n, full);
+    pr["head"]["ref"] = json!(BRANCH);
+    pr["state"] = json!(state);
+    if state == "open" {
+        (pr["closed_at"], pr["merged_at"], pr["merge_commit_sha"]) = (Value::Null, Value::Null, Value::Null);
+    } else {
+        pr["merged_at"] = Value::Null;
+    }
+    pr
+}
+
+/// Someone closed the revert PR of an earlier run without merging it: its branch is adopted,
+/// but the closed PR is not (merging it would fail, and the hint would call it open); a new PR
+/// is opened from the branch, once.
+#[tokio::test]
+async fn a_revert_pr_closed_by_hand_is_not_adopted_and_a_new_one_is_opened_from_its_branch() {
+    let kit = Kit::new().await;
+    let p = plan();
+    let head = sha(20);
+    existing_branch(&kit, &p, &head, 1).await;
+    let pulls = format!("{REPO}/pulls");
+    mount(&kit, "GET", &pulls, serve("GET", &pulls, 200, json!([branch_pull(9, "closed", false)])), 1).await;
+    mount(&kit, "POST", &pulls, serve("POST", &pulls, 201, branch_pull(10, "open", true)), 1).await;
+    let opened = push(&kit.c.github, "acme", &p, |_| {}).await.unwrap();
+    assert_eq!((opened.number, opened.head.as_str()), (10, head.as_str()), "a new PR, from the adopted branch");
+    let requests = kit.server.received_requests().await.unwrap();
+    let pull_body = &bodies(&requests, "POST", &pulls)[0];
+    assert_eq!((pull_body["head"].as_str(), pull_body["base"].as_str()), (Some(BRANCH), Some("master")));
+    kit.assert_contract().await;
 }
 
 #[tokio::test]
@@ -206,8 +245,7 @@ async fn a_lost_pull_request_answer_is_found_by_its_head_and_a_lost_merge_by_rea
     mount(&kit, "POST", &format!("{REPO}/git/refs"), serve("POST", &format!("{REPO}/git/refs"), 201, git_ref), 1).await;
     let late = ResponseTemplate::new(201).set_body_json(g::pull(9, true)).set_delay(Duration::from_secs(2));
     mount(&kit, "POST", &format!("{REPO}/pulls"), late, 1).await;
-    let mut open = g::pull(9, false);
-    open["head"]["ref"] = json!(BRANCH);
+    let open = branch_pull(9, "open", false);
     mount(&kit, "GET", &format!("{REPO}/pulls"), serve("GET", &format!("{REPO}/pulls"), 200, json!([open])), 1).await;
     let opened = push(&kit.c.github, "acme", &p, |_| {}).await.unwrap();
     assert_eq!(opened.number, 9, "found by its head, not opened twice");
@@ -309,4 +347,40 @@ async fn waiting_for_checks_ends_on_the_first_failing_one_and_names_it() {
     assert_eq!(end, bpdeploy::recovery::checks::ChecksEnd::Failed(vec![name]));
     assert!(said.first().is_some_and(|s| s.starts_with("checks: 0/1 passed, about ")), "{said:?}");
     kit.assert_contract().await;
+}
+
+/// A commit with no check yet, `empty` polls long, then one passing check run.
+async fn checks_start_after(kit: &Kit, head: &str, empty: u64) {
+    let runs_path = format!("{REPO}/commits/{head}/check-runs");
+    let none = serve("GET", &runs_path, 200, json!({"total_count": 0, "check_runs": []}));
+    Mock::given(method("GET")).and(path(&runs_path)).respond_with(none).up_to_n_times(empty).mount(&kit.server).await;
+    let passed = serve("GET", &runs_path, 200, json!({"total_count": 1, "check_runs": [g::check_run(1)]}));
+    Mock::given(method("GET")).and(path(&runs_path)).respond_with(passed).mount(&kit.server).await;
+    let status_path = format!("{REPO}/commits/{head}/status");
+    let mut status = g::combined_status(30);
+    (status["statuses"], status["state"], status["total_count"]) = (json!([]), json!("pending"), json!(0));
+    Mock::given(method("GET"))
+        .and(path(&status_path))
+        .respond_with(serve("GET", &status_path, 200, status))
+        .mount(&kit.server)
+        .await;
+}
+
+/// A branch whose recent commits ran CI runs it on the revert too, however late it starts: the
+/// wait goes on rather than merging without CI, and when no check ever comes within the time CI
+/// usually takes, it stops (the PR stays open). Only a branch with no CI history merges without.
+#[tokio::test]
+async fn checks_that_start_late_are_waited_for_when_the_branch_runs_ci() {
+    let kit = Kit::new().await;
+    let poll = Duration::from_millis(2);
+    let wait = |head: String, typical: Option<u64>| {
+        let github = kit.c.github.clone();
+        async move { bpdeploy::recovery::checks::wait(&github, &head, poll, typical, |_| {}).await.unwrap() }
+    };
+    use bpdeploy::recovery::checks::ChecksEnd;
+    checks_start_after(&kit, &sha(31), 30).await;
+    assert_eq!(wait(sha(31), Some(3600)).await, ChecksEnd::Passed, "CI came after 30 empty polls");
+    checks_start_after(&kit, &sha(32), 1000).await;
+    assert_eq!(wait(sha(32), Some(0)).await, ChecksEnd::NeverStarted, "no check in as long as CI takes");
+    assert_eq!(wait(sha(32), None).await, ChecksEnd::NoChecks, "a branch with no CI history");
 }

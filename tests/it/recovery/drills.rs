@@ -25,6 +25,34 @@ fn migration<'a>(report: &'a Value, class: &str) -> &'a Value {
     all.iter().find(|m| m["class_name"] == class).unwrap_or_else(|| panic!("no {class} in {all:#?}"))
 }
 
+/// Every field name of a recovery document (the watch's and deploy's results are documented
+/// with those commands) is in the README's list for `rollback` and `revert`.
+fn assert_documented(report: &Value) {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("- `rollback` and `revert` (one document").expect("the README documents their JSON");
+    let end = start + readme[start..].find("- `sandbox --json`").unwrap();
+    let listed: Vec<&str> = readme[start..end].split('"').skip(1).step_by(2).collect();
+    fn walk<'a>(v: &'a Value, keys: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m.iter().filter(|(k, _)| !["watch", "deploy"].contains(&k.as_str())) {
+                    keys.push(k);
+                    walk(v, keys);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, keys)),
+            _ => {}
+        }
+    }
+    let mut keys = vec![];
+    walk(report, &mut keys);
+    // A migration's own fields are preflight's, listed with preflight.
+    let preflight = readme.find("\"migrations\":[{\"path\"").map(|i| &readme[i..i + 400]).unwrap_or_default();
+    let missing: Vec<&&str> =
+        keys.iter().filter(|k| !listed.contains(k) && !preflight.contains(&format!("\"{k}\""))).collect();
+    assert!(missing.is_empty(), "fields --json writes that the README does not list: {missing:?}");
+}
+
 async fn deployed(scenario: Scenario) -> Drill {
     let d = Drill::start(scenario).await;
     let deploy = d.run(&["--json", "deploy", "--yes"]).await;
@@ -111,6 +139,15 @@ async fn a_rollback_names_the_config_keys_it_takes_back_and_refuses_clearly() {
     assert!(!run.stdout.contains("sandbox-sentry_dsn"), "never a value");
     assert_eq!(numbers(&r["removed_pull_requests"]), [3, 2]);
     assert_eq!(r["skipped"], json!([]), "a named target passes nothing over");
+
+    // --watch needs Sentry: without its credential the run stops before reading anything, as
+    // revert does, and a dry run exits as the real run would.
+    let before = d.sb.requests().len();
+    let cmd = d.cmd().env_remove("SENTRY_AUTH_TOKEN").args(["--json", "--dry-run", "rollback", "--watch"]);
+    let no_sentry = d.run_cmd(cmd).await;
+    assert_eq!(no_sentry.code, 4, "{}", context(&no_sentry));
+    assert_eq!(no_sentry.json()["error"]["code"], "sentry_credentials_missing");
+    assert_eq!(d.sb.requests().len(), before, "nothing was read");
 
     let current = d.run(&["--json", "rollback", "v6", "--yes"]).await;
     assert_eq!(current.code, 1, "{}", context(&current));
@@ -222,11 +259,13 @@ async fn a_removed_column_breaks_the_restored_code_on_both_paths() {
         .iter()
         .any(|p| p == "db/migrate/20250101000005_remove_email_from_orders.rb"));
     let undo = d.run(&["--json", "--dry-run", "revert", "9", "--undo-migrations"]).await;
+    assert_documented(&undo.json());
     let u = &undo.json()["undo_migration"];
     assert!(u["data_loss"][0].as_str().unwrap().contains("re-adds orders.email empty"), "{u}");
 
     let rollback = d.run(&["--json", "--dry-run", "rollback"]).await;
     let r = rollback.json();
+    assert_documented(&r);
     assert_eq!(migration(&r, "RemoveEmailFromOrders")["old_code"], "breaks", "{r}");
     assert_eq!(r["level"], "danger");
 }
@@ -243,6 +282,7 @@ async fn revert_merge_opens_the_predicted_revert_waits_for_its_checks_and_merges
     assert_eq!(pr["branch"], "revert-4-dave-loyalty-points");
     assert_eq!(r["kept_paths"], json!(["db/migrate/20250101000001_add_loyalty_points_to_orders.rb"]));
     let undo_path = r["undo_migration"]["path"].as_str().unwrap().to_string();
+    assert_eq!(r["level"], "caution", "the undo drops orders.loyalty_points and its data");
     let writes = writes_since(&d, before);
     for (write, times) in [
         ("POST github /repos/acme/storefront/git/trees", 1),
@@ -273,4 +313,80 @@ async fn revert_merge_opens_the_predicted_revert_waits_for_its_checks_and_merges
     assert!(refusal["message"].as_str().unwrap().contains(&head[..7]), "names the revert commit: {refusal}");
     assert_eq!(writes_since(&d, before), Vec::<String>::new());
     d.assert_contract();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pr_that_does_not_exist_or_is_not_merged_is_refused_clearly_and_nothing_is_created() {
+    let d = Drill::start(Scenario::Happy).await;
+    // A number GitHub does not know: said as such, not as a repository that cannot be found.
+    let run = d.run(&["--json", "revert", "9999", "--yes"]).await;
+    assert_eq!(run.code, 1, "{}", context(&run));
+    let e = &run.json()["error"];
+    assert_eq!(e["code"], "github_not_found", "{e}");
+    assert_eq!(e["message"], "acme/storefront has no pull request #9999", "{e}");
+    assert!(!e["hint"].as_str().unwrap().contains("was not found"), "the repository is there: {e}");
+    let human = d.run(&["revert", "9999", "--yes"]).await;
+    assert_eq!(human.code, 1);
+    assert!(human.stderr.contains("error: acme/storefront has no pull request #9999\n"), "{}", context(&human));
+
+    // A revert PR left open is no merged PR: refused, naming its state.
+    let opened = d.run(&["--json", "revert", "4", "--yes"]).await;
+    assert_eq!(opened.code, 0, "{}", context(&opened));
+    let number = opened.json()["pull_request"]["number"].as_u64().unwrap();
+    let before = d.sb.exchanges().len();
+    let run = d.run(&["--json", "revert", &number.to_string(), "--yes"]).await;
+    assert_eq!(run.code, 1, "{}", context(&run));
+    let r = run.json();
+    assert_eq!((r["action"].as_str(), r["refusal"]["code"].as_str()), (Some("refused"), Some("not_merged")), "{r}");
+    let message = r["refusal"]["message"].as_str().unwrap();
+    assert_eq!(message, format!("#{number} is still open: only a merged pull request can be reverted"));
+    assert_eq!(writes_since(&d, before), Vec::<String>::new(), "a refusal creates nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_revert_pr_links_the_sentry_issue_it_is_for_and_a_mistyped_one_stops_it() {
+    let d = Drill::start(Scenario::Happy).await;
+    // Without --watch too: the issue is looked up before anything is created.
+    let before = d.sb.exchanges().len();
+    let wrong = d.run(&["--json", "revert", "4", "--yes", "--sentry", "STOREFRONT-ZZZ"]).await;
+    assert_eq!(wrong.code, 1, "{}", context(&wrong));
+    assert_eq!(wrong.json()["error"]["code"], "sentry_issue_not_found");
+    assert_eq!(writes_since(&d, before), Vec::<String>::new(), "nothing was created");
+
+    let run = d.run(&["--json", "revert", "4", "--yes", "--sentry", "STOREFRONT-58"]).await;
+    assert_eq!(run.code, 0, "{}", context(&run));
+    let r = run.json();
+    assert_eq!(r["sentry_issue"], Value::Null, "followed only with --watch: {r}");
+    let number = r["pull_request"]["number"].as_u64().unwrap();
+    let pull = d.github(&format!("repos/acme/storefront/pulls/{number}")).await;
+    let body = pull["body"].as_str().unwrap();
+    let issue = d.sentry("api/0/organizations/acme/issues/4501000001/").await;
+    let link = format!(
+        "Sentry issue: [STOREFRONT-58]({}) ActiveRecord::RecordNotFound: Couldn't find Order with 'id'=0",
+        issue["permalink"].as_str().unwrap()
+    );
+    assert!(body.contains(&link), "{link:?} in:\n{body}");
+}
+
+/// After a rollback, the default target is the release production left (heroku's own default):
+/// going back to it brings the PRs back. The preview says so, rather than "none leave, safe".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_back_to_newer_code_says_which_prs_come_back_and_is_no_safe_rollback() {
+    let d = deployed(Scenario::ErrorSpike).await;
+    let rolled = d.run(&["--json", "rollback", "--yes"]).await;
+    assert_eq!(rolled.code, 0, "{}", context(&rolled));
+    let run = d.run(&["--json", "--dry-run", "rollback"]).await;
+    assert_eq!(run.code, 0, "{}", context(&run));
+    let r = run.json();
+    assert_eq!((r["target"]["version"].as_u64(), r["current"]["version"].as_u64()), (Some(7), Some(8)), "{r}");
+    assert_eq!(r["removed_pull_requests"], json!([]), "nothing leaves: {r}");
+    assert_eq!(r["migrations"], json!([]), "v7's migrations ran when v7 was released: {r}");
+    assert_eq!(r["level"], "caution", "{r}");
+    let warning = r["warnings"].as_array().unwrap().iter().find(|w| w["code"] == "brings_back");
+    let message = warning.unwrap_or_else(|| panic!("a brings_back warning: {r}"))["message"].as_str().unwrap();
+    assert!(message.starts_with("v7 runs newer code than production (v8 runs e6edcb4"), "{message}");
+    assert!(message.contains("brings back 5 pull requests: #8, #7, #6, #5, #4"), "{message}");
+    let human = d.run(&["--dry-run", "rollback"]).await;
+    assert!(human.stdout.contains("Rollback of storefront: v8 → v7 [caution]"), "{}", human.stdout);
+    assert!(human.stdout.contains("warning: v7 runs newer code than production"), "{}", human.stdout);
 }

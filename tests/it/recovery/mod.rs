@@ -6,5 +6,6 @@ mod follow;
 mod lock;
 mod lost;
 pub mod prediction;
+mod release_phase;
 mod sentry;
 mod slack;

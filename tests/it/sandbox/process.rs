@@ -1,15 +1,21 @@
 //! `bpdeploy demo` as a process. (`bpdeploy sandbox` as a process, with a second process that
 //! sources its lines, is tests/it/e2e/process.rs.)
 
-#[test]
-fn demo_walks_the_routine_and_exits_zero() {
+/// `bpdeploy --json demo --scenario S` at drill speed, which must exit 0: the run and its steps.
+fn demo(scenario: &str) -> (crate::support::Run, Vec<serde_json::Value>) {
     let (_dir, path) = crate::support::scratch();
     let run = crate::support::Cmd::new(&path, &path)
         .env("BPDEPLOY_SANDBOX_SPEED", "20")
-        .args(["--json", "demo", "--scenario", "error-spike"])
+        .args(["--json", "demo", "--scenario", scenario])
         .run();
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let steps = run.json()["steps"].as_array().unwrap().clone();
+    (run, steps)
+}
+
+#[test]
+fn demo_walks_the_routine_and_exits_zero() {
+    let (run, steps) = demo("error-spike");
     let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
     assert_eq!(names, ["releases", "preflight", "deploy --watch", "triage", "revert"]);
     let step = |name: &str| steps.iter().find(|s| s["step"] == name).unwrap().clone();
@@ -32,4 +38,17 @@ fn demo_walks_the_routine_and_exits_zero() {
         "the revert went live and the error stopped: {}",
         run.stderr
     );
+}
+
+/// When the revert would conflict, triage says roll back, and the demo rolls back as printed.
+#[test]
+fn demo_rolls_back_when_triage_says_the_revert_conflicts() {
+    let (run, steps) = demo("revert-conflict");
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert_eq!(names, ["releases", "preflight", "deploy --watch", "triage", "rollback"]);
+    let rollback = steps.last().unwrap();
+    assert_eq!((rollback["status"].as_str(), rollback["exit"].as_u64()), (Some("ran"), Some(0)), "{}", run.stderr);
+    let following = "Following it: `bpdeploy rollback v6 --watch --sentry STOREFRONT-4F`";
+    assert!(run.stderr.contains(following), "{}", run.stderr);
+    assert!(run.stderr.contains("rolling storefront back to v6 (one request)"), "{}", run.stderr);
 }

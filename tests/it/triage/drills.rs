@@ -186,3 +186,39 @@ async fn notify_posts_in_the_deploy_s_thread_and_a_dry_run_posts_nothing() {
     assert_eq!(bad.code, 2, "{}", context(&bad));
     assert!(bad.stderr.contains("is not a Sentry issue"), "{}", bad.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issue_sentry_does_not_know_is_named_as_such() {
+    let d = Drill::start(Scenario::Happy).await;
+    for issue in ["STOREFRONT-ZZZ", "123", "https://acme.sentry.io/issues/123/"] {
+        let run = d.run(&["--json", "triage", issue]).await;
+        assert_eq!(run.code, 1, "{issue}: {}", context(&run));
+        let e = &run.json()["error"];
+        assert_eq!(e["code"], "sentry_issue_not_found", "{issue}: {e}");
+        assert!(e["message"].as_str().unwrap().starts_with("Sentry has no issue "), "{issue}: {e}");
+        assert!(!e["hint"].as_str().unwrap().contains("was not found"), "the org is there: {e}");
+    }
+    let human = d.run(&["triage", "STOREFRONT-ZZZ"]).await;
+    assert!(human.stderr.contains("error: Sentry has no issue STOREFRONT-ZZZ"), "{}", context(&human));
+}
+
+/// After the rollback, the team triages the release it left: the error stopped because
+/// production stopped running v7's code, not because the rollout ended, and there is nothing
+/// left to roll back (never "roll back to v7").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_rolled_back_already_is_triaged_without_calling_its_error_transient() {
+    let d = failed(Scenario::RevertConflict).await;
+    let rolled = d.run(&["--json", "rollback", "--yes"]).await;
+    assert_eq!(rolled.code, 0, "{}", context(&rolled));
+    let issue = d.sentry("api/0/organizations/acme/issues/4501000100/").await;
+    let last: chrono::DateTime<chrono::Utc> = issue["lastSeen"].as_str().unwrap().parse().unwrap();
+    let quiet = Duration::from_secs(60).div_f64(crate::e2e::SPEED) + Duration::from_millis(500);
+    let wait = (last + chrono::Duration::from_std(quiet).unwrap() - chrono::Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait).await;
+    let i = triage(&d, &["--release", "v7"]).await;
+    assert_eq!(i["still_happening"], false, "{i:#}");
+    assert_eq!(i["classification"], "rollback", "{i:#}");
+    assert!(says(&i, "when v8 replaced v7's code in production"), "{i:#}");
+    assert!(says(&i, "no rollback is needed now"), "{i:#}");
+    assert_eq!(i["next_command"], Value::Null, "{i:#}");
+}

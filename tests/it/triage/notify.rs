@@ -19,7 +19,15 @@ const SHA: &str = "83eea336c1b5f0f2a4d1e2f3a4b5c6d7e8f90123";
 const THREAD: &str = "1700000100.000200";
 
 fn release() -> TriagedRelease {
-    TriagedRelease { version: 7, name: SHA.into(), commit: SHA.into(), live_at: None, previous: None }
+    TriagedRelease {
+        version: 7,
+        name: SHA.into(),
+        commit: SHA.into(),
+        created_at: None,
+        live_at: None,
+        replaced: None,
+        previous: None,
+    }
 }
 
 fn issue() -> IssueReport {

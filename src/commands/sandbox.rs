@@ -83,8 +83,9 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
         ..SandboxOptions::new(args.scenario)
     };
     let sandbox = Sandbox::start(opts).await.map_err(|e| start_failure(&e))?;
+    let lines = shell_lines(&sandbox);
     if let Some(file) = &env_file {
-        if let Err(failure) = write_whole(file, &shell_lines(&sandbox)) {
+        if let Err(failure) = write_whole(file, &lines) {
             sandbox.shutdown().await;
             return Err(failure.into());
         }
@@ -97,7 +98,7 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
             "repo_dir": sandbox.repo_dir(), "env": env,
         }));
     } else if env_file.is_none() {
-        ctx.ui.out(&shell_lines(&sandbox));
+        ctx.ui.out(&lines);
     }
     let written = env_file.as_ref().map(|f| format!("; shell lines in {}", f.display())).unwrap_or_default();
     ctx.ui.info(&format!(
@@ -111,7 +112,7 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     let stopped = SandboxStopped { scenario: args.scenario.name(), base_url: sandbox.base_url().to_string() };
     sandbox.shutdown().await;
     if let Some(file) = &env_file {
-        remove_if_present(file)?;
+        remove_if_ours(file, &lines)?;
     }
     Ok(Box::new(stopped))
 }
@@ -132,6 +133,15 @@ pub fn start_failure(e: &SandboxError) -> Failure {
 fn remove_if_present(file: &Path) -> Result<(), Failure> {
     match std::fs::remove_file(file) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(env_file_failure(file, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Removes the file only while it still holds `lines`: a sandbox started again on the same file
+/// while this one was stopping has written its own, which must stay.
+fn remove_if_ours(file: &Path, lines: &str) -> Result<(), Failure> {
+    match std::fs::read_to_string(file) {
+        Ok(text) if text == lines => remove_if_present(file),
         _ => Ok(()),
     }
 }

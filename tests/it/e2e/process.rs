@@ -136,3 +136,36 @@ fn a_second_process_sources_the_exports_and_lists_releases() {
     let more: Vec<String> = std::iter::from_fn(|| rest.next("end of stdout")).collect();
     assert!(more.is_empty(), "nothing on stdout after the shell lines: {more:?}");
 }
+
+/// A sandbox restarted on the same `--env-file` (the old one still stopping while the new one
+/// writes its lines): the old one removes only the file it wrote, never its successor's.
+#[test]
+fn a_stopping_sandbox_leaves_the_env_file_of_the_one_after_it() {
+    let home = tempfile::tempdir().unwrap();
+    let env_file = home.path().join("sandbox.env");
+    let mut sandbox = Reap(
+        clean(BIN, home.path())
+            .args(["sandbox", "--scenario", "happy", "--env-file"])
+            .arg(&env_file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // A hang guard only: the sandbox serves within a second or two.
+    let deadline = std::time::Instant::now() + LINE_WAIT;
+    while !env_file.exists() {
+        assert!(std::time::Instant::now() < deadline, "no env file within {LINE_WAIT:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The next sandbox's lines, written whole (by rename) over this one's.
+    let next = home.path().join(".next.tmp");
+    std::fs::write(&next, "export BPDEPLOY_HEROKU_URL=http://127.0.0.1:9/heroku/\n").unwrap();
+    std::fs::rename(&next, &env_file).unwrap();
+
+    let killed = Command::new("kill").args(["-TERM", &sandbox.0.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(sandbox.0.wait().unwrap().code(), Some(0), "SIGTERM stops the sandbox cleanly");
+    let left = std::fs::read_to_string(&env_file).unwrap_or_default();
+    assert!(left.contains("127.0.0.1:9"), "the next sandbox's file stays: {left:?}");
+}

@@ -149,7 +149,9 @@ impl Default for TriageConfig {
 pub enum ConfigError {
     #[error("{path}:{line}: {message}")]
     Parse { path: String, line: usize, message: String },
-    #[error("{origin}: {key}: {message}")]
+    /// `environment variable BPDEPLOY_WATCH_DURATION: watch.duration: …`; the key only once when
+    /// the origin already names it (`environment variable BPDEPLOY_HTTP_RETRIES: …`).
+    #[error("{origin}: {}{message}", if origin.ends_with(key.as_str()) { String::new() } else { format!("{key}: ") })]
     Invalid { origin: String, key: String, message: String },
     #[error("cannot read {path}: {message}")]
     Read { path: String, message: String, hint: String },

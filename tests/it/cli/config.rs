@@ -116,6 +116,14 @@ fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
     let err = load(&dir, None, &[("BPDEPLOY_WATCH_DURATION", "0s")]).unwrap_err();
     assert!(err.message.contains("BPDEPLOY_WATCH_DURATION"), "{err:?}");
     assert_eq!(err.hint.as_deref(), Some("fix or unset the environment variable BPDEPLOY_WATCH_DURATION"));
+    // A knob named by its variable says the name once.
+    let knob = Cmd::new(&dir, &dir)
+        .env("HEROKU_API_KEY", "heroku-token")
+        .env("BPDEPLOY_HTTP_RETRIES", "abc")
+        .args(["--json", "--app", "shop", "releases"])
+        .run();
+    let err = &knob.json()["error"];
+    assert_eq!(err["message"], "environment variable BPDEPLOY_HTTP_RETRIES: expected a whole number, got \"abc\"");
 }
 
 #[test]

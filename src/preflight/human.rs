@@ -157,7 +157,10 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
             let links: Vec<Option<String>> = b.top_issues.iter().map(|i| i.permalink.clone()).collect();
             out.push_str(&indent(&linked_table(ui, &["ISSUE", "EVENTS", "TITLE"], &rows, &links)));
         }
-        None => out.push_str(&format!("{unknown}\n")),
+        None => match (&p.sentry_baseline_unknown, p.offline) {
+            (Some(why), false) => out.push_str(&format!("{unknown}: {why}\n")),
+            _ => out.push_str(&format!("{unknown}\n")),
+        },
     }
 }
 

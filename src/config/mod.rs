@@ -192,16 +192,16 @@ impl Config {
     /// Finds and reads the config file, then layers the environment and the global flags on top.
     pub fn load(global: &GlobalArgs, env: &Env) -> Result<Config, ConfigError> {
         let path = discover(global, env)?;
-        let file = match &path {
+        let (file, text) = match &path {
             Some(p) => read_file(p)?,
-            None => FileConfig::default(),
+            None => (FileConfig::default(), String::new()),
         };
         let root = match (&path, &file.repo.path) {
             (Some(p), Some(repo)) => p.parent().unwrap_or(&env.cwd).join(repo),
             _ => git_root(&env.cwd).unwrap_or_else(|| env.cwd.clone()),
         };
         let origin = path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| FILE_NAME.into());
-        resolve(file, global, env, path, root, &origin)
+        resolve(file, global, env, path, root, &origin).map_err(|e| with_line(e, &text, &origin))
     }
 
     /// The Heroku app, or an error that says how to set it.
@@ -306,14 +306,35 @@ pub fn git_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
 }
 
-fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+fn read_file(path: &Path) -> Result<(FileConfig, String), ConfigError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         path: shown.clone(),
         message: e.to_string(),
         hint: "check that the file is readable text".into(),
     })?;
-    parse_file(&text, shown)
+    Ok((parse_file(&text, shown)?, text))
+}
+
+/// A value checked once the whole file was read (a URL, `owner/name`, a version) names its line
+/// as a parse error does: `bpdeploy.toml:3: github.repo: …`.
+fn with_line(e: ConfigError, text: &str, file: &str) -> ConfigError {
+    match e {
+        ConfigError::Invalid { origin, key, message } if origin == file => match key_line(text, &key) {
+            Some(line) => ConfigError::Parse { path: origin, line, message: format!("{key}: {message}") },
+            None => ConfigError::Invalid { origin, key, message },
+        },
+        e => e,
+    }
+}
+
+/// The line of `section.key`'s value in the file's text, when the file has it.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    type Sections = std::collections::HashMap<String, std::collections::HashMap<String, toml::Spanned<toml::Value>>>;
+    let (section, name) = key.split_once('.')?;
+    let sections: Sections = toml::from_str(text).ok()?;
+    let start = sections.get(section)?.get(name)?.span().start.min(text.len());
+    Some(text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1)
 }
 
 /// The text of a bpdeploy.toml; an error names `shown` and the line.

@@ -102,6 +102,14 @@ fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
         ("[watch]\ntransient_quiet_intervals = 0\n", 2, "must be 1 or more"),
         ("[watch]\nmax_transient_events = 1.5\n", 2, "expected a whole number"),
         ("[watch]\nmax_issue_rate_ratio = 0.5\n", 2, "must be a number above 1"),
+        // Values checked once the whole file is read name their line too.
+        ("[migrations]\n\npostgres_version = 8\n", 3, "migrations.postgres_version: expected a PostgreSQL version"),
+        ("[migrations]\nmax_size = \"0\"\n", 2, "migrations.max_size: must be greater than zero"),
+        ("[github]\nrepo = \"shop\"\n", 2, "github.repo: expected \"owner/name\""),
+        ("github = { repo = \"shop\" }\n", 1, "github.repo: expected"),
+        ("[heroku]\napp = \"shop\"\nurl = \"http://api.example.com\"\n", 3, "heroku.url: plain http://"),
+        ("[sentry]\nrelease = \"{app}\"\n", 2, "sentry.release: the template must contain"),
+        ("[triage]\nstopped_after = \"0s\"\n", 2, "longer than 0s"),
     ];
     for (text, line, needle) in cases {
         std::fs::write(dir.join("bpdeploy.toml"), text).unwrap();

@@ -38,7 +38,11 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
         })
         .collect();
     let links: Vec<Option<String>> = p.pull_requests.iter().map(|pr| pr.url.clone()).collect();
-    out.push_str(&indent(&linked_table(ui, &["PR", "AUTHOR", "FILES", "MIGRATIONS", "TITLE"], &rows, &links)));
+    if p.pull_requests.is_empty() {
+        out.push_str(NONE);
+    } else {
+        out.push_str(&indent(&linked_table(ui, &["PR", "AUTHOR", "FILES", "MIGRATIONS", "TITLE"], &rows, &links)));
+    }
     if !p.direct_commits.is_empty() {
         let _ = writeln!(out, "  direct pushes ({}):", p.direct_commits.len());
         let rows: Vec<Vec<String>> =
@@ -55,7 +59,7 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
             vec![path(&a.area), a.files.to_string(), people.join(", ")]
         })
         .collect();
-    out.push_str(&indent(&table(ui, &["AREA", "FILES", "WHO (FILES)"], &rows)));
+    out.push_str(&table_or_none(ui, &["AREA", "FILES", "WHO (FILES)"], &rows));
 
     heading(&mut out, &format!("\nMigrations ({})", p.migrations.len()));
     migrations(&mut out, p, ui);
@@ -94,7 +98,7 @@ fn migrations(out: &mut String, p: &Preflight, ui: &Ui) {
             ]
         })
         .collect();
-    out.push_str(&indent(&table(ui, &["RUN", "CHANGE", "KIND", "PATH", "PR", "RISKS"], &rows)));
+    out.push_str(&table_or_none(ui, &["RUN", "CHANGE", "KIND", "PATH", "PR", "RISKS"], &rows));
     let red = ui.out_style(Style::new().red());
     for m in &p.migrations {
         let shown = path(&m.path);
@@ -171,6 +175,16 @@ fn serde_plain<T: serde::Serialize>(v: &T) -> String {
 
 fn short(sha: &str) -> &str {
     &sha[..sha.len().min(7)]
+}
+
+/// An empty section says so, as `gh` does, rather than showing a header over no rows.
+const NONE: &str = "  none\n";
+
+fn table_or_none(ui: &Ui, headers: &[&str], rows: &[Vec<String>]) -> String {
+    if rows.is_empty() {
+        return NONE.into();
+    }
+    indent(&table(ui, headers, rows))
 }
 
 fn indent(text: &str) -> String {

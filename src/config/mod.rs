@@ -282,6 +282,12 @@ fn discover(global: &GlobalArgs, env: &Env) -> Result<Option<PathBuf>, ConfigErr
                 format!("name the file itself, e.g. --config {}", inside.display()),
             ));
         }
+        if p.exists() && !p.is_file() {
+            return Err(unreadable(
+                "it is not a regular file",
+                "name a bpdeploy.toml file; a device or a pipe cannot be read as the config".into(),
+            ));
+        }
         if !p.is_file() {
             return Err(unreadable("no such file", "check the path given by --config or BPDEPLOY_CONFIG".into()));
         }
@@ -306,8 +312,18 @@ pub fn git_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
 }
 
+/// No bpdeploy.toml comes near this; a file beyond it was named by mistake and is not read whole.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 fn read_file(path: &Path) -> Result<(FileConfig, String), ConfigError> {
     let shown = path.display().to_string();
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CONFIG_BYTES) {
+        return Err(ConfigError::Read {
+            path: shown,
+            message: "it is larger than 1 MB, which no bpdeploy.toml is".into(),
+            hint: "check the path given by --config or BPDEPLOY_CONFIG".into(),
+        });
+    }
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         path: shown.clone(),
         message: e.to_string(),

@@ -80,6 +80,24 @@ fn a_config_that_is_a_directory_says_so() {
     assert!(err.hint.unwrap().contains(&format!("--config {}", dir.join("bpdeploy.toml").display())));
 }
 
+/// A device or a pipe is there but is no config file; a huge file is not read whole.
+#[test]
+fn a_config_that_is_not_a_regular_file_or_far_too_large_says_so() {
+    let (_d, dir) = scratch();
+    let err = load(&dir, Some(Path::new("/dev/zero")), &[]).unwrap_err();
+    assert_eq!(err.code, "config_unreadable");
+    assert!(err.message.contains("not a regular file"), "{err:?}");
+    let missing = load(&dir, Some(&dir.join("nope.toml")), &[]).unwrap_err();
+    assert!(missing.message.contains("no such file"), "{missing:?}");
+
+    let huge = dir.join("huge.toml");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(64 << 20).unwrap(); // sparse: 64 MB of nothing on disk
+    let err = load(&dir, Some(&huge), &[]).unwrap_err();
+    assert_eq!(err.code, "config_unreadable");
+    assert!(err.message.contains("larger than 1 MB"), "{err:?}");
+}
+
 #[test]
 fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
     let (_d, dir) = scratch();

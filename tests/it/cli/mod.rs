@@ -34,6 +34,11 @@ fn json_usage_errors_keep_the_argument_the_value_and_the_suggestion() {
     let sub = run(&["--json", "rolback"]);
     assert_eq!(sub.json()["error"]["hint"], "a similar subcommand exists: 'rollback'");
     assert_eq!(sub.stdout.lines().count(), 1, "one line, like every JSON error: {}", sub.stdout);
+
+    // A missing argument is named, not left behind on the next line of clap's text.
+    let missing = run(&["--json", "revert"]);
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert_eq!(missing.json()["error"]["message"], "the following required arguments were not provided: <PR>");
 }
 
 #[test]

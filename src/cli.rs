@@ -26,7 +26,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Heroku app name (overrides HEROKU_APP and [heroku] app)
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", value_parser = crate::config::heroku_app_name)]
     pub app: Option<String>,
     /// Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch
     #[arg(long, global = true)]

@@ -240,6 +240,16 @@ impl Config {
     }
 }
 
+/// A Heroku app as the API takes it: a name (letters, digits, dashes) or an id. Anything else
+/// (a quote, a space, a slash, a control character) is a mistake, refused before init writes it
+/// into a file or a request carries it.
+pub fn heroku_app_name(text: &str) -> Result<String, String> {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Ok(text.to_string());
+    }
+    Err(format!("expected a Heroku app name (letters, digits and dashes) or id, got {text:?}"))
+}
+
 /// `[triage]`, each key over its default.
 fn triage(file: file::TriageFile, origin: &str) -> Result<TriageConfig, ConfigError> {
     let d = TriageConfig::default();
@@ -417,12 +427,12 @@ fn resolve(
     let sentry = url("sentry.url", &["BPDEPLOY_SENTRY_URL", "SENTRY_URL"], file.sentry.url, endpoints::SENTRY)?;
     let slack = url("slack.url", &["BPDEPLOY_SLACK_URL"], file.slack.url, endpoints::SLACK)?;
 
-    let app = global
-        .app
-        .clone()
-        .or_else(|| env.get("HEROKU_APP"))
-        .or_else(|| env.get("BPDEPLOY_HEROKU_APP"))
-        .or(file.heroku.app);
+    let app = match global.app.clone() {
+        Some(app) => Some(app), // checked by the flag's parser
+        None => pick(&["HEROKU_APP", "BPDEPLOY_HEROKU_APP"], file.heroku.app)
+            .map(|(app, src)| heroku_app_name(&app).map_err(|m| invalid(&src, "heroku.app", m)))
+            .transpose()?,
+    };
 
     let repo = pick(&["BPDEPLOY_GITHUB_REPO"], file.github.repo);
     if let Some((r, src)) = &repo {

@@ -171,3 +171,29 @@ fn the_watch_channels_keys_load_with_their_defaults_and_the_pages_as_written() {
     assert_eq!(w.slack_channels, ["#dev-questions", "C0SENTRY01"]);
     assert_eq!((w.max_router_errors_per_minute, w.max_transient_events), (0.0, 0));
 }
+
+/// An app name no Heroku app can have (quotes, spaces, slashes, control characters) is refused
+/// where it is given, before init writes it into a file or a request carries it.
+#[test]
+fn an_app_name_heroku_could_not_have_is_refused_where_it_is_given() {
+    let (_d, dir) = scratch();
+    git2::Repository::init(&dir).unwrap();
+    let flag = Cmd::new(&dir, &dir).args(["--json", "--app", "shop\" [x]", "init", "--dry-run"]).run();
+    assert_eq!(flag.code, 2, "{flag:?}");
+    let message = flag.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("--app") && message.contains("letters, digits and dashes"), "{message}");
+    assert!(!dir.join("bpdeploy.toml").exists());
+
+    let env = load(&dir, None, &[("HEROKU_APP", "shop prod")]).unwrap_err();
+    assert_eq!(env.code, "config_invalid");
+    assert!(env.message.contains("HEROKU_APP") && env.message.contains("letters, digits and dashes"), "{env:?}");
+    std::fs::write(dir.join("bpdeploy.toml"), "[heroku]\napp = \"acme/shop\"\n").unwrap();
+    let file = load(&dir, None, &[]).unwrap_err();
+    assert!(file.message.contains("bpdeploy.toml:2: heroku.app:"), "{file:?}");
+
+    // Names and ids as Heroku gives them still load.
+    for good in ["shop-prod", "storefront2", "01234567-89ab-cdef-0123-456789abcdef"] {
+        let config = load(&dir, None, &[("HEROKU_APP", good)]).unwrap();
+        assert_eq!(config.app.as_deref(), Some(good));
+    }
+}

@@ -69,3 +69,18 @@ fn an_empty_range_says_none_instead_of_bare_table_headers() {
     let full = preflight(&dir, &[]);
     assert!(full.stdout.contains("PR\tAUTHOR") && full.stdout.contains("RUN\tCHANGE"), "{}", full.stdout);
 }
+
+/// A failed `--fetch` says what git said first (its `fatal:` line), not the tail of its advice.
+#[test]
+fn a_failed_fetch_says_what_git_said_first() {
+    let (_tmp, dir) = scratch();
+    let mut f = Fixture::init(&dir);
+    release(&mut f);
+    let run = preflight(&dir, &["--json", "--fetch"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.json()["error"];
+    assert_eq!(err["code"], "git_fetch_failed");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("'origin' does not appear to be a git repository"), "{message}");
+    assert!(!message.contains("fatal:"), "{message}");
+}

@@ -201,6 +201,15 @@ impl Config {
             _ => git_root(&env.cwd).unwrap_or_else(|| env.cwd.clone()),
         };
         let origin = path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| FILE_NAME.into());
+        if file.repo.path.is_some() && git_root(&root).is_none() {
+            let message =
+                format!("{} is not inside a git repository (the path is relative to this file)", root.display());
+            return Err(with_line(
+                ConfigError::Invalid { origin: origin.clone(), key: "repo.path".into(), message },
+                &text,
+                &origin,
+            ));
+        }
         resolve(file, global, env, path, root, &origin).map_err(|e| with_line(e, &text, &origin))
     }
 

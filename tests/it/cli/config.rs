@@ -70,6 +70,14 @@ fn repo_path_in_the_file_names_the_repository_relative_to_the_file() {
         .run();
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.json()["range"]["to"], tip.to_string());
+
+    // A [repo] path that is not a repository is the file's mistake, told with its line.
+    std::fs::write(configs.join("typo.toml"), "[repo]\npath = \"../shpo\"\n").unwrap();
+    let err = load(anywhere.path(), Some(&configs.join("typo.toml")), &[]).unwrap_err();
+    assert_eq!(err.code, "config_invalid");
+    assert!(err.message.contains("typo.toml:2: repo.path:") && err.message.contains("shpo"), "{err:?}");
+    assert!(err.message.contains("not inside a git repository"), "{err:?}");
+    assert!(!err.hint.unwrap().contains("set `[repo] path`"), "it is set: the hint must not say to set it");
 }
 
 #[test]

@@ -204,13 +204,13 @@ impl Config {
         if file.repo.path.is_some() && git_root(&root).is_none() {
             let message =
                 format!("{} is not inside a git repository (the path is relative to this file)", root.display());
-            return Err(with_line(
+            return Err(file::with_line(
                 ConfigError::Invalid { origin: origin.clone(), key: "repo.path".into(), message },
                 &text,
                 &origin,
             ));
         }
-        resolve(file, global, env, path, root, &origin).map_err(|e| with_line(e, &text, &origin))
+        resolve(file, global, env, path, root, &origin).map_err(|e| file::with_line(e, &text, &origin))
     }
 
     /// The Heroku app, or an error that says how to set it.
@@ -349,27 +349,6 @@ fn read_file(path: &Path) -> Result<(FileConfig, String), ConfigError> {
         hint: "check that the file is readable text".into(),
     })?;
     Ok((parse_file(&text, shown)?, text))
-}
-
-/// A value checked once the whole file was read (a URL, `owner/name`, a version) names its line
-/// as a parse error does: `bpdeploy.toml:3: github.repo: …`.
-fn with_line(e: ConfigError, text: &str, file: &str) -> ConfigError {
-    match e {
-        ConfigError::Invalid { origin, key, message } if origin == file => match key_line(text, &key) {
-            Some(line) => ConfigError::Parse { path: origin, line, message: format!("{key}: {message}") },
-            None => ConfigError::Invalid { origin, key, message },
-        },
-        e => e,
-    }
-}
-
-/// The line of `section.key`'s value in the file's text, when the file has it.
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    type Sections = std::collections::HashMap<String, std::collections::HashMap<String, toml::Spanned<toml::Value>>>;
-    let (section, name) = key.split_once('.')?;
-    let sections: Sections = toml::from_str(text).ok()?;
-    let start = sections.get(section)?.get(name)?.span().start.min(text.len());
-    Some(text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1)
 }
 
 /// The text of a bpdeploy.toml; an error names `shown` and the line.

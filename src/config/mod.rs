@@ -249,16 +249,6 @@ impl Config {
     }
 }
 
-/// A Heroku app as the API takes it: a name (letters, digits, dashes) or an id. Anything else
-/// (a quote, a space, a slash, a control character) is a mistake, refused before init writes it
-/// into a file or a request carries it.
-pub fn heroku_app_name(text: &str) -> Result<String, String> {
-    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Ok(text.to_string());
-    }
-    Err(format!("expected a Heroku app name (letters, digits and dashes) or id, got {text:?}"))
-}
-
 /// `[triage]`, each key over its default.
 fn triage(file: file::TriageFile, origin: &str) -> Result<TriageConfig, ConfigError> {
     let d = TriageConfig::default();
@@ -418,7 +408,7 @@ fn resolve(
     let app = match global.app.clone() {
         Some(app) => Some(app), // checked by the flag's parser
         None => pick(&["HEROKU_APP", "BPDEPLOY_HEROKU_APP"], file.heroku.app)
-            .map(|(app, src)| heroku_app_name(&app).map_err(|m| invalid(&src, "heroku.app", m)))
+            .map(|(app, src)| crate::cli::heroku_app_name(&app).map_err(|m| invalid(&src, "heroku.app", m)))
             .transpose()?,
     };
 

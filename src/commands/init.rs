@@ -270,7 +270,9 @@ mod tests {
 
     #[test]
     fn generated_toml_parses_with_the_real_schema() {
-        let repo_dir = std::path::PathBuf::from("/srv/shop");
+        let shop = tempfile::tempdir().unwrap();
+        git2::Repository::init(shop.path()).unwrap(); // [repo] path must name a repository
+        let repo_dir = shop.path().to_path_buf();
         let facts = template::Facts {
             app: Some("shop-prod"),
             repo: Some("a/b"),

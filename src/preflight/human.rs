@@ -116,7 +116,11 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
     let unknown = if p.offline { "  not checked (offline)" } else { "  unknown" };
     match &p.ci {
         Some(ci) => {
-            let _ = writeln!(out, "  {} on {}", serde_plain(&ci.state), short(&ci.sha));
+            let state = match ci.state {
+                CiLevel::None => "no status or check run".to_string(),
+                _ => serde_plain(&ci.state),
+            };
+            let _ = writeln!(out, "  {state} on {}", short(&ci.sha));
             for c in ci.checks.iter().filter(|c| c.state != CiLevel::Success) {
                 let url = c.url.as_deref().map(|u| format!(" {}", one_line(u))).unwrap_or_default();
                 let _ = writeln!(out, "  {}\t{}{url}", serde_plain(&c.state), one_line(&c.name));
@@ -221,5 +225,16 @@ mod tests {
         assert!(shown.contains("(v41)"), "{shown}");
         let piped = render(&report(production), &Ui::plain());
         assert!(piped.contains(&format!("  deployed {}\n", crate::ui::time::stamp(deployed))), "{piped}");
+    }
+
+    #[test]
+    fn a_commit_without_ci_says_so_in_words() {
+        let sha = "0123456789abcdef0123456789abcdef01234567".to_string();
+        let ci = |state| Some(crate::preflight::online::CiState { sha: sha.clone(), state, checks: vec![] });
+        let p = Preflight { ci: ci(CiLevel::None), offline: false, ..crate::preflight::blank_report() };
+        let shown = render(&p, &Ui::plain());
+        assert!(shown.contains("CI\n  no status or check run on 0123456\n"), "{shown}");
+        let p = Preflight { ci: ci(CiLevel::Success), offline: false, ..crate::preflight::blank_report() };
+        assert!(render(&p, &Ui::plain()).contains("CI\n  success on 0123456\n"));
     }
 }

@@ -70,6 +70,8 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     let env_file = args.env_file.as_ref().map(|f| ctx.env.cwd.join(f));
     if let Some(file) = &env_file {
         // A file left by an earlier sandbox points at a dead port: gone until this one serves.
+        // Any other file (`--env-file .env` in the app's directory) is the user's, never ours.
+        refuse_unless_a_sandbox_wrote(file)?;
         remove_if_present(file)?;
     }
     // Listen for SIGTERM before announcing readiness, so an early stop is never a kill.
@@ -135,6 +137,26 @@ fn remove_if_present(file: &Path) -> Result<(), Failure> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(env_file_failure(file, e)),
         _ => Ok(()),
     }
+}
+
+/// An existing `--env-file` may be replaced only when it is a sandbox's shell lines: `export`
+/// and `cd` lines that point bpdeploy at a sandbox. An app's `.env`, a shell profile: refused.
+fn refuse_unless_a_sandbox_wrote(file: &Path) -> Result<(), Failure> {
+    let Ok(meta) = std::fs::symlink_metadata(file) else { return Ok(()) };
+    let text = if meta.is_file() && meta.len() < 64 * 1024 { std::fs::read_to_string(file).ok() } else { None };
+    let ours = text.is_some_and(|t| {
+        t.lines().any(|l| l.starts_with("export BPDEPLOY_HEROKU_URL="))
+            && t.lines().filter(|l| !l.trim().is_empty()).all(|l| l.starts_with("export ") || l.starts_with("cd "))
+    });
+    if ours {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Exit::Failure,
+        "write_failed",
+        format!("--env-file {} already exists and is not a sandbox's env file: it stays as it is", file.display()),
+    )
+    .with_hint("name a new file, e.g. --env-file /tmp/sandbox.env"))
 }
 
 /// Removes the file only while it still holds `lines`: a sandbox started again on the same file

@@ -169,3 +169,62 @@ fn a_stopping_sandbox_leaves_the_env_file_of_the_one_after_it() {
     let left = std::fs::read_to_string(&env_file).unwrap_or_default();
     assert!(left.contains("127.0.0.1:9"), "the next sandbox's file stays: {left:?}");
 }
+
+/// `--env-file .env` in an app's directory must not wipe the app's own `.env`: a file that is not
+/// a sandbox's shell lines is refused and left as it was; a stale sandbox file is replaced.
+#[test]
+fn an_env_file_a_sandbox_did_not_write_is_never_replaced() {
+    let home = tempfile::tempdir().unwrap();
+    let dotenv = home.path().join(".env");
+    std::fs::write(&dotenv, "SECRET_KEY_BASE=keep-me\nexport DATABASE_URL=postgres://x\n").unwrap();
+    let mut refused = Reap(
+        clean(BIN, home.path())
+            .args(["--json", "sandbox", "--env-file"])
+            .arg(&dotenv)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = std::time::Instant::now() + LINE_WAIT; // a hang guard only: a refusal is at once
+    while refused.0.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "the sandbox served instead of refusing {dotenv:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stdout = Vec::new();
+    std::io::Read::read_to_end(&mut refused.0.stdout.take().unwrap(), &mut stdout).unwrap();
+    let out = std::process::Output { status: refused.0.wait().unwrap(), stdout, stderr: vec![] };
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "write_failed", "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("not a sandbox's"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&dotenv).unwrap(),
+        "SECRET_KEY_BASE=keep-me\nexport DATABASE_URL=postgres://x\n"
+    );
+
+    // An earlier sandbox's file (a dead port) is replaced by this one's.
+    let stale = home.path().join("sandbox.env");
+    std::fs::write(&stale, "export BPDEPLOY_HEROKU_URL=http://127.0.0.1:9/heroku/\ncd '/tmp/gone'\n").unwrap();
+    let mut sandbox = Reap(
+        clean(BIN, home.path())
+            .args(["sandbox", "--scenario", "happy", "--env-file"])
+            .arg(&stale)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = std::time::Instant::now() + LINE_WAIT; // a hang guard only
+    let replaced = || {
+        let text = std::fs::read_to_string(&stale).unwrap_or_default();
+        text.contains("export BPDEPLOY_HEROKU_URL=") && !text.contains("127.0.0.1:9/")
+    };
+    while !replaced() {
+        assert!(std::time::Instant::now() < deadline, "the stale file was not replaced within {LINE_WAIT:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = Command::new("kill").args(["-TERM", &sandbox.0.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(sandbox.0.wait().unwrap().code(), Some(0), "SIGTERM stops the sandbox cleanly");
+}

@@ -180,6 +180,7 @@ fn write_whole(file: &Path, text: &str) -> Result<(), Failure> {
 
 fn env_file_failure(file: &Path, e: std::io::Error) -> Failure {
     Failure::new(Exit::Failure, "write_failed", format!("--env-file {}: {e}", file.display()))
+        .with_hint("name a file in a directory you can write, e.g. --env-file /tmp/sandbox.env")
 }
 
 /// Ctrl-C or SIGTERM: both mean "stop cleanly".

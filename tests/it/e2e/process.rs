@@ -203,6 +203,14 @@ fn an_env_file_a_sandbox_did_not_write_is_never_replaced() {
         "SECRET_KEY_BASE=keep-me\nexport DATABASE_URL=postgres://x\n"
     );
 
+    // A file that cannot be written says where one can be.
+    let nowhere = home.path().join("no/such/dir/sandbox.env");
+    let unwritable = clean(BIN, home.path()).args(["--json", "sandbox", "--env-file"]).arg(&nowhere).output().unwrap();
+    assert_eq!(unwritable.status.code(), Some(1), "{unwritable:?}");
+    let err: serde_json::Value = serde_json::from_slice(&unwritable.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "write_failed", "{err}");
+    assert!(err["error"]["hint"].as_str().is_some_and(|h| h.contains("--env-file /tmp/sandbox.env")), "{err}");
+
     // An earlier sandbox's file (a dead port) is replaced by this one's.
     let stale = home.path().join("sandbox.env");
     std::fs::write(&stale, "export BPDEPLOY_HEROKU_URL=http://127.0.0.1:9/heroku/\ncd '/tmp/gone'\n").unwrap();

@@ -137,21 +137,20 @@ fn a_second_process_sources_the_exports_and_lists_releases() {
     assert!(more.is_empty(), "nothing on stdout after the shell lines: {more:?}");
 }
 
+/// `bpdeploy [FLAGS] sandbox --scenario happy --env-file FILE`, stopped when dropped.
+fn sandbox_writing(home: &Path, env_file: &Path, flags: &[&str], stdout: Stdio) -> Reap {
+    let mut cmd = clean(BIN, home);
+    cmd.args(flags).args(["sandbox", "--scenario", "happy", "--env-file"]).arg(env_file);
+    Reap(cmd.stdout(stdout).stderr(Stdio::null()).spawn().unwrap())
+}
+
 /// A sandbox restarted on the same `--env-file` (the old one still stopping while the new one
 /// writes its lines): the old one removes only the file it wrote, never its successor's.
 #[test]
 fn a_stopping_sandbox_leaves_the_env_file_of_the_one_after_it() {
     let home = tempfile::tempdir().unwrap();
     let env_file = home.path().join("sandbox.env");
-    let mut sandbox = Reap(
-        clean(BIN, home.path())
-            .args(["sandbox", "--scenario", "happy", "--env-file"])
-            .arg(&env_file)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut sandbox = sandbox_writing(home.path(), &env_file, &[], Stdio::null());
     // A hang guard only: the sandbox serves within a second or two.
     let deadline = std::time::Instant::now() + LINE_WAIT;
     while !env_file.exists() {
@@ -177,15 +176,7 @@ fn an_env_file_a_sandbox_did_not_write_is_never_replaced() {
     let home = tempfile::tempdir().unwrap();
     let dotenv = home.path().join(".env");
     std::fs::write(&dotenv, "SECRET_KEY_BASE=keep-me\nexport DATABASE_URL=postgres://x\n").unwrap();
-    let mut refused = Reap(
-        clean(BIN, home.path())
-            .args(["--json", "sandbox", "--env-file"])
-            .arg(&dotenv)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut refused = sandbox_writing(home.path(), &dotenv, &["--json"], Stdio::piped());
     let deadline = std::time::Instant::now() + LINE_WAIT; // a hang guard only: a refusal is at once
     while refused.0.try_wait().unwrap().is_none() {
         assert!(std::time::Instant::now() < deadline, "the sandbox served instead of refusing {dotenv:?}");
@@ -214,15 +205,7 @@ fn an_env_file_a_sandbox_did_not_write_is_never_replaced() {
     // An earlier sandbox's file (a dead port) is replaced by this one's.
     let stale = home.path().join("sandbox.env");
     std::fs::write(&stale, "export BPDEPLOY_HEROKU_URL=http://127.0.0.1:9/heroku/\ncd '/tmp/gone'\n").unwrap();
-    let mut sandbox = Reap(
-        clean(BIN, home.path())
-            .args(["sandbox", "--scenario", "happy", "--env-file"])
-            .arg(&stale)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut sandbox = sandbox_writing(home.path(), &stale, &[], Stdio::null());
     let deadline = std::time::Instant::now() + LINE_WAIT; // a hang guard only
     let replaced = || {
         let text = std::fs::read_to_string(&stale).unwrap_or_default();

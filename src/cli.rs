@@ -26,7 +26,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Heroku app name (overrides HEROKU_APP and [heroku] app)
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", value_parser = heroku_app_name)]
     pub app: Option<String>,
     /// Machine-readable output on stdout: one JSON document, or NDJSON events for deploy/watch
     #[arg(long, global = true)]
@@ -365,6 +365,16 @@ fn watch_span(text: &str) -> Result<String, String> {
 }
 
 /// A count of 1 or more.
+/// A Heroku app as the API takes it: a name (letters, digits, dashes) or an id. Anything else
+/// (a quote, a space, a slash, a control character) is a mistake, refused before init writes it
+/// into a file or a request carries it.
+pub fn heroku_app_name(text: &str) -> Result<String, String> {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Ok(text.to_string());
+    }
+    Err(format!("expected a Heroku app name (letters, digits and dashes) or id, got {text:?}"))
+}
+
 fn at_least_one(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) => Err("must be 1 or more".into()),

@@ -155,6 +155,10 @@ pub fn fetch_origin(workdir: &Path, branch: &str) -> Result<(), GitError> {
     if out.status.success() {
         return Ok(());
     }
-    let message = String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("").trim().to_string();
+    // git says what went wrong first (`fatal: …`) and ends with advice ("… and the repository exists.").
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines = || stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines().find_map(|l| l.strip_prefix("fatal: ").or_else(|| l.strip_prefix("error: ")));
+    let message = first.or_else(|| lines().next()).unwrap_or("").to_string();
     Err(GitError::Fetch { branch: branch.to_string(), message })
 }

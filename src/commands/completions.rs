@@ -81,6 +81,12 @@ pub fn man(args: &ManArgs, cwd: &std::path::Path) -> CommandResult {
     let failed = |e: std::io::Error| {
         Failure::new(Exit::Failure, "write_failed", format!("cannot write man pages to {}: {e}", dir.display()))
     };
+    if dir.exists() && !dir.is_dir() {
+        let message = format!("cannot write man pages to {}: it is a file, not a directory", dir.display());
+        return Err(Failure::new(Exit::Failure, "write_failed", message)
+            .with_hint("name a directory of man pages, e.g. --dir ~/.local/share/man/man1")
+            .into());
+    }
     std::fs::create_dir_all(&dir).map_err(failed)?;
     clap_mangen::generate_to(man_command(), &dir).map_err(failed)?;
     let mut pages: Vec<String> = std::fs::read_dir(&dir)

@@ -93,7 +93,10 @@ pub fn run(ctx: &Context, args: &InitArgs) -> CommandResult {
     let existed = path.exists();
     if existed && !args.force {
         return Err(Failure::new(Exit::Failure, "config_exists", format!("{} already exists", path.display()))
-            .with_hint("pass --force to overwrite it (--dry-run --force prints what would replace it)")
+            .with_hint(
+                "`bpdeploy init --dry-run --force` prints what would replace it and writes nothing; \
+                 --force alone overwrites it",
+            )
             .into());
     }
     let mut detected = repo_root.as_deref().map(detect).unwrap_or_else(Detected::none);
@@ -267,7 +270,9 @@ mod tests {
 
     #[test]
     fn generated_toml_parses_with_the_real_schema() {
-        let repo_dir = std::path::PathBuf::from("/srv/shop");
+        let shop = tempfile::tempdir().unwrap();
+        git2::Repository::init(shop.path()).unwrap(); // [repo] path must name a repository
+        let repo_dir = shop.path().to_path_buf();
         let facts = template::Facts {
             app: Some("shop-prod"),
             repo: Some("a/b"),

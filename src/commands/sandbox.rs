@@ -70,6 +70,8 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     let env_file = args.env_file.as_ref().map(|f| ctx.env.cwd.join(f));
     if let Some(file) = &env_file {
         // A file left by an earlier sandbox points at a dead port: gone until this one serves.
+        // Any other file (`--env-file .env` in the app's directory) is the user's, never ours.
+        refuse_unless_a_sandbox_wrote(file)?;
         remove_if_present(file)?;
     }
     // Listen for SIGTERM before announcing readiness, so an early stop is never a kill.
@@ -83,8 +85,9 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
         ..SandboxOptions::new(args.scenario)
     };
     let sandbox = Sandbox::start(opts).await.map_err(|e| start_failure(&e))?;
+    let lines = shell_lines(&sandbox);
     if let Some(file) = &env_file {
-        if let Err(failure) = write_whole(file, &shell_lines(&sandbox)) {
+        if let Err(failure) = write_whole(file, &lines) {
             sandbox.shutdown().await;
             return Err(failure.into());
         }
@@ -97,7 +100,7 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
             "repo_dir": sandbox.repo_dir(), "env": env,
         }));
     } else if env_file.is_none() {
-        ctx.ui.out(&shell_lines(&sandbox));
+        ctx.ui.out(&lines);
     }
     let written = env_file.as_ref().map(|f| format!("; shell lines in {}", f.display())).unwrap_or_default();
     ctx.ui.info(&format!(
@@ -111,7 +114,7 @@ pub async fn run(ctx: &Context, args: &SandboxArgs) -> CommandResult {
     let stopped = SandboxStopped { scenario: args.scenario.name(), base_url: sandbox.base_url().to_string() };
     sandbox.shutdown().await;
     if let Some(file) = &env_file {
-        remove_if_present(file)?;
+        remove_if_ours(file, &lines)?;
     }
     Ok(Box::new(stopped))
 }
@@ -136,6 +139,35 @@ fn remove_if_present(file: &Path) -> Result<(), Failure> {
     }
 }
 
+/// An existing `--env-file` may be replaced only when it is a sandbox's shell lines: `export`
+/// and `cd` lines that point bpdeploy at a sandbox. An app's `.env`, a shell profile: refused.
+fn refuse_unless_a_sandbox_wrote(file: &Path) -> Result<(), Failure> {
+    let Ok(meta) = std::fs::symlink_metadata(file) else { return Ok(()) };
+    let text = if meta.is_file() && meta.len() < 64 * 1024 { std::fs::read_to_string(file).ok() } else { None };
+    let ours = text.is_some_and(|t| {
+        t.lines().any(|l| l.starts_with("export BPDEPLOY_HEROKU_URL="))
+            && t.lines().filter(|l| !l.trim().is_empty()).all(|l| l.starts_with("export ") || l.starts_with("cd "))
+    });
+    if ours {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Exit::Failure,
+        "write_failed",
+        format!("--env-file {} already exists and is not a sandbox's env file: it stays as it is", file.display()),
+    )
+    .with_hint("name a new file, e.g. --env-file /tmp/sandbox.env"))
+}
+
+/// Removes the file only while it still holds `lines`: a sandbox started again on the same file
+/// while this one was stopping has written its own, which must stay.
+fn remove_if_ours(file: &Path, lines: &str) -> Result<(), Failure> {
+    match std::fs::read_to_string(file) {
+        Ok(text) if text == lines => remove_if_present(file),
+        _ => Ok(()),
+    }
+}
+
 /// Written beside and renamed into place: whoever sees the file sees all of it.
 fn write_whole(file: &Path, text: &str) -> Result<(), Failure> {
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -148,6 +180,7 @@ fn write_whole(file: &Path, text: &str) -> Result<(), Failure> {
 
 fn env_file_failure(file: &Path, e: std::io::Error) -> Failure {
     Failure::new(Exit::Failure, "write_failed", format!("--env-file {}: {e}", file.display()))
+        .with_hint("name a file in a directory you can write, e.g. --env-file /tmp/sandbox.env")
 }
 
 /// Ctrl-C or SIGTERM: both mean "stop cleanly".

@@ -195,3 +195,24 @@ fn severe_rate_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>
     }
     Err(serde::de::Error::custom(format!("must be a number of events per minute above 0, like 60, not {rate}")))
 }
+
+/// A value checked once the whole file was read (a URL, `owner/name`, a version) names its line
+/// as a parse error does: `bpdeploy.toml:3: github.repo: …`.
+pub(super) fn with_line(e: super::ConfigError, text: &str, file: &str) -> super::ConfigError {
+    match e {
+        super::ConfigError::Invalid { origin, key, message } if origin == file => match key_line(text, &key) {
+            Some(line) => super::ConfigError::Parse { path: origin, line, message: format!("{key}: {message}") },
+            None => super::ConfigError::Invalid { origin, key, message },
+        },
+        e => e,
+    }
+}
+
+/// The line of `section.key`'s value in the file's text, when the file has it.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    type Sections = std::collections::HashMap<String, std::collections::HashMap<String, toml::Spanned<toml::Value>>>;
+    let (section, name) = key.split_once('.')?;
+    let sections: Sections = toml::from_str(text).ok()?;
+    let start = sections.get(section)?.get(name)?.span().start.min(text.len());
+    Some(text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1)
+}

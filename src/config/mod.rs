@@ -149,7 +149,9 @@ impl Default for TriageConfig {
 pub enum ConfigError {
     #[error("{path}:{line}: {message}")]
     Parse { path: String, line: usize, message: String },
-    #[error("{origin}: {key}: {message}")]
+    /// `environment variable BPDEPLOY_WATCH_DURATION: watch.duration: …`; the key only once when
+    /// the origin already names it (`environment variable BPDEPLOY_HTTP_RETRIES: …`).
+    #[error("{origin}: {}{message}", if origin.ends_with(key.as_str()) { String::new() } else { format!("{key}: ") })]
     Invalid { origin: String, key: String, message: String },
     #[error("cannot read {path}: {message}")]
     Read { path: String, message: String, hint: String },
@@ -190,16 +192,25 @@ impl Config {
     /// Finds and reads the config file, then layers the environment and the global flags on top.
     pub fn load(global: &GlobalArgs, env: &Env) -> Result<Config, ConfigError> {
         let path = discover(global, env)?;
-        let file = match &path {
+        let (file, text) = match &path {
             Some(p) => read_file(p)?,
-            None => FileConfig::default(),
+            None => (FileConfig::default(), String::new()),
         };
         let root = match (&path, &file.repo.path) {
             (Some(p), Some(repo)) => p.parent().unwrap_or(&env.cwd).join(repo),
             _ => git_root(&env.cwd).unwrap_or_else(|| env.cwd.clone()),
         };
         let origin = path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| FILE_NAME.into());
-        resolve(file, global, env, path, root, &origin)
+        if file.repo.path.is_some() && git_root(&root).is_none() {
+            let message =
+                format!("{} is not inside a git repository (the path is relative to this file)", root.display());
+            return Err(file::with_line(
+                ConfigError::Invalid { origin: origin.clone(), key: "repo.path".into(), message },
+                &text,
+                &origin,
+            ));
+        }
+        resolve(file, global, env, path, root, &origin).map_err(|e| file::with_line(e, &text, &origin))
     }
 
     /// The Heroku app, or an error that says how to set it.
@@ -280,6 +291,12 @@ fn discover(global: &GlobalArgs, env: &Env) -> Result<Option<PathBuf>, ConfigErr
                 format!("name the file itself, e.g. --config {}", inside.display()),
             ));
         }
+        if p.exists() && !p.is_file() {
+            return Err(unreadable(
+                "it is not a regular file",
+                "name a bpdeploy.toml file; a device or a pipe cannot be read as the config".into(),
+            ));
+        }
         if !p.is_file() {
             return Err(unreadable("no such file", "check the path given by --config or BPDEPLOY_CONFIG".into()));
         }
@@ -304,14 +321,24 @@ pub fn git_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
 }
 
-fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+/// No bpdeploy.toml comes near this; a file beyond it was named by mistake and is not read whole.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+fn read_file(path: &Path) -> Result<(FileConfig, String), ConfigError> {
     let shown = path.display().to_string();
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CONFIG_BYTES) {
+        return Err(ConfigError::Read {
+            path: shown,
+            message: "it is larger than 1 MB, which no bpdeploy.toml is".into(),
+            hint: "check the path given by --config or BPDEPLOY_CONFIG".into(),
+        });
+    }
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         path: shown.clone(),
         message: e.to_string(),
         hint: "check that the file is readable text".into(),
     })?;
-    parse_file(&text, shown)
+    Ok((parse_file(&text, shown)?, text))
 }
 
 /// The text of a bpdeploy.toml; an error names `shown` and the line.
@@ -378,12 +405,12 @@ fn resolve(
     let sentry = url("sentry.url", &["BPDEPLOY_SENTRY_URL", "SENTRY_URL"], file.sentry.url, endpoints::SENTRY)?;
     let slack = url("slack.url", &["BPDEPLOY_SLACK_URL"], file.slack.url, endpoints::SLACK)?;
 
-    let app = global
-        .app
-        .clone()
-        .or_else(|| env.get("HEROKU_APP"))
-        .or_else(|| env.get("BPDEPLOY_HEROKU_APP"))
-        .or(file.heroku.app);
+    let app = match global.app.clone() {
+        Some(app) => Some(app), // checked by the flag's parser
+        None => pick(&["HEROKU_APP", "BPDEPLOY_HEROKU_APP"], file.heroku.app)
+            .map(|(app, src)| crate::cli::heroku_app_name(&app).map_err(|m| invalid(&src, "heroku.app", m)))
+            .transpose()?,
+    };
 
     let repo = pick(&["BPDEPLOY_GITHUB_REPO"], file.github.repo);
     if let Some((r, src)) = &repo {

@@ -12,6 +12,7 @@ use crate::deploy::events::{DeployEvent, OutputSource};
 use crate::deploy::watch::Snapshot;
 use crate::ui::progress::Phase;
 use crate::ui::sanitize::{clean, gutter, one_line};
+use crate::ui::time::took;
 use crate::ui::Ui;
 use std::time::{Duration, Instant};
 
@@ -195,14 +196,6 @@ pub fn look_line(last: Option<Duration>, s: &Seen) -> Option<String> {
         s.error_events,
         if s.error_events == 1 { "event" } else { "events" },
     ))
-}
-
-/// A phase's duration for `-v`: tenths of a second under a minute, else `2m10s`.
-fn took(d: Duration) -> String {
-    if d < Duration::from_secs(60) {
-        return format!("{:.1}s", d.as_secs_f64());
-    }
-    crate::config::duration::format(Duration::from_secs(d.as_secs()))
 }
 
 #[cfg(test)]

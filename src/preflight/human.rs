@@ -38,7 +38,11 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
         })
         .collect();
     let links: Vec<Option<String>> = p.pull_requests.iter().map(|pr| pr.url.clone()).collect();
-    out.push_str(&indent(&linked_table(ui, &["PR", "AUTHOR", "FILES", "MIGRATIONS", "TITLE"], &rows, &links)));
+    if p.pull_requests.is_empty() {
+        out.push_str(NONE);
+    } else {
+        out.push_str(&indent(&linked_table(ui, &["PR", "AUTHOR", "FILES", "MIGRATIONS", "TITLE"], &rows, &links)));
+    }
     if !p.direct_commits.is_empty() {
         let _ = writeln!(out, "  direct pushes ({}):", p.direct_commits.len());
         let rows: Vec<Vec<String>> =
@@ -55,7 +59,7 @@ pub fn render(p: &Preflight, ui: &Ui) -> String {
             vec![path(&a.area), a.files.to_string(), people.join(", ")]
         })
         .collect();
-    out.push_str(&indent(&table(ui, &["AREA", "FILES", "WHO (FILES)"], &rows)));
+    out.push_str(&table_or_none(ui, &["AREA", "FILES", "WHO (FILES)"], &rows));
 
     heading(&mut out, &format!("\nMigrations ({})", p.migrations.len()));
     migrations(&mut out, p, ui);
@@ -94,7 +98,7 @@ fn migrations(out: &mut String, p: &Preflight, ui: &Ui) {
             ]
         })
         .collect();
-    out.push_str(&indent(&table(ui, &["RUN", "CHANGE", "KIND", "PATH", "PR", "RISKS"], &rows)));
+    out.push_str(&table_or_none(ui, &["RUN", "CHANGE", "KIND", "PATH", "PR", "RISKS"], &rows));
     let red = ui.out_style(Style::new().red());
     for m in &p.migrations {
         let shown = path(&m.path);
@@ -112,7 +116,11 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
     let unknown = if p.offline { "  not checked (offline)" } else { "  unknown" };
     match &p.ci {
         Some(ci) => {
-            let _ = writeln!(out, "  {} on {}", serde_plain(&ci.state), short(&ci.sha));
+            let state = match ci.state {
+                CiLevel::None => "no status or check run".to_string(),
+                _ => serde_plain(&ci.state),
+            };
+            let _ = writeln!(out, "  {state} on {}", short(&ci.sha));
             for c in ci.checks.iter().filter(|c| c.state != CiLevel::Success) {
                 let url = c.url.as_deref().map(|u| format!(" {}", one_line(u))).unwrap_or_default();
                 let _ = writeln!(out, "  {}\t{}{url}", serde_plain(&c.state), one_line(&c.name));
@@ -157,7 +165,10 @@ fn online_sections(out: &mut String, p: &Preflight, ui: &Ui) {
             let links: Vec<Option<String>> = b.top_issues.iter().map(|i| i.permalink.clone()).collect();
             out.push_str(&indent(&linked_table(ui, &["ISSUE", "EVENTS", "TITLE"], &rows, &links)));
         }
-        None => out.push_str(&format!("{unknown}\n")),
+        None => match (&p.sentry_baseline_unknown, p.offline) {
+            (Some(why), false) => out.push_str(&format!("{unknown}: {why}\n")),
+            _ => out.push_str(&format!("{unknown}\n")),
+        },
     }
 }
 
@@ -168,6 +179,16 @@ fn serde_plain<T: serde::Serialize>(v: &T) -> String {
 
 fn short(sha: &str) -> &str {
     &sha[..sha.len().min(7)]
+}
+
+/// An empty section says so, as `gh` does, rather than showing a header over no rows.
+const NONE: &str = "  none\n";
+
+fn table_or_none(ui: &Ui, headers: &[&str], rows: &[Vec<String>]) -> String {
+    if rows.is_empty() {
+        return NONE.into();
+    }
+    indent(&table(ui, headers, rows))
 }
 
 fn indent(text: &str) -> String {
@@ -204,5 +225,16 @@ mod tests {
         assert!(shown.contains("(v41)"), "{shown}");
         let piped = render(&report(production), &Ui::plain());
         assert!(piped.contains(&format!("  deployed {}\n", crate::ui::time::stamp(deployed))), "{piped}");
+    }
+
+    #[test]
+    fn a_commit_without_ci_says_so_in_words() {
+        let sha = "0123456789abcdef0123456789abcdef01234567".to_string();
+        let ci = |state| Some(crate::preflight::online::CiState { sha: sha.clone(), state, checks: vec![] });
+        let p = Preflight { ci: ci(CiLevel::None), offline: false, ..crate::preflight::blank_report() };
+        let shown = render(&p, &Ui::plain());
+        assert!(shown.contains("CI\n  no status or check run on 0123456\n"), "{shown}");
+        let p = Preflight { ci: ci(CiLevel::Success), offline: false, ..crate::preflight::blank_report() };
+        assert!(render(&p, &Ui::plain()).contains("CI\n  success on 0123456\n"));
     }
 }

@@ -49,6 +49,9 @@ pub struct Preflight {
     pub ci: Option<CiState>,
     pub production: Option<Production>,
     pub sentry_baseline: Option<Baseline>,
+    /// Online, why there is no baseline (for people; `null` says it to a script).
+    #[serde(skip)]
+    pub sentry_baseline_unknown: Option<String>,
     pub warnings: Vec<RangeWarning>,
     pub offline: bool,
     pub verdict: Verdict,
@@ -193,6 +196,7 @@ pub fn assemble(facts: GitFacts, services: online::OnlineFacts) -> Preflight {
         ci: services.ci,
         production: services.production,
         sentry_baseline: services.baseline,
+        sentry_baseline_unknown: services.baseline_unknown,
         warnings,
         verdict: Verdict { level: Level::Go, reasons: Vec::new() },
     };
@@ -254,6 +258,7 @@ pub(crate) fn blank_report() -> Preflight {
         ci: None,
         production: None,
         sentry_baseline: None,
+        sentry_baseline_unknown: None,
         warnings: vec![],
         offline: true,
         verdict: Verdict { level: Level::Go, reasons: vec![] },

@@ -98,6 +98,8 @@ pub struct OnlineFacts {
     pub ci: Option<CiState>,
     pub production: Option<Production>,
     pub baseline: Option<Baseline>,
+    /// Why there is no baseline, when there is none.
+    pub baseline_unknown: Option<String>,
     pub warnings: Vec<super::range::RangeWarning>,
 }
 

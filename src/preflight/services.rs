@@ -147,13 +147,14 @@ impl Gatherer {
         let pull_requests = self.enrich(&numbers).await?;
         let baseline = match (&self.sentry, &before.production.commit) {
             (Some((sentry, project)), Some(sha)) => match self.baseline(config, sentry, project, sha).await {
-                Ok(b) => Some(b),
+                Ok(b) => Ok(b),
                 Err(e) => {
                     warnings.push(warning("sentry_unavailable", format!("no Sentry baseline: {e:#}")));
-                    None
+                    Err("Sentry could not be read (the warning says why)")
                 }
             },
-            _ => None,
+            (None, _) => Err("[sentry] org and project are not set (bpdeploy.toml, or SENTRY_ORG and SENTRY_PROJECT)"),
+            (_, None) => Err("Heroku did not say which commit production runs"),
         };
         Ok(OnlineFacts {
             offline: false,
@@ -161,7 +162,8 @@ impl Gatherer {
             pull_requests,
             ci: Some(ci),
             production: Some(before.production),
-            baseline,
+            baseline_unknown: baseline.as_ref().err().map(|why| why.to_string()),
+            baseline: baseline.ok(),
             warnings,
         })
     }

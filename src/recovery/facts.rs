@@ -16,7 +16,7 @@ use crate::deploy::removed::range_request;
 use crate::deploy::steps::LockHolder;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::preflight::migrations::{Change, Migration};
+use crate::preflight::migrations::{Change, Kind, Migration};
 use chrono::{SecondsFormat, Utc};
 
 /// A release with the commit it runs.
@@ -68,10 +68,19 @@ pub async fn range_facts(config: &Config, from: &str, to: &str) -> Result<RangeF
 
 /// Old code against one migration that ran; a migration that never runs again cannot hurt it.
 pub fn judge(m: &Migration, source: Option<&str>) -> OldCode {
+    // Preflight did not read it (larger than `[migrations] max_size`, or nested too deeply):
+    // neither does recovery, and it says so instead of guessing.
+    let unchecked = m.risks.iter().any(|r| r.check == "unchecked") && m.kind == Kind::Schema;
     match (m.change, m.is_new()) {
         (Change::Renamed, false) => OldCode {
             verdict: Verdict::Compatible,
             reason: "renamed without a new version: it did not run again".into(),
+        },
+        (Change::Added | Change::Renamed, _) if unchecked => OldCode {
+            verdict: Verdict::Unknown,
+            reason:
+                "too large or too deeply nested for bpdeploy to read (its lint finding says which): read it by hand"
+                    .into(),
         },
         _ => compat::judge(m.kind, m.change, source),
     }

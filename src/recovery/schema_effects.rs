@@ -8,6 +8,7 @@
 //! heredoc that mentions `remove_column` has no effect.
 use super::statements::{schema_call, table_call, Args, UNKNOWN};
 pub use super::statements::{Change, Effect};
+use crate::preflight::lint;
 use tree_sitter::{Node, Parser};
 
 /// The effects of a schema migration's `change`/`up` code, in source order. `None` when the Ruby
@@ -16,11 +17,19 @@ pub fn effects(source: &str) -> Option<Vec<Effect>> {
     effects_of(source, &["change", "up"])
 }
 
-/// The effects of the named methods' code (`["down"]`: what a rollback of it does).
+/// The effects of the named methods' code (`["down"]`: what a rollback of it does). `None` as
+/// well for a file too large or too deeply nested to read safely (the lint's limits: the walk
+/// below recurses, and a hostile file would exhaust the stack).
 pub fn effects_of(source: &str, methods: &[&str]) -> Option<Vec<Effect>> {
+    if source.len() > lint::DEFAULT_MAX_SIZE {
+        return None;
+    }
     let mut parser = Parser::new();
     parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok()?;
     let tree = parser.parse(source, None)?;
+    if lint::too_deeply_nested(tree.root_node()) {
+        return None;
+    }
     let mut out = Vec::new();
     for body in bodies(tree.root_node(), source, methods) {
         visit(body, source, None, &mut out);

@@ -18,6 +18,14 @@ pub fn ago(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     }
 }
 
+/// A phase's duration for `-v`: tenths of a second under a minute, else `2m10s`.
+pub fn took(d: std::time::Duration) -> String {
+    if d < std::time::Duration::from_secs(60) {
+        return format!("{:.1}s", d.as_secs_f64());
+    }
+    crate::config::duration::format(std::time::Duration::from_secs(d.as_secs()))
+}
+
 /// RFC 3339 to the second, in UTC: what JSON and non-terminal output carry.
 pub fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)

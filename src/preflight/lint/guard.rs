@@ -37,8 +37,9 @@ pub(super) fn unchecked(message: String) -> Risk {
 }
 
 /// True when some node lies deeper than [`MAX_DEPTH`]. One cursor, no recursion, and it stops
-/// at the first node too deep.
-pub(super) fn too_deeply_nested(root: Node) -> bool {
+/// at the first node too deep. Every recursive walk of a migration's tree (the lint's, and
+/// recovery's reading of what a migration did) asks this first.
+pub fn too_deeply_nested(root: Node) -> bool {
     let mut cursor = root.walk();
     let mut depth = 0usize;
     loop {

@@ -34,6 +34,7 @@ mod walk;
 
 pub use app_config::partial_inserts;
 pub use dump::{CheckConstraint, ColumnFacts, SchemaDump, TableFacts};
+pub use guard::too_deeply_nested;
 
 #[cfg(test)]
 mod tests;

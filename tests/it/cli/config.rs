@@ -70,6 +70,14 @@ fn repo_path_in_the_file_names_the_repository_relative_to_the_file() {
         .run();
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.json()["range"]["to"], tip.to_string());
+
+    // A [repo] path that is not a repository is the file's mistake, told with its line.
+    std::fs::write(configs.join("typo.toml"), "[repo]\npath = \"../shpo\"\n").unwrap();
+    let err = load(anywhere.path(), Some(&configs.join("typo.toml")), &[]).unwrap_err();
+    assert_eq!(err.code, "config_invalid");
+    assert!(err.message.contains("typo.toml:2: repo.path:") && err.message.contains("shpo"), "{err:?}");
+    assert!(err.message.contains("not inside a git repository"), "{err:?}");
+    assert!(!err.hint.unwrap().contains("set `[repo] path`"), "it is set: the hint must not say to set it");
 }
 
 #[test]
@@ -78,6 +86,24 @@ fn a_config_that_is_a_directory_says_so() {
     let err = load(&dir, Some(&dir), &[]).unwrap_err();
     assert!(err.message.contains("is a directory"), "{err:?}");
     assert!(err.hint.unwrap().contains(&format!("--config {}", dir.join("bpdeploy.toml").display())));
+}
+
+/// A device or a pipe is there but is no config file; a huge file is not read whole.
+#[test]
+fn a_config_that_is_not_a_regular_file_or_far_too_large_says_so() {
+    let (_d, dir) = scratch();
+    let err = load(&dir, Some(Path::new("/dev/zero")), &[]).unwrap_err();
+    assert_eq!(err.code, "config_unreadable");
+    assert!(err.message.contains("not a regular file"), "{err:?}");
+    let missing = load(&dir, Some(&dir.join("nope.toml")), &[]).unwrap_err();
+    assert!(missing.message.contains("no such file"), "{missing:?}");
+
+    let huge = dir.join("huge.toml");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(64 << 20).unwrap(); // sparse: 64 MB of nothing on disk
+    let err = load(&dir, Some(&huge), &[]).unwrap_err();
+    assert_eq!(err.code, "config_unreadable");
+    assert!(err.message.contains("larger than 1 MB"), "{err:?}");
 }
 
 #[test]
@@ -102,6 +128,14 @@ fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
         ("[watch]\ntransient_quiet_intervals = 0\n", 2, "must be 1 or more"),
         ("[watch]\nmax_transient_events = 1.5\n", 2, "expected a whole number"),
         ("[watch]\nmax_issue_rate_ratio = 0.5\n", 2, "must be a number above 1"),
+        // Values checked once the whole file is read name their line too.
+        ("[migrations]\n\npostgres_version = 8\n", 3, "migrations.postgres_version: expected a PostgreSQL version"),
+        ("[migrations]\nmax_size = \"0\"\n", 2, "migrations.max_size: must be greater than zero"),
+        ("[github]\nrepo = \"shop\"\n", 2, "github.repo: expected \"owner/name\""),
+        ("github = { repo = \"shop\" }\n", 1, "github.repo: expected"),
+        ("[heroku]\napp = \"shop\"\nurl = \"http://api.example.com\"\n", 3, "heroku.url: plain http://"),
+        ("[sentry]\nrelease = \"{app}\"\n", 2, "sentry.release: the template must contain"),
+        ("[triage]\nstopped_after = \"0s\"\n", 2, "longer than 0s"),
     ];
     for (text, line, needle) in cases {
         std::fs::write(dir.join("bpdeploy.toml"), text).unwrap();
@@ -116,6 +150,14 @@ fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
     let err = load(&dir, None, &[("BPDEPLOY_WATCH_DURATION", "0s")]).unwrap_err();
     assert!(err.message.contains("BPDEPLOY_WATCH_DURATION"), "{err:?}");
     assert_eq!(err.hint.as_deref(), Some("fix or unset the environment variable BPDEPLOY_WATCH_DURATION"));
+    // A knob named by its variable says the name once.
+    let knob = Cmd::new(&dir, &dir)
+        .env("HEROKU_API_KEY", "heroku-token")
+        .env("BPDEPLOY_HTTP_RETRIES", "abc")
+        .args(["--json", "--app", "shop", "releases"])
+        .run();
+    let err = &knob.json()["error"];
+    assert_eq!(err["message"], "environment variable BPDEPLOY_HTTP_RETRIES: expected a whole number, got \"abc\"");
 }
 
 #[test]
@@ -136,4 +178,30 @@ fn the_watch_channels_keys_load_with_their_defaults_and_the_pages_as_written() {
     assert_eq!(smoke, ["https://www.example.com/forums", "http://127.0.0.1:9/up"], "no slash added to a page");
     assert_eq!(w.slack_channels, ["#dev-questions", "C0SENTRY01"]);
     assert_eq!((w.max_router_errors_per_minute, w.max_transient_events), (0.0, 0));
+}
+
+/// An app name no Heroku app can have (quotes, spaces, slashes, control characters) is refused
+/// where it is given, before init writes it into a file or a request carries it.
+#[test]
+fn an_app_name_heroku_could_not_have_is_refused_where_it_is_given() {
+    let (_d, dir) = scratch();
+    git2::Repository::init(&dir).unwrap();
+    let flag = Cmd::new(&dir, &dir).args(["--json", "--app", "shop\" [x]", "init", "--dry-run"]).run();
+    assert_eq!(flag.code, 2, "{flag:?}");
+    let message = flag.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("--app") && message.contains("letters, digits and dashes"), "{message}");
+    assert!(!dir.join("bpdeploy.toml").exists());
+
+    let env = load(&dir, None, &[("HEROKU_APP", "shop prod")]).unwrap_err();
+    assert_eq!(env.code, "config_invalid");
+    assert!(env.message.contains("HEROKU_APP") && env.message.contains("letters, digits and dashes"), "{env:?}");
+    std::fs::write(dir.join("bpdeploy.toml"), "[heroku]\napp = \"acme/shop\"\n").unwrap();
+    let file = load(&dir, None, &[]).unwrap_err();
+    assert!(file.message.contains("bpdeploy.toml:2: heroku.app:"), "{file:?}");
+
+    // Names and ids as Heroku gives them still load.
+    for good in ["shop-prod", "storefront2", "01234567-89ab-cdef-0123-456789abcdef"] {
+        let config = load(&dir, None, &[("HEROKU_APP", good)]).unwrap();
+        assert_eq!(config.app.as_deref(), Some(good));
+    }
 }

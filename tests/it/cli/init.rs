@@ -31,6 +31,8 @@ fn dry_run_prints_the_file_and_writes_nothing_even_with_force() {
     // Without --force, a dry run refuses like the real run would, and its hint writes nothing.
     let refused = Cmd::new(&dir, &dir).args(["--json", "init", "--dry-run"]).run();
     assert_eq!(refused.json()["error"]["code"], "config_exists");
+    let hint = refused.json()["error"]["hint"].as_str().unwrap().to_string();
+    assert!(hint.starts_with("`bpdeploy init --dry-run --force` prints"), "the safe step comes first: {hint}");
 }
 
 #[test]

@@ -34,6 +34,11 @@ fn json_usage_errors_keep_the_argument_the_value_and_the_suggestion() {
     let sub = run(&["--json", "rolback"]);
     assert_eq!(sub.json()["error"]["hint"], "a similar subcommand exists: 'rollback'");
     assert_eq!(sub.stdout.lines().count(), 1, "one line, like every JSON error: {}", sub.stdout);
+
+    // A missing argument is named, not left behind on the next line of clap's text.
+    let missing = run(&["--json", "revert"]);
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert_eq!(missing.json()["error"]["message"], "the following required arguments were not provided: <PR>");
 }
 
 #[test]
@@ -114,6 +119,16 @@ fn every_man_page_the_pages_name_exists() {
     }
     let unknown = run(&["--json", "man", "nosuch"]);
     assert_eq!((unknown.code, &unknown.json()["error"]["code"]), (2, &serde_json::json!("usage")));
+
+    // A --dir that is a file says so (not "File exists (os error 17)") and leaves the file be.
+    std::fs::write(dir.join("notes"), "mine").unwrap();
+    let file = Cmd::new(&dir, &dir).args(["--json", "man", "--dir", "notes"]).run();
+    assert_eq!(file.code, 1, "{file:?}");
+    let err = &file.json()["error"];
+    assert_eq!(err["code"], "write_failed");
+    assert!(err["message"].as_str().unwrap().ends_with("notes: it is a file, not a directory"), "{err}");
+    assert!(err["hint"].as_str().unwrap().contains("man1"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("notes")).unwrap(), "mine");
 }
 
 #[test]

@@ -136,3 +136,86 @@ fn a_second_process_sources_the_exports_and_lists_releases() {
     let more: Vec<String> = std::iter::from_fn(|| rest.next("end of stdout")).collect();
     assert!(more.is_empty(), "nothing on stdout after the shell lines: {more:?}");
 }
+
+/// `bpdeploy [FLAGS] sandbox --scenario happy --env-file FILE`, stopped when dropped.
+fn sandbox_writing(home: &Path, env_file: &Path, flags: &[&str], stdout: Stdio) -> Reap {
+    let mut cmd = clean(BIN, home);
+    cmd.args(flags).args(["sandbox", "--scenario", "happy", "--env-file"]).arg(env_file);
+    Reap(cmd.stdout(stdout).stderr(Stdio::null()).spawn().unwrap())
+}
+
+/// A sandbox restarted on the same `--env-file` (the old one still stopping while the new one
+/// writes its lines): the old one removes only the file it wrote, never its successor's.
+#[test]
+fn a_stopping_sandbox_leaves_the_env_file_of_the_one_after_it() {
+    let home = tempfile::tempdir().unwrap();
+    let env_file = home.path().join("sandbox.env");
+    let mut sandbox = sandbox_writing(home.path(), &env_file, &[], Stdio::null());
+    // A hang guard only: the sandbox serves within a second or two.
+    let deadline = std::time::Instant::now() + LINE_WAIT;
+    while !env_file.exists() {
+        assert!(std::time::Instant::now() < deadline, "no env file within {LINE_WAIT:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The next sandbox's lines, written whole (by rename) over this one's.
+    let next = home.path().join(".next.tmp");
+    std::fs::write(&next, "export BPDEPLOY_HEROKU_URL=http://127.0.0.1:9/heroku/\n").unwrap();
+    std::fs::rename(&next, &env_file).unwrap();
+
+    let killed = Command::new("kill").args(["-TERM", &sandbox.0.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(sandbox.0.wait().unwrap().code(), Some(0), "SIGTERM stops the sandbox cleanly");
+    let left = std::fs::read_to_string(&env_file).unwrap_or_default();
+    assert!(left.contains("127.0.0.1:9"), "the next sandbox's file stays: {left:?}");
+}
+
+/// `--env-file .env` in an app's directory must not wipe the app's own `.env`: a file that is not
+/// a sandbox's shell lines is refused and left as it was; a stale sandbox file is replaced.
+#[test]
+fn an_env_file_a_sandbox_did_not_write_is_never_replaced() {
+    let home = tempfile::tempdir().unwrap();
+    let dotenv = home.path().join(".env");
+    std::fs::write(&dotenv, "SECRET_KEY_BASE=keep-me\nexport DATABASE_URL=postgres://x\n").unwrap();
+    let mut refused = sandbox_writing(home.path(), &dotenv, &["--json"], Stdio::piped());
+    let deadline = std::time::Instant::now() + LINE_WAIT; // a hang guard only: a refusal is at once
+    while refused.0.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "the sandbox served instead of refusing {dotenv:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stdout = Vec::new();
+    std::io::Read::read_to_end(&mut refused.0.stdout.take().unwrap(), &mut stdout).unwrap();
+    let out = std::process::Output { status: refused.0.wait().unwrap(), stdout, stderr: vec![] };
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "write_failed", "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("not a sandbox's"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&dotenv).unwrap(),
+        "SECRET_KEY_BASE=keep-me\nexport DATABASE_URL=postgres://x\n"
+    );
+
+    // A file that cannot be written says where one can be.
+    let nowhere = home.path().join("no/such/dir/sandbox.env");
+    let unwritable = clean(BIN, home.path()).args(["--json", "sandbox", "--env-file"]).arg(&nowhere).output().unwrap();
+    assert_eq!(unwritable.status.code(), Some(1), "{unwritable:?}");
+    let err: serde_json::Value = serde_json::from_slice(&unwritable.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "write_failed", "{err}");
+    assert!(err["error"]["hint"].as_str().is_some_and(|h| h.contains("--env-file /tmp/sandbox.env")), "{err}");
+
+    // An earlier sandbox's file (a dead port) is replaced by this one's.
+    let stale = home.path().join("sandbox.env");
+    std::fs::write(&stale, "export BPDEPLOY_HEROKU_URL=http://127.0.0.1:9/heroku/\ncd '/tmp/gone'\n").unwrap();
+    let mut sandbox = sandbox_writing(home.path(), &stale, &[], Stdio::null());
+    let deadline = std::time::Instant::now() + LINE_WAIT; // a hang guard only
+    let replaced = || {
+        let text = std::fs::read_to_string(&stale).unwrap_or_default();
+        text.contains("export BPDEPLOY_HEROKU_URL=") && !text.contains("127.0.0.1:9/")
+    };
+    while !replaced() {
+        assert!(std::time::Instant::now() < deadline, "the stale file was not replaced within {LINE_WAIT:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = Command::new("kill").args(["-TERM", &sandbox.0.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(sandbox.0.wait().unwrap().code(), Some(0), "SIGTERM stops the sandbox cleanly");
+}

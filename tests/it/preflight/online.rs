@@ -212,3 +212,28 @@ async fn the_request_count_does_not_grow_with_the_number_of_prs() {
     assert_eq!(rest_5, rest_120, "no REST request per PR");
     assert_eq!((graphql_5, graphql_120), (1, 3), "one GraphQL request per 50 PRs (the alias cap)");
 }
+
+/// `-v` says how long each step took; a baseline that cannot be had says why it is unknown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_times_each_step_and_an_unknown_baseline_says_why() {
+    let mut w = World::new().await;
+    let r = fixture::release(&mut w.f);
+    w.standard(&r).await;
+    let plain = w.run(&[]).await;
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(!plain.stderr.contains(" took "), "{}", plain.stderr);
+    let verbose = w.run(&["-v"]).await;
+    for step in ["Asking Heroku and GitHub what production runs", "Reading the range from git"] {
+        assert!(verbose.stderr.contains(&format!("{step} took ")), "-v times {step}:\n{}", verbose.stderr);
+    }
+    assert!(verbose.stderr.contains("Checking CI, pull requests and Sentry took "), "{}", verbose.stderr);
+
+    // Without [sentry] org and project there is no baseline, and the report says why.
+    std::fs::write(w.dir.path().join("bpdeploy.toml"), "[heroku]\napp = \"shop\"\n[github]\nrepo = \"acme/shop\"\n")
+        .unwrap();
+    let unset = w.run(&[]).await;
+    assert_eq!(unset.code, 0, "{}", unset.stderr);
+    let section = unset.stdout.split("Sentry baseline\n").nth(1).unwrap_or_default();
+    assert!(section.starts_with("  unknown: [sentry] org and project are not set"), "{}", unset.stdout);
+    assert!(w.run(&["--json"]).await.json()["sentry_baseline"].is_null());
+}

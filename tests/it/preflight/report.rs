@@ -49,3 +49,38 @@ fn range_warnings_go_to_stderr_and_the_verdict_not_into_the_range_section() {
     assert!(warning.contains("is not an ancestor"), "{warning}");
     assert!(run.stdout.contains("(not_ancestor)"), "the verdict still gives the reason:\n{}", run.stdout);
 }
+
+/// Nothing to ship: each empty section says "none" instead of a table header with no rows.
+#[test]
+fn an_empty_range_says_none_instead_of_bare_table_headers() {
+    let (_tmp, dir) = scratch();
+    let mut f = Fixture::init(&dir);
+    release(&mut f);
+    let run = preflight(&dir, &["--from", "origin/master", "--to", "origin/master"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for header in ["PR\tAUTHOR", "AREA\tFILES", "RUN\tCHANGE"] {
+        assert!(!run.stdout.contains(header), "no rows, no header {header:?}:\n{}", run.stdout);
+    }
+    for section in ["Pull requests (0)\n  none\n", "Ownership\n  none\n", "Migrations (0)\n"] {
+        assert!(run.stdout.contains(section), "{section:?}:\n{}", run.stdout);
+    }
+    assert!(run.stdout.contains("nothing_to_deploy"), "{}", run.stdout);
+    // A range with PRs still has its tables.
+    let full = preflight(&dir, &[]);
+    assert!(full.stdout.contains("PR\tAUTHOR") && full.stdout.contains("RUN\tCHANGE"), "{}", full.stdout);
+}
+
+/// A failed `--fetch` says what git said first (its `fatal:` line), not the tail of its advice.
+#[test]
+fn a_failed_fetch_says_what_git_said_first() {
+    let (_tmp, dir) = scratch();
+    let mut f = Fixture::init(&dir);
+    release(&mut f);
+    let run = preflight(&dir, &["--json", "--fetch"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.json()["error"];
+    assert_eq!(err["code"], "git_fetch_failed");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("'origin' does not appear to be a git repository"), "{message}");
+    assert!(!message.contains("fatal:"), "{message}");
+}

@@ -1,9 +1,11 @@
 //! Issue 14's acceptance, through the real binary: no secret in any output or file written, and
 //! no text from outside (file, branch and author names, PR and Sentry titles, error bodies) that
 //! can drive the terminal or forge a line.
+mod hostile;
 mod sentinel;
 mod terminal;
 
+use crate::preflight::fixture::entry;
 use crate::support::{Cmd, Run};
 use bpdeploy::cli::Scenario;
 use bpdeploy::sandbox::{Sandbox, SandboxOptions};
@@ -65,6 +67,30 @@ impl Echoing {
             cmd = cmd.env(&k, v);
         }
         cmd
+    }
+
+    /// A direct push of `files` (path, content) on top of the sandbox's GitHub master, by
+    /// `author`, fetched into the working copy as `git fetch origin` would: the next preflight
+    /// and deploy ship it.
+    pub fn push_to_master(&self, files: &[(String, String)], author: &str, message: &str) {
+        use git2::{Index, Repository, Signature, Time};
+        let origin = Repository::open_bare(&self.sb.scratch().origin).unwrap();
+        let master = origin.find_reference("refs/heads/master").unwrap().peel_to_commit().unwrap();
+        let mut index = Index::new().unwrap();
+        index.read_tree(&master.tree().unwrap()).unwrap();
+        for (p, content) in files {
+            let id = origin.blob(content.as_bytes()).unwrap();
+            index.add(&entry(p, id, content.len())).unwrap();
+        }
+        let tree = origin.find_tree(index.write_tree_to(&origin).unwrap()).unwrap();
+        let when = Time::new(master.time().seconds() + 60, 0);
+        let sig = Signature::new(author, "mallory@example.com", &when).unwrap();
+        origin.commit(Some("refs/heads/master"), &sig, &sig, message, &tree, &[&master]).unwrap();
+        let work = Repository::open(self.sb.repo_dir()).unwrap();
+        work.find_remote("origin")
+            .unwrap()
+            .fetch(&["+refs/heads/master:refs/remotes/origin/master"], None, None)
+            .unwrap();
     }
 
     /// Runs off the runtime's worker threads, so the sandbox keeps answering.

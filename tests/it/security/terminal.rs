@@ -3,10 +3,9 @@
 //! names, Sentry titles and error bodies from the services — never reaches the terminal as
 //! anything but text: no ESC, BEL or C1 byte, and no line of its own.
 use super::Echoing;
-use crate::preflight::fixture::{entry, Fixture};
+use crate::preflight::fixture::Fixture;
 use crate::support::{Cmd, Run};
 use bpdeploy::cli::Scenario;
-use git2::{Index, Repository, Signature, Time};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -32,13 +31,9 @@ fn assert_inert(run: &Run, what: &str) {
     }
 }
 
-/// A direct push to the sandbox's GitHub master by a hostile author, fetched into the working
-/// copy as `git fetch origin` would: the next preflight and deploy ship it.
+/// A direct push to the sandbox's GitHub master by a hostile author: the next preflight and
+/// deploy ship it.
 fn push_hostile_commit(e: &Echoing) {
-    let origin = Repository::open_bare(&e.sb.scratch().origin).unwrap();
-    let master = origin.find_reference("refs/heads/master").unwrap().peel_to_commit().unwrap();
-    let mut index = Index::new().unwrap();
-    index.read_tree(&master.tree().unwrap()).unwrap();
     let risky = format!(
         "class EvilOne < ActiveRecord::Migration[7.1]\n  def change\n    remove_column :orders, :\"{ESCAPES}x\"\n  end\nend\n"
     );
@@ -51,17 +46,7 @@ fn push_hostile_commit(e: &Echoing) {
         ),
         (format!("app/{ESCAPES}evil/thing.rb"), "class Thing\nend\n".into()),
     ];
-    for (p, content) in &files {
-        let id = origin.blob(content.as_bytes()).unwrap();
-        index.add(&entry(p, id, content.len())).unwrap();
-    }
-    let tree = origin.find_tree(index.write_tree_to(&origin).unwrap()).unwrap();
-    let when = Time::new(master.time().seconds() + 60, 0);
-    let sig = Signature::new(&format!("Mallory{ESCAPES}"), "mallory@example.com", &when).unwrap();
-    let message = format!("Tidy{ESCAPES} things\n\n{FORGED}\n");
-    origin.commit(Some("refs/heads/master"), &sig, &sig, &message, &tree, &[&master]).unwrap();
-    let work = Repository::open(e.sb.repo_dir()).unwrap();
-    work.find_remote("origin").unwrap().fetch(&["+refs/heads/master:refs/remotes/origin/master"], None, None).unwrap();
+    e.push_to_master(&files, &format!("Mallory{ESCAPES}"), &format!("Tidy{ESCAPES} things\n\n{FORGED}\n"));
 }
 
 /// The repository's side, end to end: preflight, then the deploy that runs it and streams the

@@ -107,6 +107,9 @@ impl Driver {
             let account = self.read_back().await;
             self.machine.facts.account = Some(account);
         }
+        if let Some(announcer) = self.services.announcer.as_mut() {
+            announcer.settle(self.services.transport.settings.timeout, self.setup.poll).await;
+        }
         self.settle_records().await;
     }
 

@@ -78,6 +78,7 @@ impl Driver {
         if let Some(a) = self.services.announcer.as_mut() {
             a.text.pull_requests = facts.pull_requests.clone();
             a.text.migrations = facts.migrations.len();
+            a.text.shipped_known = true;
         }
         let up_to_date = facts.production_sha.as_deref() == Some(sha.as_str());
         self.machine.facts.production_sha = facts.production_sha.clone();

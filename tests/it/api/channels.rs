@@ -300,3 +300,35 @@ async fn an_issue_baseline_is_the_day_before_the_release_and_looks_count_since_i
     assert_eq!(got, [("7", Some("RAILS-7"), 60, 1440), ("9", Some("RAILS-9"), 3, 0)]);
     kit.assert_contract().await;
 }
+
+/// Issue 12: each page is fetched every interval. A page that hangs (a forum page timing out
+/// behind the router) held every other page's rounds back until its own timeout, so the pages
+/// that answered went unrecorded for a whole timeout at a time.
+#[tokio::test]
+async fn a_hanging_smoke_page_does_not_hold_the_other_pages_rounds_back() {
+    let kit = Kit::new().await;
+    Mock::given(method("GET")).and(path("/up")).respond_with(ResponseTemplate::new(200)).mount(&kit.server).await;
+    Mock::given(method("GET"))
+        .and(path("/forums"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(120)))
+        .mount(&kit.server)
+        .await;
+    let url = |p: &str| url::Url::parse(&format!("{}{p}", kit.server.uri())).unwrap();
+    let timeout = Duration::from_secs(60);
+    let checks = SmokeChecks::start(
+        reqwest::Client::new(),
+        vec![url("/forums"), url("/up")],
+        Duration::from_millis(10),
+        timeout,
+    );
+    // A hang guard only: three rounds of a page that answers at once take milliseconds.
+    for _ in 0..1000 {
+        if checks.logs()[1].rounds.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let logs = checks.logs();
+    assert!(logs[1].rounds.len() >= 3, "the page that answers has its rounds: {logs:?}");
+    assert!(logs[0].rounds.is_empty(), "the hanging page is still in its first: {logs:?}");
+}

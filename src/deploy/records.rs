@@ -22,22 +22,38 @@ pub async fn start_deployment(github: &GitHub, sha: &str, app: &str, who: &str) 
     let id = match github.create_deployment(&NewDeployment::record(sha, app, &description)).await {
         Ok(DeploymentCreated::Created(d)) => d.id,
         Ok(DeploymentCreated::Merged { .. }) => return Ok(None),
-        Err(e) if e.is_ambiguous() => {
-            let mut found = None;
-            for d in github.deployments(Some(sha), Some(app)).await? {
-                if d.description.as_deref() == Some(description.as_str())
-                    && github.deployment_statuses(d.id).await?.is_empty()
-                {
-                    found = Some(d.id);
-                    break;
-                }
-            }
-            found.ok_or(e)?
-        }
+        Err(e) if e.is_ambiguous() => find_lost_deployment(github, sha, app, &description).await?.ok_or(e)?,
         Err(e) => return Err(e),
     };
     set_deployment_status(github, id, DeploymentState::InProgress, "deploying").await?;
     Ok(Some(id))
+}
+
+/// After a deployment create got no answer: this run's deployment (its exact description, no
+/// status yet), read back over a safe window (several reads over at least twice the request
+/// timeout). A request that reached GitHub late is found and used, instead of being left behind
+/// in progress, holding the lock against the very deploy the hint asks for.
+async fn find_lost_deployment(
+    github: &GitHub,
+    sha: &str,
+    app: &str,
+    description: &str,
+) -> Result<Option<u64>, ApiError> {
+    let (polls, window) = (crate::deploy::follow::READ_BACK_POLLS, github.http().settings().timeout * 2);
+    let started = std::time::Instant::now();
+    let mut reads = 0;
+    loop {
+        for d in github.deployments(Some(sha), Some(app)).await? {
+            if d.description.as_deref() == Some(description) && github.deployment_statuses(d.id).await?.is_empty() {
+                return Ok(Some(d.id));
+            }
+        }
+        reads += 1;
+        if reads >= polls && started.elapsed() >= window {
+            return Ok(None);
+        }
+        tokio::time::sleep(window / polls).await;
+    }
 }
 
 pub async fn set_deployment_status(

@@ -200,3 +200,30 @@ async fn until_live(f: &crate::faults::Faulty, version: u64) {
     }
     panic!("v{version} never went live");
 }
+
+/// The lock's own create, a GitHub deployment, whose request reaches GitHub after bpdeploy's
+/// timeout: it was read back once, at once, found nothing, and the deploy stopped; the deployment
+/// GitHub made a moment later then held the lock (no status, no build) and the next deploy, the
+/// one the hint asked for, exited 5 for an hour. Read back over the safe window, it is found and
+/// this deploy goes on with it; one that never reached GitHub stops the deploy and holds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_deployment_whose_answer_is_lost_is_found_and_never_left_holding_the_lock() {
+    use crate::faults::{Fault, Faulty, Rule, TIMEOUT};
+    let late = Fault::Late(TIMEOUT + Duration::from_millis(300));
+    let stall = Fault::Stall(TIMEOUT + Duration::from_millis(300));
+    for (fault, code, status) in [(late, 0, "live"), (stall, 1, "error")] {
+        let f = Faulty::start(Scenario::Happy).await;
+        f.proxy.add(Rule::new("POST", "/github/repos/acme/storefront/deployments", fault));
+        let run = f.run(&["--json", "deploy", "--yes"]).await;
+        assert!(!f.proxy.applied().is_empty(), "{fault:?}: the fault was injected");
+        assert_eq!((run.code, result(&run)["status"].clone()), (code, status.into()), "{fault:?}: {}", context(&run));
+        if code == 0 {
+            f.assert_truth(&run, &format!("{fault:?}")).await;
+        }
+        // Whatever reached GitHub, late or not, is finished: nothing holds the lock.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        f.assert_every_deployment_closed().await;
+        let again = f.run(&["--json", "deploy", "--yes", "--force"]).await;
+        assert_eq!(again.code, 0, "{fault:?}: the lock is free: {}", context(&again));
+    }
+}

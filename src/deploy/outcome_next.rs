@@ -84,6 +84,10 @@ impl DeployOutcome {
         for step in steps {
             next_step::push(&mut next, step);
         }
+        let unknown = self.migrations.as_ref().is_some_and(|m| !m.unknown.is_empty());
+        if let (true, None, Some(version)) = (unknown, &self.release_failure, self.release) {
+            next_step::push(&mut next, crate::deploy::migrations::release_output_step(version, &self.app));
+        }
         next
     }
 

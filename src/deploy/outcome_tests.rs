@@ -239,3 +239,31 @@ fn a_refused_request_says_when_to_run_it_again() {
     o.error = Some(Failure::new(Exit::Failure, "github_not_found", "no branch nosuch").with_hint("check --branch"));
     assert!(o.conclude().next.is_empty(), "running it again as it was is no advice");
 }
+
+/// A cut release-phase log leaves migrations unknown: the report says how to find out, with a
+/// command that runs as printed (the app named, not `<app>`), whether the release went live or
+/// its release phase failed.
+#[test]
+fn unknown_migrations_come_with_the_command_that_shows_the_whole_log() {
+    use crate::deploy::migrations::ExpectedMigration;
+    let backfill = ExpectedMigration {
+        version: "20250101000003".into(),
+        name: Some("BackfillOrderTotals".into()),
+        kind: crate::deploy::migrations::MigrationKind::Data,
+    };
+    let p = MigrationProgress::new(vec![backfill]);
+    let mut live = base(Ending::Live);
+    live.release = Some(42);
+    live.migrations = Some(p.report(crate::deploy::migrations::PhaseEnd::Succeeded));
+    let live = live.conclude();
+    assert_eq!(commands(&live.next), ["bpdeploy watch --release v42", "heroku releases:output v42 -a shop"]);
+
+    let mut failed = base(Ending::ReleaseFailed);
+    failed.release = Some(42);
+    let report = p.report(crate::deploy::migrations::PhaseEnd::Failed);
+    failed.release_failure = Some(ReleaseFailure::new(42, Some(41), "shop", report, vec![]));
+    let failed = failed.conclude();
+    assert_eq!(commands(&failed.next)[0], "heroku releases:output v42 -a shop", "read first: {:?}", failed.next);
+    let text = failed.release_failure.as_ref().unwrap().explanation().join("\n");
+    assert!(text.contains("unknown") && !text.contains("<app>"), "{text}");
+}

@@ -94,6 +94,9 @@ pub struct StageFacts {
     pub rolled_back_to: Option<u64>,
     /// What production serves, read back from Heroku at the end (errors, Ctrl-C).
     pub production: Option<String>,
+    /// The read-back says this run's release went live and serves now: a Ctrl-C then stops
+    /// only the following (the watch), with nothing left running on Heroku.
+    pub live: bool,
 }
 
 impl Announcement {
@@ -169,6 +172,11 @@ impl Announcement {
             SlackStage::RolledBack => {
                 let to = v(facts.rolled_back_to);
                 format!(":rewind: {deployed} · {release} was rolled back to {to}; schema migrations stay applied")
+            }
+            SlackStage::Unfollowed if facts.live => {
+                format!(
+                    ":eyes: {deployed} · live as {release}; bpdeploy stopped following before a verdict{production}"
+                )
             }
             SlackStage::Unfollowed => {
                 format!(":pause_button: {deploying} · bpdeploy stopped following; Heroku carries on{production}")

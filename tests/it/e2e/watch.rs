@@ -156,6 +156,11 @@ async fn ctrl_c_during_a_watch_names_the_live_release() {
     let r = result(&run);
     assert_eq!(r["production"], "storefront serves v7, the watched release", "{r}");
     assert_eq!(r["resume"], "bpdeploy watch --release v7", "{r}");
+    // The team reads the same account: v7 went live and nothing runs on Heroku; the message
+    // said "is deploying … Heroku carries on" after the deploy had said v7 was live.
+    let text = super::announcement(&d.sb).text;
+    assert!(text.contains("deployed") && text.contains("live as v7"), "{text}");
+    assert!(!text.contains("is deploying") && !text.contains("carries on"), "{text}");
 }
 
 /// Issue 9, the Slack message follows the account: `bpdeploy watch` after a deploy (the command

@@ -144,7 +144,7 @@ impl Driver {
             Action::Announce => {
                 if let Some(a) = self.services.announcer.as_mut() {
                     if let Err(e) = a.announce().await {
-                        self.reporter.warn(&format!("Slack announcement failed: {e}"));
+                        self.reporter.warn(&not_recorded("Slack announcement", &e));
                     }
                 }
                 Some(Event::Announced)
@@ -193,7 +193,7 @@ impl Driver {
         }
         if let Some(a) = self.services.announcer.as_mut() {
             if let Err(e) = a.update(stage, &self.stage).await {
-                self.reporter.warn(&format!("Slack update failed: {e}"));
+                self.reporter.warn(&not_recorded("Slack update", &e));
             }
         }
     }
@@ -206,7 +206,16 @@ impl Driver {
             _ => "stopped",
         };
         if let Err(e) = records::set_deployment_status(github, id, state, description).await {
-            self.reporter.warn(&format!("GitHub deployment status failed: {e}"));
+            self.reporter.warn(&not_recorded("GitHub deployment status", &e));
         }
+    }
+}
+
+/// A bookkeeping write (Slack, the Sentry release and marker, a deployment status) that did not
+/// happen, said as it is: a dry run held it back, which is no failure, or it failed.
+pub(crate) fn not_recorded(what: &str, e: &crate::api::ApiError) -> String {
+    match e {
+        crate::api::ApiError::DryRun { .. } => e.to_string(),
+        _ => format!("{what} failed: {e}"),
     }
 }

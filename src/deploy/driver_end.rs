@@ -3,7 +3,7 @@
 //! this run's build and release are, never inferred from the last thing seen.
 use crate::api::heroku::{Build, Release};
 use crate::deploy::account::{Account, BuildAccount, DeploymentAccount, ReleaseAccount, WorkStatus};
-use crate::deploy::driver::Driver;
+use crate::deploy::driver::{not_recorded, Driver};
 use crate::deploy::events::DeployEvent;
 use crate::deploy::machine::Event;
 use crate::deploy::records;
@@ -16,7 +16,7 @@ impl Driver {
             let name = self.setup.config.release_name(sha);
             let env = &self.setup.config.sentry.environment;
             if let Err(e) = records::mark_sentry_deploy(sentry, &name, env, &format!("v{version}")).await {
-                self.reporter.warn(&format!("Sentry deploy marker failed: {e}"));
+                self.reporter.warn(&not_recorded("Sentry deploy marker", &e));
             }
         }
         Event::LiveMarked

@@ -267,3 +267,22 @@ fn unknown_migrations_come_with_the_command_that_shows_the_whole_log() {
     let text = failed.release_failure.as_ref().unwrap().explanation().join("\n");
     assert!(text.contains("unknown") && !text.contains("<app>"), "{text}");
 }
+
+/// `watch --release v42` of a release whose release phase failed: production never switched to
+/// it, so it is not "no longer current" and watching v41 instead is no next step; the log that
+/// says why it failed is.
+#[test]
+fn a_watched_release_whose_release_phase_failed_leads_to_its_log_not_to_another_watch() {
+    use crate::deploy::account::{Account, ReleaseAccount, WorkStatus};
+    let mut o = base(Ending::Failing);
+    o.release = Some(42);
+    o.account = Some(Account {
+        current_release: Some(41),
+        release: Some(ReleaseAccount { version: Some(42), status: WorkStatus::Failed }),
+        watch_only: true,
+        ..Account::default()
+    });
+    let o = o.conclude();
+    assert_eq!(commands(&o.next), ["heroku releases:output v42 -a shop"], "{:?}", o.next);
+    assert!(o.next[0].why.contains("never went live"), "{:?}", o.next);
+}

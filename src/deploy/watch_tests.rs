@@ -282,3 +282,16 @@ fn channel_reasons_fail_by_channel_and_slack_alone_fails_nothing() {
         serde_json::json!({"kind": "router_errors", "channel": "router", "message": "H12 (Request timeout): 40", "fails": true})
     );
 }
+
+/// A release whose release phase failed never was the current one: the change line says it
+/// failed, not that it is "no longer the current one".
+#[test]
+fn a_failed_release_phase_is_not_told_as_a_replaced_release() {
+    let s = snapshot(10);
+    let mut failed = s.clone();
+    failed.release = ReleaseState::Failed;
+    assert_eq!(changes(Some(&s), &failed), ["the release phase failed: this release never went live"]);
+    let mut replaced = s.clone();
+    replaced.release = ReleaseState::Superseded { by_version: 44, description: "Rollback to v41".into() };
+    assert_eq!(changes(Some(&s), &replaced), ["the release is no longer the current one"]);
+}

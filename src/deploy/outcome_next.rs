@@ -75,7 +75,9 @@ impl DeployOutcome {
                 NextStep::new(format!("{again} --force"), "only to deploy despite them"),
             ],
             Ending::BuildFailed => {
-                vec![NextStep::new(again.clone(), format!("once the build is fixed on {}", self.branch_name()))]
+                // A watch of the failed build is no way forward: a deploy of the fix is.
+                let deploy = if self.watch_only { "bpdeploy deploy".to_string() } else { again.clone() };
+                vec![NextStep::new(deploy, format!("once the build is fixed on {}", self.branch_name()))]
             }
             Ending::NothingToDeploy => vec![NextStep::new(
                 format!("{again} --force"),

@@ -286,3 +286,16 @@ fn a_watched_release_whose_release_phase_failed_leads_to_its_log_not_to_another_
     assert_eq!(commands(&o.next), ["heroku releases:output v42 -a shop"], "{:?}", o.next);
     assert!(o.next[0].why.contains("never went live"), "{:?}", o.next);
 }
+
+/// `watch --build ID` of a build that failed: watching the same failed build again is no next
+/// step; a deploy once the build is fixed is.
+#[test]
+fn a_watched_build_that_failed_leads_to_a_deploy_not_to_the_same_watch() {
+    let mut o = base(Ending::BuildFailed);
+    o.watch_only = true;
+    o.branch = "master".into();
+    o.again = "bpdeploy watch --build b1".into();
+    let o = o.conclude();
+    assert_eq!(commands(&o.next), ["bpdeploy deploy"], "{:?}", o.next);
+    assert_eq!(o.next[0].why, "once the build is fixed on master");
+}

@@ -211,7 +211,13 @@ async fn a_lock_deployment_whose_answer_is_lost_is_found_and_never_left_holding_
     use crate::faults::{Fault, Faulty, Rule, TIMEOUT};
     let late = Fault::Late(TIMEOUT + Duration::from_millis(300));
     let stall = Fault::Stall(TIMEOUT + Duration::from_millis(300));
-    for (fault, code, status) in [(late, 0, "live"), (stall, 1, "error")] {
+    let cases = [
+        (late, 0, "live"),
+        (Fault::StatusAfter(502), 0, "live"),
+        (stall, 1, "error"),
+        (Fault::Status(500), 1, "error"),
+    ];
+    for (fault, code, status) in cases {
         let f = Faulty::start(Scenario::Happy).await;
         f.proxy.add(Rule::new("POST", "/github/repos/acme/storefront/deployments", fault));
         let run = f.run(&["--json", "deploy", "--yes"]).await;

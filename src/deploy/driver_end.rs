@@ -67,12 +67,16 @@ impl Driver {
                 let status = read.map_or(WorkStatus::Unknown, |b| WorkStatus::from_heroku(&b.status));
                 Some(BuildAccount { id: Some(b.id.clone()), status })
             }
-            // The POST got no answer: one more look for the build it may have made.
+            // The POST got no answer: one more look for the build it may have made. Not seeing
+            // it settles nothing while the read-back window is still open (a Ctrl-C in it).
             (None, 1..) => match heroku.builds(&app, 20).await {
-                Ok(builds) => self.ours(&builds).map(|b| {
-                    build_release = b.release.as_ref().map(|r| r.id.clone());
-                    BuildAccount { id: Some(b.id.clone()), status: WorkStatus::from_heroku(&b.status) }
-                }),
+                Ok(builds) => match self.ours(&builds) {
+                    Some(b) => {
+                        build_release = b.release.as_ref().map(|r| r.id.clone());
+                        Some(BuildAccount { id: Some(b.id.clone()), status: WorkStatus::from_heroku(&b.status) })
+                    }
+                    None => facts.build_post_open.then_some(BuildAccount { id: None, status: WorkStatus::Unknown }),
+                },
                 Err(_) => Some(BuildAccount { id: None, status: WorkStatus::Unknown }),
             },
             (None, 0) => None,

@@ -72,6 +72,10 @@ impl Machine {
     /// what happened is read back from Heroku first, and the records follow what it says.
     pub(super) fn failed(&mut self, failure: Failure) -> Vec<Action> {
         self.facts.error = Some(failure);
+        if self.phase == Phase::CreateBuild {
+            // The POST (or the tarball before it) answered with a refusal: no build was made.
+            self.facts.build_post_open = false;
+        }
         if self.phase.build_may_exist() && self.phase != Phase::ReadingBack {
             return self.go(Phase::ReadingBack, vec![Action::ReadBack]);
         }

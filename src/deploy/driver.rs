@@ -184,7 +184,8 @@ impl Driver {
         if let Some(account) = &self.machine.facts.account {
             let previous = self.previous.as_ref().map(|r| r.version);
             self.stage.production = Some(account.sentence(&self.setup.app, previous));
-            self.stage.live = account.ours_is_current();
+            // A rollback under way when stopped: the message keeps saying it is rolling back.
+            self.stage.live = account.ours_is_current() && !self.machine.facts.rollback_open;
             let read = account.release.as_ref().and_then(|r| r.version);
             self.stage.release_version = self.stage.release_version.or(read);
         }

@@ -44,6 +44,9 @@ pub struct Facts {
     /// A build POST was sent and neither its answer nor the read-back window settled whether it
     /// made a build: until then a build of this commit may exist, unknown to this run.
     pub build_post_open: bool,
+    /// Stopped (Ctrl-C) while the automatic rollback was under way: its POST may have been
+    /// made, and whether Heroku rolled back is unknown to this run.
+    pub rollback_open: bool,
     pub release: Option<ReleaseRef>,
     pub healthy: Option<bool>,
     pub rolled_back_to: Option<u64>,

@@ -263,3 +263,32 @@ async fn ctrl_c_while_a_lost_build_post_is_read_back_leaves_the_build_unknown_no
     // And Heroku did build it.
     until_live(&f, 7).await;
 }
+
+/// Ctrl-C while the automatic rollback's POST has lost its answer: the account said v7 serves
+/// with nothing to resume and proposed triage only, while Heroku made the rollback a moment
+/// later; someone reading it would roll back again. Whether the rollback happened is unknown,
+/// and `bpdeploy releases` finds out; Slack keeps saying a rollback is under way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_a_lost_rollback_post_is_read_back_says_the_rollback_is_unknown() {
+    use crate::faults::{Fault, Faulty, Rule, TIMEOUT};
+    let f = Faulty::start(Scenario::ErrorSpike).await;
+    f.proxy.add(Rule::new("POST", "/heroku/apps/storefront/releases", Fault::Late(TIMEOUT * 3)));
+    let timeout = TIMEOUT.as_millis().to_string();
+    let args = ["--json", "deploy", "--yes", "--watch", "--auto-rollback"];
+    let mut child = f.d.cmd().env("BPDEPLOY_HTTP_TIMEOUT_MS", timeout).args(args).spawn();
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while f.proxy.applied().is_empty() {
+        assert!(child.try_wait().unwrap().is_none(), "the deploy ended before its rollback POST");
+        assert!(std::time::Instant::now() < give_up, "no rollback POST within a minute");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(TIMEOUT * 3 / 2).await;
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let run = tokio::task::spawn_blocking(move || Run::of(child)).await.unwrap();
+    assert_eq!(run.code, 130, "{}", context(&run));
+    let r = result(&run);
+    assert_eq!(r["resume"], "bpdeploy releases", "{r}");
+    assert!(r["next"][0]["why"].as_str().unwrap().contains("rollback"), "{r}");
+    let text = super::announcement(&f.d.sb).text;
+    assert!(!text.contains("before a verdict"), "{text}");
+}

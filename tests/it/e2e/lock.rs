@@ -234,28 +234,35 @@ async fn a_lock_deployment_whose_answer_is_lost_is_found_and_never_left_holding_
     }
 }
 
+/// Runs `args` with the first POST under `path` reaching the sandbox after three timeouts, and
+/// sends Ctrl-C once the POST timed out, inside the read-back window (twice the timeout at least).
+async fn ctrl_c_in_a_read_back(scenario: Scenario, path: &str, args: &[&str]) -> (crate::faults::Faulty, Run) {
+    use crate::faults::{Fault, Faulty, Rule, TIMEOUT};
+    let f = Faulty::start(scenario).await;
+    f.proxy.add(Rule::new("POST", path, Fault::Late(TIMEOUT * 3)));
+    let timeout = TIMEOUT.as_millis().to_string();
+    let mut child = f.d.cmd().env("BPDEPLOY_HTTP_TIMEOUT_MS", timeout).args(args).spawn();
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while f.proxy.applied().is_empty() {
+        assert!(child.try_wait().unwrap().is_none(), "{args:?} ended before its POST to {path}");
+        assert!(std::time::Instant::now() < give_up, "no POST to {path} within a minute");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(TIMEOUT * 3 / 2).await;
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let run = tokio::task::spawn_blocking(move || Run::of(child)).await.unwrap();
+    assert_eq!(run.code, 130, "{}", context(&run));
+    (f, run)
+}
+
 /// Ctrl-C while the build POST's answer is lost (its request reaches Heroku after the timeout,
 /// and the builds are being read back): one look found nothing and the account said "no build
 /// was created", with nothing to resume, while Heroku built the commit a moment later. Until the
 /// read-back window is over, whether a build exists is unknown, and the account says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_while_a_lost_build_post_is_read_back_leaves_the_build_unknown_not_absent() {
-    use crate::faults::{Fault, Faulty, Rule, TIMEOUT};
-    let f = Faulty::start(Scenario::Happy).await;
-    f.proxy.add(Rule::new("POST", "/heroku/apps/storefront/builds", Fault::Late(TIMEOUT * 3)));
-    let timeout = TIMEOUT.as_millis().to_string();
-    let mut child = f.d.cmd().env("BPDEPLOY_HTTP_TIMEOUT_MS", timeout).args(["--json", "deploy", "--yes"]).spawn();
-    let give_up = std::time::Instant::now() + Duration::from_secs(60);
-    while f.proxy.applied().is_empty() {
-        assert!(child.try_wait().unwrap().is_none(), "the deploy ended before its build POST");
-        assert!(std::time::Instant::now() < give_up, "no build POST within a minute");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    // Past the POST's timeout, inside the read-back window (twice the timeout at least).
-    tokio::time::sleep(TIMEOUT * 3 / 2).await;
-    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
-    let run = tokio::task::spawn_blocking(move || Run::of(child)).await.unwrap();
-    assert_eq!(run.code, 130, "{}", context(&run));
+    let args = ["--json", "deploy", "--yes"];
+    let (f, run) = ctrl_c_in_a_read_back(Scenario::Happy, "/heroku/apps/storefront/builds", &args).await;
     let r = result(&run);
     assert!(!r["production"].as_str().unwrap().contains("no build was created"), "{r}");
     assert!(!r["account"]["build"].is_null(), "found, or unknown: {r}");
@@ -270,22 +277,8 @@ async fn ctrl_c_while_a_lost_build_post_is_read_back_leaves_the_build_unknown_no
 /// and `bpdeploy releases` finds out; Slack keeps saying a rollback is under way.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_while_a_lost_rollback_post_is_read_back_says_the_rollback_is_unknown() {
-    use crate::faults::{Fault, Faulty, Rule, TIMEOUT};
-    let f = Faulty::start(Scenario::ErrorSpike).await;
-    f.proxy.add(Rule::new("POST", "/heroku/apps/storefront/releases", Fault::Late(TIMEOUT * 3)));
-    let timeout = TIMEOUT.as_millis().to_string();
     let args = ["--json", "deploy", "--yes", "--watch", "--auto-rollback"];
-    let mut child = f.d.cmd().env("BPDEPLOY_HTTP_TIMEOUT_MS", timeout).args(args).spawn();
-    let give_up = std::time::Instant::now() + Duration::from_secs(60);
-    while f.proxy.applied().is_empty() {
-        assert!(child.try_wait().unwrap().is_none(), "the deploy ended before its rollback POST");
-        assert!(std::time::Instant::now() < give_up, "no rollback POST within a minute");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(TIMEOUT * 3 / 2).await;
-    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
-    let run = tokio::task::spawn_blocking(move || Run::of(child)).await.unwrap();
-    assert_eq!(run.code, 130, "{}", context(&run));
+    let (f, run) = ctrl_c_in_a_read_back(Scenario::ErrorSpike, "/heroku/apps/storefront/releases", &args).await;
     let r = result(&run);
     assert_eq!(r["resume"], "bpdeploy releases", "{r}");
     assert!(r["next"][0]["why"].as_str().unwrap().contains("rollback"), "{r}");

@@ -66,11 +66,11 @@ fn usage_failure(e: &clap::Error, argv: &[OsString]) -> Failure {
     let text = e.render().to_string();
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let mut message = lines.next().unwrap_or("invalid usage").trim_start_matches("error: ").to_string();
-    let rest: Vec<&str> = lines.collect();
-    // "the following required arguments were not provided:" lists them on the lines below.
+    let mut rest: Vec<&str> = lines.collect();
+    // "the following required arguments were not provided:" lists them on the lines after.
     if message.ends_with(':') {
-        let named: Vec<&str> = rest.iter().copied().take_while(|l| !l.starts_with("Usage:")).collect();
-        message = format!("{message} {}", named.join(", "));
+        let listed = rest.iter().take_while(|l| !l.starts_with("Usage:")).count();
+        message = format!("{message} {}", rest.drain(..listed).collect::<Vec<_>>().join(", ")).trim_end().to_string();
     }
     // "tip: a similar argument exists: '--from'", "[possible values: auto, always, never]".
     let tips: Vec<&str> = rest

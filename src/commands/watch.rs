@@ -51,13 +51,13 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
         services.announcer = None; // a dry run posts nothing
     }
     let options = Options { watch: true, auto_rollback: args.auto_rollback, dry_run, ..Options::default() };
-    let (mut machine, sha) = match (&args.build, &args.release) {
+    let (mut machine, sha, since) = match (&args.build, &args.release) {
         (Some(id), _) => {
             let build = build_to_follow(&heroku, &app, id).await?;
             let mut machine = Machine::following_build(options, build_ref(&build));
             machine.facts.sha = build.source_blob.version.clone();
             let sha = machine.facts.sha.clone();
-            (machine, sha)
+            (machine, sha, build.created_at)
         }
         (None, release) => {
             let release = match release {
@@ -72,11 +72,21 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
                 "pending" => Machine::following_release(options, release_ref(&release)),
                 _ => Machine::watching(options, release_ref(&release)),
             };
-            (machine, sha)
+            (machine, sha, release.created_at)
         }
     };
     if !dry_run {
         machine.facts.deployment_id = take_over(&services, &app, sha.as_deref()).await;
+    }
+    if let (Some(announcer), Some(sha)) = (services.announcer.as_mut(), sha.as_deref()) {
+        // Named from the first message on; and the deploy's own message, when Slack has it, is
+        // the one the watch edits.
+        announcer.text.sha = sha.to_string();
+        if let Err(e) = announcer.take_over(since).await {
+            ctx.ui.warn(&format!(
+                "Slack: the deploy's announcement could not be read back, so the watch posts its own: {e}"
+            ));
+        }
     }
     let branch = config.github.branch.clone();
     let setup = Setup { watch_only: true, again, ..setup(ctx, config, app, branch, timing, who)? };

@@ -163,8 +163,18 @@ fn urls_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<url::Ur
     let texts = Vec::<String>::deserialize(d)?;
     let mut urls = Vec::new();
     for text in texts {
+        // Named without its query, fragment and user info, which may carry a key.
+        let shown = match url::Url::parse(text.trim()) {
+            Ok(mut u) => {
+                u.set_query(None);
+                u.set_fragment(None);
+                let _ = (u.set_username(""), u.set_password(None));
+                u.to_string()
+            }
+            Err(_) => text.clone(),
+        };
         let url =
-            super::endpoints::parse_base(&text).map_err(|m| serde::de::Error::custom(format!("{text:?}: {m}")))?;
+            super::endpoints::parse_base(&text).map_err(|m| serde::de::Error::custom(format!("{shown:?}: {m}")))?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(serde::de::Error::custom(
                 "a smoke URL carries no credentials: smoke checks fetch pages as an anonymous visitor",

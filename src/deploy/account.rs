@@ -75,8 +75,8 @@ pub struct DeploymentAccount {
     pub state: String,
 }
 
-/// Where the deploy's Slack message stands. Slack cannot be read back without more scopes, so
-/// this is what bpdeploy knows of its own posts.
+/// Where the deploy's Slack message stands: what bpdeploy knows of its own posts, a post whose
+/// answer was lost looked for in the channel (bot token) before anything else is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SlackState {

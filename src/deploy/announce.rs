@@ -75,6 +75,12 @@ pub struct Announcement {
     pub app: String,
     pub pull_requests: Vec<PullRequestLine>,
     pub migrations: usize,
+    /// Whether the PRs and migrations above are known: a deploy's preflight counts them, a watch
+    /// does not, and says no counts rather than "0 PRs, 0 migrations".
+    pub shipped_known: bool,
+    /// The summary of a deploy's own announcement that a watch took over, as it was posted: its
+    /// counts stay what the deploy said.
+    pub posted_summary: Option<String>,
 }
 
 /// Facts learnt along the way that the later texts mention.
@@ -88,6 +94,9 @@ pub struct StageFacts {
     pub rolled_back_to: Option<u64>,
     /// What production serves, read back from Heroku at the end (errors, Ctrl-C).
     pub production: Option<String>,
+    /// The read-back says this run's release went live and serves now: a Ctrl-C then stops
+    /// only the following (the watch), with nothing left running on Heroku.
+    pub live: bool,
 }
 
 impl Announcement {
@@ -96,9 +105,38 @@ impl Announcement {
     }
 
     fn summary(&self) -> String {
+        if let Some(posted) = &self.posted_summary {
+            return posted.clone();
+        }
+        let what = format!("{} to {}", self.short_sha(), escape(&self.app));
+        if !self.shipped_known {
+            return what;
+        }
         let prs = plural(self.pull_requests.len(), "PR", "PRs");
         let migrations = plural(self.migrations, "migration", "migrations");
-        format!("{} to {}: {prs}, {migrations}", self.short_sha(), escape(&self.app))
+        format!("{what}: {prs}, {migrations}")
+    }
+
+    /// Takes over a deploy's announcement as it reads in Slack (`:eyes: alice deployed 83eea33
+    /// to shop: 5 PRs, 4 migrations · live as v7…`): its author and its summary stay as posted,
+    /// the stage after ` · ` is this run's to write. False when the text is not a headline of
+    /// this commit.
+    pub fn adopt(&mut self, text: &str) -> bool {
+        let body = match text.split_once(' ') {
+            Some((emoji, rest)) if emoji.starts_with(':') && emoji.ends_with(':') => rest,
+            _ => text,
+        };
+        for verb in [" is deploying ", " was deploying ", " could not deploy ", " deployed "] {
+            let Some((who, rest)) = body.split_once(verb) else { continue };
+            let summary = rest.split(" · ").next().unwrap_or(rest);
+            if self.sha.len() < 7 || !summary.starts_with(self.short_sha()) {
+                return false;
+            }
+            self.who = unescape(who);
+            self.posted_summary = Some(summary.to_string());
+            return true;
+        }
+        false
     }
 
     /// The text of the one deploy message at a given stage.
@@ -134,6 +172,11 @@ impl Announcement {
             SlackStage::RolledBack => {
                 let to = v(facts.rolled_back_to);
                 format!(":rewind: {deployed} · {release} was rolled back to {to}; schema migrations stay applied")
+            }
+            SlackStage::Unfollowed if facts.live => {
+                format!(
+                    ":eyes: {deployed} · live as {release}; bpdeploy stopped following before a verdict{production}"
+                )
             }
             SlackStage::Unfollowed => {
                 format!(":pause_button: {deploying} · bpdeploy stopped following; Heroku carries on{production}")
@@ -201,6 +244,11 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// Slack's mrkdwn reserves these three; everything else goes through as typed.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// What [`escape`] did, undone: a name read back from a posted message.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ fn announcement() -> Announcement {
             PullRequestLine { number: 15, title: "Fix\u{1b}[31m totals".into(), author: None, url: None },
         ],
         migrations: 1,
+        shipped_known: true,
+        posted_summary: None,
     }
 }
 
@@ -37,6 +39,7 @@ fn every_stage_names_the_sha_and_app_and_says_something_different() {
         reason: Some("2 new issues".into()),
         rolled_back_to: Some(43),
         production: None,
+        live: false,
     };
     let texts: Vec<String> = SlackStage::ALL.iter().map(|s| a.headline(*s, &facts)).collect();
     for t in &texts {
@@ -87,4 +90,53 @@ fn a_deploy_that_ended_badly_no_longer_reads_is_deploying() {
     }
     assert!(a.headline(SlackStage::BuildFailed, &facts).starts_with(":x: alice could not deploy 0123456"));
     assert!(a.headline(SlackStage::Building, &facts).contains("alice is deploying"), "still deploying while building");
+}
+
+#[test]
+fn a_watch_claims_no_counts_it_does_not_know() {
+    let watch = Announcement { shipped_known: false, pull_requests: vec![], migrations: 0, ..announcement() };
+    let facts = StageFacts { release_version: Some(42), ..StageFacts::default() };
+    assert_eq!(
+        watch.headline(SlackStage::Live, &facts),
+        ":rocket: alice deployed 0123456 to shop-prod · live as v42; traffic moves over the next 3–7 minutes"
+    );
+}
+
+#[test]
+fn a_taken_over_announcement_keeps_its_author_and_what_the_deploy_said_it_ships() {
+    let mut watch = Announcement {
+        who: "bob".into(),
+        shipped_known: false,
+        pull_requests: vec![],
+        migrations: 0,
+        ..announcement()
+    };
+    let posted = ":pause_button: A&amp;B is deploying 0123456 to shop-prod: 5 PRs, 4 migrations · bpdeploy stopped \
+                  following; Heroku carries on";
+    assert!(watch.adopt(posted));
+    let facts = StageFacts { release_version: Some(42), ..StageFacts::default() };
+    assert_eq!(
+        watch.headline(SlackStage::Healthy, &facts),
+        ":white_check_mark: A&amp;B deployed 0123456 to shop-prod: 5 PRs, 4 migrations · v42 is healthy"
+    );
+    for other in [":rocket: alice deployed 9999999 to shop-prod: 1 PR, 0 migrations", "0123456 looks broken"] {
+        assert!(!announcement().adopt(other), "{other}");
+    }
+}
+
+/// Ctrl-C once the release is live (during the watch) leaves nothing running on Heroku: the
+/// message keeps saying it was deployed and live, not "is deploying … Heroku carries on".
+#[test]
+fn an_interrupted_watch_of_a_live_release_is_not_told_as_a_deploy_in_flight() {
+    let a = announcement();
+    let production = Some("shop-prod serves v42, this deploy's release".to_string());
+    let live =
+        StageFacts { release_version: Some(42), production: production.clone(), live: true, ..StageFacts::default() };
+    assert_eq!(
+        a.headline(SlackStage::Unfollowed, &live),
+        ":eyes: alice deployed 0123456 to shop-prod: 2 PRs, 1 migration · live as v42; bpdeploy stopped following \
+         before a verdict. Now: shop-prod serves v42, this deploy's release"
+    );
+    let building = StageFacts { production, ..StageFacts::default() };
+    assert!(a.headline(SlackStage::Unfollowed, &building).contains("is deploying"), "work still runs on Heroku");
 }

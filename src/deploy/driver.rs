@@ -107,6 +107,9 @@ impl Driver {
             let account = self.read_back().await;
             self.machine.facts.account = Some(account);
         }
+        if let Some(announcer) = self.services.announcer.as_mut() {
+            announcer.settle(self.services.transport.settings.timeout, self.setup.poll).await;
+        }
         self.settle_records().await;
     }
 
@@ -141,7 +144,7 @@ impl Driver {
             Action::Announce => {
                 if let Some(a) = self.services.announcer.as_mut() {
                     if let Err(e) = a.announce().await {
-                        self.reporter.warn(&format!("Slack announcement failed: {e}"));
+                        self.reporter.warn(&not_recorded("Slack announcement", &e));
                     }
                 }
                 Some(Event::Announced)
@@ -181,6 +184,8 @@ impl Driver {
         if let Some(account) = &self.machine.facts.account {
             let previous = self.previous.as_ref().map(|r| r.version);
             self.stage.production = Some(account.sentence(&self.setup.app, previous));
+            // A rollback under way when stopped: the message keeps saying it is rolling back.
+            self.stage.live = account.ours_is_current() && !self.machine.facts.rollback_open;
             let read = account.release.as_ref().and_then(|r| r.version);
             self.stage.release_version = self.stage.release_version.or(read);
         }
@@ -189,7 +194,7 @@ impl Driver {
         }
         if let Some(a) = self.services.announcer.as_mut() {
             if let Err(e) = a.update(stage, &self.stage).await {
-                self.reporter.warn(&format!("Slack update failed: {e}"));
+                self.reporter.warn(&not_recorded("Slack update", &e));
             }
         }
     }
@@ -202,7 +207,16 @@ impl Driver {
             _ => "stopped",
         };
         if let Err(e) = records::set_deployment_status(github, id, state, description).await {
-            self.reporter.warn(&format!("GitHub deployment status failed: {e}"));
+            self.reporter.warn(&not_recorded("GitHub deployment status", &e));
         }
+    }
+}
+
+/// A bookkeeping write (Slack, the Sentry release and marker, a deployment status) that did not
+/// happen, said as it is: a dry run held it back, which is no failure, or it failed.
+pub(crate) fn not_recorded(what: &str, e: &crate::api::ApiError) -> String {
+    match e {
+        crate::api::ApiError::DryRun { .. } => e.to_string(),
+        _ => format!("{what} failed: {e}"),
     }
 }

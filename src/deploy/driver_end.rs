@@ -3,7 +3,7 @@
 //! this run's build and release are, never inferred from the last thing seen.
 use crate::api::heroku::{Build, Release};
 use crate::deploy::account::{Account, BuildAccount, DeploymentAccount, ReleaseAccount, WorkStatus};
-use crate::deploy::driver::Driver;
+use crate::deploy::driver::{not_recorded, Driver};
 use crate::deploy::events::DeployEvent;
 use crate::deploy::machine::Event;
 use crate::deploy::records;
@@ -16,7 +16,7 @@ impl Driver {
             let name = self.setup.config.release_name(sha);
             let env = &self.setup.config.sentry.environment;
             if let Err(e) = records::mark_sentry_deploy(sentry, &name, env, &format!("v{version}")).await {
-                self.reporter.warn(&format!("Sentry deploy marker failed: {e}"));
+                self.reporter.warn(&not_recorded("Sentry deploy marker", &e));
             }
         }
         Event::LiveMarked
@@ -67,12 +67,16 @@ impl Driver {
                 let status = read.map_or(WorkStatus::Unknown, |b| WorkStatus::from_heroku(&b.status));
                 Some(BuildAccount { id: Some(b.id.clone()), status })
             }
-            // The POST got no answer: one more look for the build it may have made.
+            // The POST got no answer: one more look for the build it may have made. Not seeing
+            // it settles nothing while the read-back window is still open (a Ctrl-C in it).
             (None, 1..) => match heroku.builds(&app, 20).await {
-                Ok(builds) => self.ours(&builds).map(|b| {
-                    build_release = b.release.as_ref().map(|r| r.id.clone());
-                    BuildAccount { id: Some(b.id.clone()), status: WorkStatus::from_heroku(&b.status) }
-                }),
+                Ok(builds) => match self.ours(&builds) {
+                    Some(b) => {
+                        build_release = b.release.as_ref().map(|r| r.id.clone());
+                        Some(BuildAccount { id: Some(b.id.clone()), status: WorkStatus::from_heroku(&b.status) })
+                    }
+                    None => facts.build_post_open.then_some(BuildAccount { id: None, status: WorkStatus::Unknown }),
+                },
                 Err(_) => Some(BuildAccount { id: None, status: WorkStatus::Unknown }),
             },
             (None, 0) => None,

@@ -5,7 +5,7 @@ use crate::api::sentry::{IssueQuery, Sentry};
 use crate::api::ApiError;
 use crate::config::Config;
 use crate::deploy::build_progress::{Eta, PastBuild};
-use crate::deploy::driver::Driver;
+use crate::deploy::driver::{not_recorded, Driver};
 use crate::deploy::events::DeployEvent;
 use crate::deploy::follow;
 use crate::deploy::lock::{evaluate, LockState};
@@ -78,6 +78,7 @@ impl Driver {
         if let Some(a) = self.services.announcer.as_mut() {
             a.text.pull_requests = facts.pull_requests.clone();
             a.text.migrations = facts.migrations.len();
+            a.text.shipped_known = true;
         }
         let up_to_date = facts.production_sha.as_deref() == Some(sha.as_str());
         self.machine.facts.production_sha = facts.production_sha.clone();
@@ -189,7 +190,7 @@ impl Driver {
             let previous = self.preflight.as_ref().and_then(|p| p.production_sha.as_deref());
             let name = self.setup.config.release_name(sha);
             if let Err(e) = records::create_sentry_release(sentry, &name, project, repo, sha, previous).await {
-                self.reporter.warn(&format!("Sentry release failed: {e}"));
+                self.reporter.warn(&not_recorded("Sentry release", &e));
             }
         }
         Event::Recorded

@@ -19,7 +19,7 @@ pub const MAX_FAILED_POLLS: u32 = 5;
 
 /// After a build POST got no answer, the builds are read back this many times at least, over
 /// twice the request timeout at least: a request that reached Heroku late still shows up.
-const READ_BACK_POLLS: u32 = 5;
+pub(crate) const READ_BACK_POLLS: u32 = 5;
 
 pub fn build_ref(b: &Build) -> BuildRef {
     BuildRef { id: b.id.clone(), stream_url: b.output_stream_url.clone() }

@@ -41,6 +41,12 @@ pub struct Facts {
     pub deployment_id: Option<u64>,
     pub build: Option<BuildRef>,
     pub build_posts: u32,
+    /// A build POST was sent and neither its answer nor the read-back window settled whether it
+    /// made a build: until then a build of this commit may exist, unknown to this run.
+    pub build_post_open: bool,
+    /// Stopped (Ctrl-C) while the automatic rollback was under way: its POST may have been
+    /// made, and whether Heroku rolled back is unknown to this run.
+    pub rollback_open: bool,
     pub release: Option<ReleaseRef>,
     pub healthy: Option<bool>,
     pub rolled_back_to: Option<u64>,
@@ -138,6 +144,7 @@ impl Machine {
             (P::Announce, E::Announced) => self.post_build(),
             (P::CreateBuild | P::ReconcileBuild, E::BuildStarted(build)) => {
                 self.facts.build = Some(build.clone());
+                self.facts.build_post_open = false;
                 let actions =
                     vec![Action::UpdateSlack(SlackStage::Building), Action::FollowBuild { build, via: Follow::Stream }];
                 self.go(P::Building, actions)
@@ -146,16 +153,18 @@ impl Machine {
                 self.go(P::ReconcileBuild, vec![Action::FindBuild { sha: self.sha() }])
             }
             (P::ReconcileBuild, E::BuildMissing) if self.facts.build_posts < MAX_BUILD_POSTS => {
+                self.facts.build_post_open = false;
                 let warning =
                     "the build request got no answer and Heroku has no build for this commit; sending it again";
                 let mut actions = vec![Action::Warn(warning.into())];
                 actions.extend(self.post_build());
                 actions
             }
-            (P::ReconcileBuild, E::BuildMissing) => self.failed(
-                Failure::new(crate::exit::Exit::Failure, "build_not_started", "Heroku did not confirm the build")
-                    .with_hint("no build of this commit appeared on Heroku; check `bpdeploy releases` and run `bpdeploy deploy` again"),
-            ),
+            (P::ReconcileBuild, E::BuildMissing) => {
+                self.facts.build_post_open = false;
+                self.failed(Failure::new(crate::exit::Exit::Failure, "build_not_started", "Heroku did not confirm the build")
+                    .with_hint("no build of this commit appeared on Heroku; check `bpdeploy releases` and run `bpdeploy deploy` again"))
+            }
             (P::Building, E::StreamDropped) => {
                 self.go(P::Building, vec![Action::FollowBuild { build: self.build(), via: Follow::Poll }])
             }
@@ -253,6 +262,7 @@ impl Machine {
 
     fn post_build(&mut self) -> Vec<Action> {
         self.facts.build_posts += 1;
+        self.facts.build_post_open = true;
         self.go(Phase::CreateBuild, vec![Action::CreateBuild { sha: self.sha(), attempt: self.facts.build_posts }])
     }
 

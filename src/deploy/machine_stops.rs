@@ -55,6 +55,7 @@ impl Machine {
     /// remotely, so the records are closed; afterwards they stay as they are for the command
     /// that resumes to finish, and what Heroku says now is read back for the account.
     pub(super) fn interrupted(&mut self) -> Vec<Action> {
+        self.facts.rollback_open = self.phase == Phase::RollingBack;
         let mut actions = vec![];
         if !self.phase.build_may_exist() && self.facts.deployment_id.is_some() {
             actions.push(Action::SetDeploymentStatus(DeploymentState::Error));
@@ -72,6 +73,10 @@ impl Machine {
     /// what happened is read back from Heroku first, and the records follow what it says.
     pub(super) fn failed(&mut self, failure: Failure) -> Vec<Action> {
         self.facts.error = Some(failure);
+        if self.phase == Phase::CreateBuild {
+            // The POST (or the tarball before it) answered with a refusal: no build was made.
+            self.facts.build_post_open = false;
+        }
         if self.phase.build_may_exist() && self.phase != Phase::ReadingBack {
             return self.go(Phase::ReadingBack, vec![Action::ReadBack]);
         }
@@ -88,6 +93,10 @@ impl Machine {
     /// How to pick up again: from what Heroku said at the end when it was read back, else from
     /// what this run knows of its work; None when nothing runs remotely.
     pub fn resume_hint(&self) -> Option<NextStep> {
+        if self.facts.rollback_open {
+            let why = "a rollback was sent when bpdeploy was stopped: whether Heroku made it is unknown";
+            return Some(NextStep::new("bpdeploy releases", why));
+        }
         if let Some(account) = &self.facts.account {
             return account.resume();
         }

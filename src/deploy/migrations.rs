@@ -155,6 +155,14 @@ impl MigrationProgress {
     }
 }
 
+/// How to find out about the migrations a cut release-phase log left unknown.
+pub fn release_output_step(version: u64, app: &str) -> NextStep {
+    NextStep::new(
+        format!("heroku releases:output v{version} -a {app}"),
+        "the whole release-phase log: whether the migrations it did not show ran",
+    )
+}
+
 /// What people need when the release phase fails (the list, in order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReleaseFailure {
@@ -175,6 +183,9 @@ impl ReleaseFailure {
         tail: Vec<String>,
     ) -> Self {
         let mut next_steps = vec![];
+        if !report.unknown.is_empty() {
+            next_steps.push(release_output_step(release_version, app));
+        }
         let data_touched = report.failed.iter().chain(&report.ran).any(|m| m.kind == Some(MigrationKind::Data));
         match report.failed.first() {
             Some(f) => next_steps.push(NextStep::new(
@@ -223,8 +234,7 @@ impl ReleaseFailure {
         }
         if !self.migrations.unknown.is_empty() {
             lines.push(format!(
-                "unknown (the release-phase log was cut; `heroku releases:output v{} -a <app>` shows it): {}",
-                self.release_version,
+                "unknown (not seen in a release-phase log that was cut): {}",
                 list(&self.migrations.unknown)
             ));
         }

@@ -2,7 +2,7 @@
 //! what was read back (never "roll back" a release that is no longer current, never "try again"
 //! once the release went live).
 use super::DeployOutcome;
-use crate::deploy::account::Account;
+use crate::deploy::account::{Account, WorkStatus};
 use crate::deploy::steps::Ending;
 use crate::next_step::{self, NextStep};
 
@@ -31,6 +31,9 @@ impl DeployOutcome {
         let went_live = read.is_some_and(Account::ours_is_current);
         let watch_new =
             || NextStep::new(format!("bpdeploy watch --release {new}"), format!("watch {new} for new errors"));
+        // A watched release whose release phase failed never went live: its log says why.
+        let failed_phase =
+            read.and_then(|a| a.release.as_ref()).filter(|r| r.status == WorkStatus::Failed).and_then(|r| r.version);
         let again = &self.again;
         let steps: Vec<NextStep> = match self.status {
             Ending::Live if self.resume.is_none() => vec![watch_new()],
@@ -46,6 +49,12 @@ impl DeployOutcome {
                     format!("take {new} out of production (its schema migrations stay applied)"),
                 ),
             }],
+            Ending::Failing if failed_phase.is_some() => {
+                let v = failed_phase.unwrap_or_default();
+                let mut log = crate::deploy::migrations::release_output_step(v, &self.app);
+                log.why = format!("why the release phase of v{v} failed: it never went live");
+                vec![log]
+            }
             Ending::Failing => {
                 let current = read.and_then(|a| a.current_release);
                 let flag = current.map(|c| format!(" --release v{c}")).unwrap_or_default();
@@ -66,7 +75,9 @@ impl DeployOutcome {
                 NextStep::new(format!("{again} --force"), "only to deploy despite them"),
             ],
             Ending::BuildFailed => {
-                vec![NextStep::new(again.clone(), format!("once the build is fixed on {}", self.branch_name()))]
+                // A watch of the failed build is no way forward: a deploy of the fix is.
+                let deploy = if self.watch_only { "bpdeploy deploy".to_string() } else { again.clone() };
+                vec![NextStep::new(deploy, format!("once the build is fixed on {}", self.branch_name()))]
             }
             Ending::NothingToDeploy => vec![NextStep::new(
                 format!("{again} --force"),
@@ -83,6 +94,10 @@ impl DeployOutcome {
         };
         for step in steps {
             next_step::push(&mut next, step);
+        }
+        let unknown = self.migrations.as_ref().is_some_and(|m| !m.unknown.is_empty());
+        if let (true, None, Some(version)) = (unknown, &self.release_failure, self.release) {
+            next_step::push(&mut next, crate::deploy::migrations::release_output_step(version, &self.app));
         }
         next
     }

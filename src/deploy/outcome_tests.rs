@@ -239,3 +239,63 @@ fn a_refused_request_says_when_to_run_it_again() {
     o.error = Some(Failure::new(Exit::Failure, "github_not_found", "no branch nosuch").with_hint("check --branch"));
     assert!(o.conclude().next.is_empty(), "running it again as it was is no advice");
 }
+
+/// A cut release-phase log leaves migrations unknown: the report says how to find out, with a
+/// command that runs as printed (the app named, not `<app>`), whether the release went live or
+/// its release phase failed.
+#[test]
+fn unknown_migrations_come_with_the_command_that_shows_the_whole_log() {
+    use crate::deploy::migrations::ExpectedMigration;
+    let backfill = ExpectedMigration {
+        version: "20250101000003".into(),
+        name: Some("BackfillOrderTotals".into()),
+        kind: crate::deploy::migrations::MigrationKind::Data,
+    };
+    let p = MigrationProgress::new(vec![backfill]);
+    let mut live = base(Ending::Live);
+    live.release = Some(42);
+    live.migrations = Some(p.report(crate::deploy::migrations::PhaseEnd::Succeeded));
+    let live = live.conclude();
+    assert_eq!(commands(&live.next), ["bpdeploy watch --release v42", "heroku releases:output v42 -a shop"]);
+
+    let mut failed = base(Ending::ReleaseFailed);
+    failed.release = Some(42);
+    let report = p.report(crate::deploy::migrations::PhaseEnd::Failed);
+    failed.release_failure = Some(ReleaseFailure::new(42, Some(41), "shop", report, vec![]));
+    let failed = failed.conclude();
+    assert_eq!(commands(&failed.next)[0], "heroku releases:output v42 -a shop", "read first: {:?}", failed.next);
+    let text = failed.release_failure.as_ref().unwrap().explanation().join("\n");
+    assert!(text.contains("unknown") && !text.contains("<app>"), "{text}");
+}
+
+/// `watch --release v42` of a release whose release phase failed: production never switched to
+/// it, so it is not "no longer current" and watching v41 instead is no next step; the log that
+/// says why it failed is.
+#[test]
+fn a_watched_release_whose_release_phase_failed_leads_to_its_log_not_to_another_watch() {
+    use crate::deploy::account::{Account, ReleaseAccount, WorkStatus};
+    let mut o = base(Ending::Failing);
+    o.release = Some(42);
+    o.account = Some(Account {
+        current_release: Some(41),
+        release: Some(ReleaseAccount { version: Some(42), status: WorkStatus::Failed }),
+        watch_only: true,
+        ..Account::default()
+    });
+    let o = o.conclude();
+    assert_eq!(commands(&o.next), ["heroku releases:output v42 -a shop"], "{:?}", o.next);
+    assert!(o.next[0].why.contains("never went live"), "{:?}", o.next);
+}
+
+/// `watch --build ID` of a build that failed: watching the same failed build again is no next
+/// step; a deploy once the build is fixed is.
+#[test]
+fn a_watched_build_that_failed_leads_to_a_deploy_not_to_the_same_watch() {
+    let mut o = base(Ending::BuildFailed);
+    o.watch_only = true;
+    o.branch = "master".into();
+    o.again = "bpdeploy watch --build b1".into();
+    let o = o.conclude();
+    assert_eq!(commands(&o.next), ["bpdeploy deploy"], "{:?}", o.next);
+    assert_eq!(o.next[0].why, "once the build is fixed on master");
+}

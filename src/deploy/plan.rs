@@ -61,6 +61,15 @@ pub fn deploy_calls(config: &Config, app: &str, sha: &str, scope: PlanScope) -> 
         call("sentry", "GET", format!("api/0/organizations/{org}/events/"), "watch: error events vs the baseline");
         call("heroku", "GET", format!("apps/{app}/dynos"), "watch: crashed dynos");
         call("heroku", "GET", format!("apps/{app}/releases"), "watch: is the release still current");
+        call("heroku", "POST", format!("apps/{app}/log-sessions"), "watch: router and dyno log (read only)");
+        call("heroku", "GET", "<logplex_url>".into(), "watch: router and dyno lines");
+        for page in &config.watch.smoke {
+            call("app", "GET", crate::deploy::channels::smoke::shown(page), "watch: smoke page, no credentials");
+        }
+        // Reading a channel takes a bot token; a webhook cannot read.
+        if scope.slack_edits == Some(true) && !config.watch.slack_channels.is_empty() {
+            call("slack", "GET", "conversations.history".into(), "watch: messages since the release");
+        }
     }
     if scope.watch && scope.auto_rollback {
         call("heroku", "POST", format!("apps/{app}/releases"), "on a failing verdict: roll back (sent once)");

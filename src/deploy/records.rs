@@ -9,7 +9,7 @@ use crate::api::ApiError;
 use crate::deploy::account::SlackState;
 use crate::deploy::announce::{Announcement, SlackStage, StageFacts};
 use crate::deploy::steps::DeploymentState;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 /// The description of every GitHub deployment bpdeploy creates; the lock recognises it.
 pub const DEPLOYMENT_DESCRIPTION: &str = "bpdeploy";
@@ -22,22 +22,38 @@ pub async fn start_deployment(github: &GitHub, sha: &str, app: &str, who: &str) 
     let id = match github.create_deployment(&NewDeployment::record(sha, app, &description)).await {
         Ok(DeploymentCreated::Created(d)) => d.id,
         Ok(DeploymentCreated::Merged { .. }) => return Ok(None),
-        Err(e) if e.is_ambiguous() => {
-            let mut found = None;
-            for d in github.deployments(Some(sha), Some(app)).await? {
-                if d.description.as_deref() == Some(description.as_str())
-                    && github.deployment_statuses(d.id).await?.is_empty()
-                {
-                    found = Some(d.id);
-                    break;
-                }
-            }
-            found.ok_or(e)?
-        }
+        Err(e) if e.is_ambiguous() => find_lost_deployment(github, sha, app, &description).await?.ok_or(e)?,
         Err(e) => return Err(e),
     };
     set_deployment_status(github, id, DeploymentState::InProgress, "deploying").await?;
     Ok(Some(id))
+}
+
+/// After a deployment create got no answer: this run's deployment (its exact description, no
+/// status yet), read back over a safe window (several reads over at least twice the request
+/// timeout). A request that reached GitHub late is found and used, instead of being left behind
+/// in progress, holding the lock against the very deploy the hint asks for.
+async fn find_lost_deployment(
+    github: &GitHub,
+    sha: &str,
+    app: &str,
+    description: &str,
+) -> Result<Option<u64>, ApiError> {
+    let (polls, window) = (crate::deploy::follow::READ_BACK_POLLS, github.http().settings().timeout * 2);
+    let started = std::time::Instant::now();
+    let mut reads = 0;
+    loop {
+        for d in github.deployments(Some(sha), Some(app)).await? {
+            if d.description.as_deref() == Some(description) && github.deployment_statuses(d.id).await?.is_empty() {
+                return Ok(Some(d.id));
+            }
+        }
+        reads += 1;
+        if reads >= polls && started.elapsed() >= window {
+            return Ok(None);
+        }
+        tokio::time::sleep(window / polls).await;
+    }
 }
 
 pub async fn set_deployment_status(
@@ -100,29 +116,69 @@ pub struct Announcer {
     pub text: Announcement,
     posted: Option<Posted>,
     pub state: SlackState,
+    /// A post whose answer was lost: what it said and when it was sent, to find it again.
+    lost: Option<LostPost>,
+    /// The latest stage not shown while that post was lost, to show once it is found.
+    skipped: Option<(SlackStage, StageFacts)>,
 }
+
+struct LostPost {
+    text: String,
+    sent_at: DateTime<Utc>,
+    /// It was the announcement, whose PR list in the thread was never sent.
+    announcement: bool,
+}
+
+/// Slack's clock and ours may differ: a lost post is looked for from this long before it was sent.
+const CLOCK_SKEW_SECS: i64 = 60;
 
 impl Announcer {
     pub fn new(slack: Slack, channel: String, text: Announcement) -> Announcer {
-        Announcer { slack, channel, text, posted: None, state: SlackState::NotPosted }
+        Announcer { slack, channel, text, posted: None, state: SlackState::NotPosted, lost: None, skipped: None }
     }
 
     /// The first message and the PR list in its thread.
     pub async fn announce(&mut self) -> Result<(), ApiError> {
         let headline = self.text.headline(SlackStage::Announced, &StageFacts::default());
-        let posted = self.post(Message::text(headline)).await?;
+        let posted = self.post(Message::text(headline)).await;
+        if let Some(lost) = self.lost.as_mut() {
+            lost.announcement = true;
+        }
+        let posted = posted?;
+        self.posted = Some(posted);
+        self.reply_pull_requests().await
+    }
+
+    /// The PR list, in the thread of the message just posted (a webhook has no threads).
+    async fn reply_pull_requests(&mut self) -> Result<(), ApiError> {
+        let Some(posted) = self.posted.clone() else { return Ok(()) };
         if let (true, Some(ts)) = (self.slack.can_edit(), posted.ts.as_deref()) {
             let channel = posted.channel.clone().unwrap_or_else(|| self.channel.clone());
-            self.posted = Some(posted.clone());
             self.slack.reply(&channel, ts, &Message::text(self.text.pull_request_thread())).await?;
         }
-        self.posted = Some(posted);
         Ok(())
+    }
+
+    /// Takes over the deploy's own announcement of this commit, when the channel holds one: a
+    /// watch (the command that resumes a deploy, or the one a deploy names next) edits it in
+    /// place instead of announcing the same deploy twice. False when there is none to take.
+    pub async fn take_over(&mut self, released_at: DateTime<Utc>) -> Result<bool, ApiError> {
+        if !self.slack.can_edit() || self.posted.is_some() {
+            return Ok(false);
+        }
+        let found =
+            crate::deploy::slack_thread::find_announcement(&self.slack, &self.channel, &self.text.sha, released_at)
+                .await?;
+        let Some(found) = found.filter(|f| self.text.adopt(&f.text)) else { return Ok(false) };
+        self.posted = Some(Posted { channel: Some(found.channel), ts: Some(found.ts) });
+        self.state = SlackState::UpToDate;
+        Ok(true)
     }
 
     /// Posts a new top-level message, unless an earlier post got no answer: that one may be in
     /// the channel already, and a second announcement of the same deploy confuses.
     async fn post(&mut self, message: Message) -> Result<Posted, ApiError> {
+        let sent_at = Utc::now();
         match self.slack.post(&self.channel, &message).await {
             Ok(posted) => {
                 self.state = SlackState::UpToDate;
@@ -131,14 +187,63 @@ impl Announcer {
             Err(e) => {
                 if e.is_ambiguous() {
                     self.state = SlackState::Unknown;
+                    self.lost = Some(LostPost { text: message.text.clone(), sent_at, announcement: false });
                 }
                 Err(e)
             }
         }
     }
 
+    /// After a post got no answer, the channel is read back (a bot token can read it) before
+    /// anything else is sent: found, it is the message to edit from now on; not found, nothing
+    /// is posted again. Tried at each later stage, so that a post that reached Slack late is found.
+    async fn find_lost_post(&mut self) {
+        let Some(lost) = self.lost.as_ref().filter(|_| self.slack.can_edit()) else { return };
+        let since = lost.sent_at - chrono::Duration::seconds(CLOCK_SKEW_SECS);
+        let text = lost.text.clone();
+        let found = crate::deploy::slack_thread::find_own(&self.slack, &self.channel, since, |t| t == text).await;
+        let Ok(Some(found)) = found else { return };
+        let announcement = lost.announcement;
+        self.posted = Some(Posted { channel: Some(found.channel), ts: Some(found.ts) });
+        self.state = SlackState::UpToDate;
+        self.lost = None;
+        if announcement {
+            // Never sent: its post never answered. A failure is the thread's, not the message's.
+            let _ = self.reply_pull_requests().await;
+        }
+    }
+
+    /// At the end of a run whose post is still lost, the channel is read back over a safe window
+    /// (several reads, until at least twice the request timeout after the post was sent), so that
+    /// a post that reached Slack late is found and shows how the run ended.
+    pub async fn settle(&mut self, timeout: std::time::Duration, every: std::time::Duration) {
+        let Some(sent_at) = self.lost.as_ref().filter(|_| self.slack.can_edit()).map(|l| l.sent_at) else { return };
+        let until = sent_at + chrono::Duration::from_std(timeout * 2).unwrap_or_default();
+        let mut reads = 0;
+        while self.state == SlackState::Unknown {
+            self.find_lost_post().await;
+            reads += 1;
+            if self.state == SlackState::Unknown
+                && reads >= crate::deploy::follow::READ_BACK_POLLS
+                && Utc::now() >= until
+            {
+                return;
+            }
+            if self.state == SlackState::Unknown {
+                tokio::time::sleep(every).await;
+            }
+        }
+        if let Some((stage, facts)) = self.skipped.take() {
+            let _ = self.update(stage, &facts).await;
+        }
+    }
+
     pub async fn update(&mut self, stage: SlackStage, facts: &StageFacts) -> Result<(), ApiError> {
         if self.state == SlackState::Unknown {
+            self.find_lost_post().await;
+        }
+        if self.state == SlackState::Unknown {
+            self.skipped = Some((stage, facts.clone()));
             return Ok(());
         }
         let result = self.send_update(stage, facts).await;

@@ -31,11 +31,23 @@ pub async fn find_announcement(
     if short.len() < 7 {
         return Ok(None);
     }
+    let oldest = released_at - chrono::Duration::hours(LOOK_BACK_HOURS);
+    find_own(slack, channel, oldest, |text| announces(text, short)).await
+}
+
+/// The newest top-level message this bot posted in `channel` (an id, `#name` or `name`) since
+/// `oldest` whose text `matches`. None when there is none (or the bot cannot see the channel).
+pub async fn find_own(
+    slack: &Slack,
+    channel: &str,
+    oldest: DateTime<Utc>,
+    matches: impl Fn(&str) -> bool,
+) -> Result<Option<Announced>, ApiError> {
     let Some(channel) = channel_id(slack, channel).await? else { return Ok(None) };
     let me = slack.identity().await?;
-    let oldest = (released_at.timestamp() - LOOK_BACK_HOURS * 3600).max(0);
+    let oldest = oldest.timestamp().max(0);
     let history = slack.history(&channel, &format!("{oldest}.000000")).await?;
-    let found = history.into_iter().find(|m| by(&me, m) && announces(&m.text, short));
+    let found = history.into_iter().find(|m| by(&me, m) && matches(&m.text));
     Ok(found.map(|m| Announced { channel, ts: m.ts, text: m.text }))
 }
 

@@ -333,7 +333,10 @@ pub fn assess(snapshot: &Snapshot, baseline: Option<&Baseline>, limits: &Thresho
     let mut top: Vec<NewIssue> = snapshot.new_issues.iter().filter(|i| !standing(i).is_transient()).cloned().collect();
     top.sort_by(|a, b| b.events.cmp(&a.events).then(b.users.cmp(&a.users)).then(a.id.cmp(&b.id)));
     top.truncate(TOP_ISSUES);
-    let triage_command = failing.then(|| {
+    // Triage starts from Sentry's issues: for the router, dynos, smoke pages or a replaced
+    // release alone it would find nothing to triage.
+    let sentry_failing = reasons.iter().any(|r| r.fails && r.channel == "sentry");
+    let triage_command = sentry_failing.then(|| {
         let issue =
             top.first().map(|i| i.id.clone()).or_else(|| snapshot.sentry.regressions.first().map(|r| r.id.clone()));
         match issue {

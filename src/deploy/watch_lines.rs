@@ -165,8 +165,13 @@ pub fn changes(before: Option<&Snapshot>, now: &Snapshot) -> Vec<String> {
             out.push(format!("slack {} {}: {}", p.channel, p.author, p.first_line));
         }
     }
-    if before.map(|b| &b.release) != Some(&now.release) && now.release != ReleaseState::Current {
-        out.push("the release is no longer the current one".into());
+    if before.map(|b| &b.release) != Some(&now.release) {
+        match now.release {
+            ReleaseState::Current => {}
+            // It never was the current one.
+            ReleaseState::Failed => out.push("the release phase failed: this release never went live".into()),
+            ReleaseState::Superseded { .. } => out.push("the release is no longer the current one".into()),
+        }
     }
     out
 }

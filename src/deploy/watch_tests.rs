@@ -118,6 +118,7 @@ fn crashed_dynos_and_a_replaced_release_fail_but_only_the_current_release_may_be
     assert_eq!(r.verdict, Verdict::Failing);
     assert!(!r.still_current);
     assert!(r.reasons[0].message.contains("v44 (Rollback to v41)"));
+    assert_eq!(r.triage_command, None, "nothing in Sentry for triage to start from");
 
     s.release = ReleaseState::Failed;
     assert!(!report(assess(&s, None, &LIMITS, SEVEN_MINUTES)).still_current);
@@ -273,10 +274,24 @@ fn channel_reasons_fail_by_channel_and_slack_alone_fails_nothing() {
     let r = report(assess(&s, None, &LIMITS, SEVEN_MINUTES));
     let got: Vec<(&str, bool)> = r.reasons.iter().map(|x| (x.channel, x.fails)).collect();
     assert_eq!(got, [("dynos", true), ("router", true), ("smoke", true), ("slack", false)], "failing first");
-    assert_eq!(r.triage_command.as_deref(), Some("bpdeploy triage"));
+    // Triage starts from Sentry's issues: with Sentry quiet it would find nothing to triage.
+    assert_eq!(r.triage_command, None);
     let json = serde_json::to_value(&r.reasons[1]).unwrap();
     assert_eq!(
         json,
         serde_json::json!({"kind": "router_errors", "channel": "router", "message": "H12 (Request timeout): 40", "fails": true})
     );
+}
+
+/// A release whose release phase failed never was the current one: the change line says it
+/// failed, not that it is "no longer the current one".
+#[test]
+fn a_failed_release_phase_is_not_told_as_a_replaced_release() {
+    let s = snapshot(10);
+    let mut failed = s.clone();
+    failed.release = ReleaseState::Failed;
+    assert_eq!(changes(Some(&s), &failed), ["the release phase failed: this release never went live"]);
+    let mut replaced = s.clone();
+    replaced.release = ReleaseState::Superseded { by_version: 44, description: "Rollback to v41".into() };
+    assert_eq!(changes(Some(&s), &replaced), ["the release is no longer the current one"]);
 }

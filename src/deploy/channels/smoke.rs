@@ -129,29 +129,34 @@ pub async fn probe(client: &reqwest::Client, url: &Url, timeout: Duration) -> Pr
     }
 }
 
-/// The checks running beside the watch: a round every interval until dropped.
+/// The checks running beside the watch: each page fetched every interval until dropped. Each page
+/// has its own loop: a page that hangs until the timeout holds no other page's rounds back.
 pub struct SmokeChecks {
     logs: Arc<Mutex<Vec<UrlLog>>>,
-    task: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl SmokeChecks {
     pub fn start(client: reqwest::Client, urls: Vec<Url>, interval: Duration, timeout: Duration) -> SmokeChecks {
         let logs: Vec<UrlLog> = urls.iter().map(|u| UrlLog { url: shown(u), rounds: vec![] }).collect();
         let logs = Arc::new(Mutex::new(logs));
-        let shared = logs.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let round = futures_util::future::join_all(urls.iter().map(|u| probe(&client, u, timeout))).await;
-                if let Ok(mut logs) = shared.lock() {
-                    for (log, p) in logs.iter_mut().zip(round) {
-                        log.rounds.push(p);
+        let tasks = urls
+            .into_iter()
+            .enumerate()
+            .map(|(i, url)| {
+                let (shared, client) = (logs.clone(), client.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let p = probe(&client, &url, timeout).await;
+                        if let Some(log) = shared.lock().ok().as_mut().and_then(|logs| logs.get_mut(i)) {
+                            log.rounds.push(p);
+                        }
+                        tokio::time::sleep(interval).await;
                     }
-                }
-                tokio::time::sleep(interval).await;
-            }
-        });
-        SmokeChecks { logs, task }
+                })
+            })
+            .collect();
+        SmokeChecks { logs, tasks }
     }
 
     /// The rounds so far.
@@ -162,7 +167,9 @@ impl SmokeChecks {
 
 impl Drop for SmokeChecks {
     fn drop(&mut self) {
-        self.task.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use super::{serve, Kit};
 use bpdeploy::deploy::channels::heroku_log::{LogState, LogWatch};
 use bpdeploy::deploy::channels::logline::Channel;
 use bpdeploy::deploy::channels::slack_talk::SlackWatch;
-use bpdeploy::deploy::channels::smoke::{probe, SmokeChecks};
+use bpdeploy::deploy::channels::smoke::{probe, SmokeChecks, UrlLog};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::time::Duration;
@@ -162,19 +162,25 @@ async fn smoke_probes_send_no_credentials_follow_no_redirect_and_time_out() {
     assert_eq!(gets.iter().filter(|r| r.url.path() == "/").count(), 1, "the 301 was not followed");
 }
 
+/// The logs once page `i` has three rounds. A hang guard only: three rounds of a page that
+/// answers at once take milliseconds.
+async fn three_rounds_of(checks: &SmokeChecks, i: usize) -> Vec<UrlLog> {
+    for _ in 0..1000 {
+        if checks.logs()[i].rounds.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    checks.logs()
+}
+
 #[tokio::test]
 async fn smoke_checks_run_rounds_until_dropped() {
     let kit = Kit::new().await;
     Mock::given(method("GET")).and(path("/up")).respond_with(ResponseTemplate::new(200)).mount(&kit.server).await;
     let urls = vec![url::Url::parse(&format!("{}/up?key=SECRET", kit.server.uri())).unwrap()];
     let checks = SmokeChecks::start(reqwest::Client::new(), urls, Duration::from_millis(10), Duration::from_secs(2));
-    for _ in 0..500 {
-        if checks.logs()[0].rounds.len() >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let logs = checks.logs();
+    let logs = three_rounds_of(&checks, 0).await;
     assert!(logs[0].rounds.len() >= 3, "{logs:?}");
     assert!(!logs[0].url.contains("SECRET"), "the query stays out of what is shown");
     assert!(logs[0].rounds.iter().all(|p| p.status == Some(200)));
@@ -299,4 +305,29 @@ async fn an_issue_baseline_is_the_day_before_the_release_and_looks_count_since_i
         counts.iter().map(|c| (c.id.as_str(), c.short_id.as_deref(), c.since, c.before)).collect();
     assert_eq!(got, [("7", Some("RAILS-7"), 60, 1440), ("9", Some("RAILS-9"), 3, 0)]);
     kit.assert_contract().await;
+}
+
+/// Issue 12: each page is fetched every interval. A page that hangs (a forum page timing out
+/// behind the router) held every other page's rounds back until its own timeout, so the pages
+/// that answered went unrecorded for a whole timeout at a time.
+#[tokio::test]
+async fn a_hanging_smoke_page_does_not_hold_the_other_pages_rounds_back() {
+    let kit = Kit::new().await;
+    Mock::given(method("GET")).and(path("/up")).respond_with(ResponseTemplate::new(200)).mount(&kit.server).await;
+    Mock::given(method("GET"))
+        .and(path("/forums"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(120)))
+        .mount(&kit.server)
+        .await;
+    let url = |p: &str| url::Url::parse(&format!("{}{p}", kit.server.uri())).unwrap();
+    let timeout = Duration::from_secs(60);
+    let checks = SmokeChecks::start(
+        reqwest::Client::new(),
+        vec![url("/forums"), url("/up")],
+        Duration::from_millis(10),
+        timeout,
+    );
+    let logs = three_rounds_of(&checks, 1).await;
+    assert!(logs[1].rounds.len() >= 3, "the page that answers has its rounds: {logs:?}");
+    assert!(logs[0].rounds.is_empty(), "the hanging page is still in its first: {logs:?}");
 }

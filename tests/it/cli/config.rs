@@ -160,6 +160,19 @@ fn config_errors_read_plainly_and_their_hints_destroy_nothing() {
     assert_eq!(err["message"], "environment variable BPDEPLOY_HTTP_RETRIES: expected a whole number, got \"abc\"");
 }
 
+/// A smoke page's query may carry a key (`?key=…`): a config error shows the page without it,
+/// as the watch does, never the key.
+#[test]
+fn a_smoke_url_error_does_not_print_the_query_that_may_carry_a_key() {
+    let (_d, dir) = scratch();
+    git2::Repository::init(&dir).unwrap();
+    let text = "[watch]\nsmoke = [\"http://me:pw@www.example.com/forums?key=s3cr3t#frag\"]\n";
+    std::fs::write(dir.join("bpdeploy.toml"), text).unwrap();
+    let err = load(&dir, None, &[]).unwrap_err();
+    assert!(err.message.contains("\"http://www.example.com/forums\": plain http:// is refused"), "{err:?}");
+    assert!(!["s3cr3t", "frag", "pw@"].iter().any(|k| err.message.contains(k)), "{err:?}");
+}
+
 #[test]
 fn the_watch_channels_keys_load_with_their_defaults_and_the_pages_as_written() {
     let (_d, dir) = scratch();

@@ -27,6 +27,10 @@ async fn app_timeouts_fails_the_watch_on_router_errors_while_sentry_stays_quiet(
     let router = r["watch"]["reasons"].as_array().unwrap().iter().find(|x| x["channel"] == "router").unwrap();
     assert!(router["message"].as_str().unwrap().starts_with("H12 (Request timeout): "), "{router}");
     assert_eq!(r["watch"]["top_issues"], serde_json::json!([]));
+    // Triage reads Sentry, which saw nothing: the next step is the rollback, not a triage that
+    // would answer "nothing to triage".
+    let next: Vec<&str> = r["next"].as_array().unwrap().iter().map(|n| n["command"].as_str().unwrap()).collect();
+    assert_eq!(next, ["bpdeploy rollback"], "{r}");
     let ticks = of_type(&run, "watch");
     let last = ticks.last().unwrap();
     assert!(last["router"]["counts"]["H12"].as_u64().unwrap() >= 5, "{last}");

@@ -145,6 +145,24 @@ async fn dry_run_prints_the_calls_and_makes_none() {
     assert!(writes.is_empty(), "no change reached the sandbox: {writes:#?}");
     assert!(d.sb.requests().iter().any(|r| r.method == "GET"), "the checks did run");
     assert!(d.sb.slack_record().messages.is_empty());
+
+    // Every change the real run then makes was in the plan (the watch's log session included).
+    let planned = result(&run)["calls"].as_array().unwrap().clone();
+    let real = d.run(&["--json", "deploy", "--yes", "--watch"]).await;
+    assert_eq!(real.code, 0, "{}", context(&real));
+    for change in d.sb.requests().into_iter().filter(|r| r.mutates) {
+        let listed = planned.iter().any(|c| {
+            c["service"] == change.service && c["method"] == change.method && same_path(&c["path"], &change.path)
+        });
+        assert!(listed, "{} {} {} is not in the plan: {planned:#?}", change.service, change.method, change.path);
+    }
+}
+
+/// A planned path (`repos/acme/storefront/deployments/<id>/statuses`) against a real one.
+fn same_path(planned: &Value, real: &str) -> bool {
+    let planned: Vec<&str> = planned.as_str().unwrap().split('/').collect();
+    let real: Vec<&str> = real.trim_start_matches('/').split('/').collect();
+    planned.len() == real.len() && planned.iter().zip(&real).all(|(p, r)| p == r || p.starts_with('<'))
 }
 
 /// Issue 6's announcement: ":construction: <who> is deploying <sha> to <app>: N PRs, M migrations"

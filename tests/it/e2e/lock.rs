@@ -200,3 +200,88 @@ async fn until_live(f: &crate::faults::Faulty, version: u64) {
     }
     panic!("v{version} never went live");
 }
+
+/// The lock's own create, a GitHub deployment, whose request reaches GitHub after bpdeploy's
+/// timeout: it was read back once, at once, found nothing, and the deploy stopped; the deployment
+/// GitHub made a moment later then held the lock (no status, no build) and the next deploy, the
+/// one the hint asked for, exited 5 for an hour. Read back over the safe window, it is found and
+/// this deploy goes on with it; one that never reached GitHub stops the deploy and holds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_deployment_whose_answer_is_lost_is_found_and_never_left_holding_the_lock() {
+    use crate::faults::{Fault, Faulty, Rule, TIMEOUT};
+    let late = Fault::Late(TIMEOUT + Duration::from_millis(300));
+    let stall = Fault::Stall(TIMEOUT + Duration::from_millis(300));
+    let cases = [
+        (late, 0, "live"),
+        (Fault::StatusAfter(502), 0, "live"),
+        (stall, 1, "error"),
+        (Fault::Status(500), 1, "error"),
+    ];
+    for (fault, code, status) in cases {
+        let f = Faulty::start(Scenario::Happy).await;
+        f.proxy.add(Rule::new("POST", "/github/repos/acme/storefront/deployments", fault));
+        let run = f.run(&["--json", "deploy", "--yes"]).await;
+        assert!(!f.proxy.applied().is_empty(), "{fault:?}: the fault was injected");
+        assert_eq!((run.code, result(&run)["status"].clone()), (code, status.into()), "{fault:?}: {}", context(&run));
+        if code == 0 {
+            f.assert_truth(&run, &format!("{fault:?}")).await;
+        }
+        // Whatever reached GitHub, late or not, is finished: nothing holds the lock.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        f.assert_every_deployment_closed().await;
+        let again = f.run(&["--json", "deploy", "--yes", "--force"]).await;
+        assert_eq!(again.code, 0, "{fault:?}: the lock is free: {}", context(&again));
+    }
+}
+
+/// Runs `args` with the first POST under `path` reaching the sandbox after three timeouts, and
+/// sends Ctrl-C once the POST timed out, inside the read-back window (twice the timeout at least).
+async fn ctrl_c_in_a_read_back(scenario: Scenario, path: &str, args: &[&str]) -> (crate::faults::Faulty, Run) {
+    use crate::faults::{Fault, Faulty, Rule, TIMEOUT};
+    let f = Faulty::start(scenario).await;
+    f.proxy.add(Rule::new("POST", path, Fault::Late(TIMEOUT * 3)));
+    let timeout = TIMEOUT.as_millis().to_string();
+    let mut child = f.d.cmd().env("BPDEPLOY_HTTP_TIMEOUT_MS", timeout).args(args).spawn();
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while f.proxy.applied().is_empty() {
+        assert!(child.try_wait().unwrap().is_none(), "{args:?} ended before its POST to {path}");
+        assert!(std::time::Instant::now() < give_up, "no POST to {path} within a minute");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(TIMEOUT * 3 / 2).await;
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let run = tokio::task::spawn_blocking(move || Run::of(child)).await.unwrap();
+    assert_eq!(run.code, 130, "{}", context(&run));
+    (f, run)
+}
+
+/// Ctrl-C while the build POST's answer is lost (its request reaches Heroku after the timeout,
+/// and the builds are being read back): one look found nothing and the account said "no build
+/// was created", with nothing to resume, while Heroku built the commit a moment later. Until the
+/// read-back window is over, whether a build exists is unknown, and the account says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_a_lost_build_post_is_read_back_leaves_the_build_unknown_not_absent() {
+    let args = ["--json", "deploy", "--yes"];
+    let (f, run) = ctrl_c_in_a_read_back(Scenario::Happy, "/heroku/apps/storefront/builds", &args).await;
+    let r = result(&run);
+    assert!(!r["production"].as_str().unwrap().contains("no build was created"), "{r}");
+    assert!(!r["account"]["build"].is_null(), "found, or unknown: {r}");
+    assert!(r["resume"].is_string(), "how to find out: {r}");
+    // And Heroku did build it.
+    until_live(&f, 7).await;
+}
+
+/// Ctrl-C while the automatic rollback's POST has lost its answer: the account said v7 serves
+/// with nothing to resume and proposed triage only, while Heroku made the rollback a moment
+/// later; someone reading it would roll back again. Whether the rollback happened is unknown,
+/// and `bpdeploy releases` finds out; Slack keeps saying a rollback is under way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_a_lost_rollback_post_is_read_back_says_the_rollback_is_unknown() {
+    let args = ["--json", "deploy", "--yes", "--watch", "--auto-rollback"];
+    let (f, run) = ctrl_c_in_a_read_back(Scenario::ErrorSpike, "/heroku/apps/storefront/releases", &args).await;
+    let r = result(&run);
+    assert_eq!(r["resume"], "bpdeploy releases", "{r}");
+    assert!(r["next"][0]["why"].as_str().unwrap().contains("rollback"), "{r}");
+    let text = super::announcement(&f.d.sb).text;
+    assert!(!text.contains("before a verdict"), "{text}");
+}

@@ -103,4 +103,10 @@ async fn deploy_watch_takes_auto_rollback_duration_and_interval() {
     assert_eq!(r["account"]["current_release"], 8, "{r}");
     let usage = d.run(&["deploy", "--auto-rollback"]).await;
     assert_eq!(usage.code, 2, "--auto-rollback needs --watch: {}", context(&usage));
+    // The JSON error names what is missing, not only "the following required arguments were
+    // not provided:" with the list cut off.
+    let usage = d.run(&["--json", "deploy", "--interval", "5s"]).await;
+    assert_eq!(usage.code, 2, "{}", context(&usage));
+    let message = usage.json()["error"]["message"].as_str().unwrap().to_string();
+    assert_eq!(message, "the following required arguments were not provided: --watch");
 }

@@ -156,4 +156,43 @@ async fn ctrl_c_during_a_watch_names_the_live_release() {
     let r = result(&run);
     assert_eq!(r["production"], "storefront serves v7, the watched release", "{r}");
     assert_eq!(r["resume"], "bpdeploy watch --release v7", "{r}");
+    // The team reads the same account: v7 went live and nothing runs on Heroku; the message
+    // said "is deploying … Heroku carries on" after the deploy had said v7 was live.
+    let text = super::announcement(&d.sb).text;
+    assert!(text.contains("deployed") && text.contains("live as v7"), "{text}");
+    assert!(!text.contains("is deploying") && !text.contains("carries on"), "{text}");
+}
+
+/// Issue 9, the Slack message follows the account: `bpdeploy watch` after a deploy (the command
+/// the deploy's `next` names, and the resume of an interrupted one) posted a second announcement
+/// of the same deploy, which claimed "0 PRs, 0 migrations" and, while it followed the release,
+/// named no commit at all. The watch takes over the deploy's own message and edits it in place.
+/// A release no bpdeploy announcement names gets a message of the watch's own, which names the
+/// commit from its first word and claims no counts it does not know.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_edits_the_deploys_announcement_and_claims_nothing_it_does_not_know() {
+    let d = Drill::start(Scenario::Happy).await;
+    let deploy = d.run(&["--json", "deploy", "--yes"]).await;
+    assert_eq!(deploy.code, 0, "{}", context(&deploy));
+    let run = d.run(&["--json", "watch", "--duration", "300ms", "--interval", "100ms"]).await;
+    assert_eq!(run.code, 0, "{}", context(&run));
+    assert_eq!(result(&run)["account"]["slack"], "up_to_date", "{}", context(&run));
+    let message = announcement(&d.sb);
+    assert!(message.text.contains("v7 is healthy"), "the deploy's message says how the watch ended: {message:#?}");
+    assert!(message.text.contains("5 PRs, 4 migrations"), "and still what the deploy shipped: {}", message.text);
+    let record = d.sb.slack_record();
+    let thread: Vec<&str> = record.thread(&message.ts).iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(thread.last(), Some(&"Verdict: healthy."), "{thread:#?}");
+
+    // v6 was deployed by hand days ago: nothing to take over.
+    let old = d.run(&["--json", "watch", "--release", "v6", "--duration", "300ms", "--interval", "100ms"]).await;
+    assert_eq!(old.code, 3, "{}", context(&old));
+    let record = d.sb.slack_record();
+    let own: Vec<_> = record.messages.iter().filter(|m| m.thread_ts.is_none() && m.ts != message.ts).collect();
+    assert_eq!(own.len(), 1, "{own:#?}");
+    let v6 =
+        d.releases().await.into_iter().find(|r| r["version"] == 6).unwrap()["commit"].as_str().unwrap().to_string();
+    for text in &own[0].history {
+        assert!(text.contains(&v6) && !text.contains("0 PRs") && !text.contains("0 migrations"), "{text}");
+    }
 }

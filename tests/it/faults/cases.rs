@@ -131,9 +131,24 @@ async fn one_case(point: Point, name: String, rule: Rule, (code, status): (i32, 
         assert_eq!(migrations["ran"].as_array().map(Vec::len), Some(4), "{label}: {migrations}");
         assert_eq!((migrations["failed"].clone(), migrations["unknown"].clone()), (json!([]), json!([])), "{label}");
     }
+    if point == Point::SlackPost && reached_the_service(rule.fault) {
+        // The post whose answer was lost is read back from the channel and edited from then on:
+        // the team reads how the deploy ended, under the one announcement, with its PR list.
+        assert_eq!(result(&run)["account"]["slack"], "up_to_date", "{label}: {}", context(&run));
+        let message = crate::e2e::announcement(&f.d.sb);
+        assert!(message.text.contains("v7"), "{label}: {}", message.text);
+        let record = f.d.sb.slack_record();
+        let thread = record.thread(&message.ts);
+        assert!(thread.first().is_some_and(|m| m.text.starts_with("Shipping:")), "{label}: {thread:#?}");
+    }
     if let Some((_, human)) = human {
         assert_human_matches(&human, &run, &label);
     }
+}
+
+/// The request reached the service and was processed; only its answer was lost.
+fn reached_the_service(fault: Fault) -> bool {
+    matches!(fault, Fault::ResetAfter | Fault::StatusAfter(_) | Fault::Truncate | Fault::Late(_))
 }
 
 async fn case_run(point: Point, rule: &Rule, json: bool) -> (Faulty, crate::support::Run) {

@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::next_step::NextStep;
 use crate::recovery::human::Outcome;
 use crate::recovery::notify::{verdict_line, Notice};
 use crate::recovery::report::Action;
@@ -111,7 +112,19 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         crate::deploy::announce::escape(&app)
     );
     update(&mut writers, &deploying, &mut show).await;
-    let outcome = deploy_branch(ctx, &config, &app, clients, args.watch, timing).await?;
+    let outcome = match deploy_branch(ctx, &config, &app, clients, args.watch, timing).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // The merge happened: it is kept and said, with the deploy to resume.
+            let message = format!("#{} is merged, but its deploy could not start: {e:#}", pr.number);
+            let command = if args.watch { "bpdeploy deploy --watch" } else { "bpdeploy deploy" };
+            let resume = NextStep::new(command, format!("deploy the revert of #{number}"));
+            update(&mut writers, &format!(":x: the deploy of the revert of #{number} could not start"), &mut show)
+                .await;
+            plan.report.follow_failed("deploy_failed", message, resume);
+            return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
+        }
+    };
     if matches!(outcome.status, Ending::Live | Ending::Healthy | Ending::Failing) {
         plan.report.action = Action::Deployed;
     }

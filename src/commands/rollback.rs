@@ -12,6 +12,7 @@ use crate::context::Context;
 use crate::deploy::steps::DeploymentState;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::next_step::NextStep;
 use crate::recovery::human::Outcome;
 use crate::recovery::notify::{verdict_line, Notice};
 use crate::recovery::report::Action;
@@ -99,7 +100,17 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let (Some(release), true) = (release, args.watch) else {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     };
-    let outcome = watch_release(ctx, &config, &app, &release.id, timing).await?;
+    let outcome = match watch_release(ctx, &config, &app, &release.id, timing).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // The rollback happened: it is kept and said, with the watch to resume.
+            let v = release.version;
+            let message = format!("rolled back (v{v}), but the watch of v{v} could not run: {e:#}");
+            let resume = NextStep::new(format!("bpdeploy watch --release v{v}"), format!("watch v{v} for errors"));
+            plan.report.follow_failed("watch_failed", message, resume);
+            return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
+        }
+    };
     if let Some(issue) = plan.report.sentry_issue.as_mut() {
         follow_issue(ctx, &config, &outcome, issue).await;
     }

@@ -3,9 +3,10 @@
 //! request; `--watch` then watches the rollback release as `watch` does, and `--sentry` follows
 //! the error it is for. `--dry-run` stops after the preview.
 use crate::cli::RollbackArgs;
+use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
-use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
+use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, require_consent};
 use crate::commands::recovery_follow::{follow_issue, next_after, resolve_issue, watch_release};
 use crate::commands::CommandResult;
 use crate::context::Context;
@@ -51,15 +52,18 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     if let Some(issue) = &args.sentry {
         plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
     }
+    let target = plan.target.as_ref().map(|t| t.version).unwrap_or_default();
+    let what = format!("roll {app} back to v{target}");
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
+        offer_again(&mut plan.report, again(ctx, args, target), &what);
         return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
-    let target = plan.target.as_ref().map(|t| t.version).unwrap_or_default();
     let and_watch = if args.watch { " and watch it" } else { "" };
     let question = format!("Roll {app} back to v{target}{and_watch}?");
     let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
     let preview_shown = answer.preview_shown;
     if !answer.go {
+        offer_again(&mut plan.report, again(ctx, args, target), &what);
         return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     }
     let who = deployer::who(ctx, &reads.heroku).await;
@@ -119,4 +123,15 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
     plan.report.watch = Some(outcome);
     Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
+}
+
+/// The rollback as asked, pinned to the release the preview showed, without `--dry-run`.
+fn again(ctx: &Context, args: &RollbackArgs, target: u64) -> String {
+    CommandLine::new("rollback", &ctx.global)
+        .word(&format!("v{target}"))
+        .flag("--watch", args.watch)
+        .value("--duration", args.duration.as_deref())
+        .value("--interval", args.interval.as_deref())
+        .value("--sentry", args.sentry.as_deref())
+        .render()
 }

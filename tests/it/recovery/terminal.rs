@@ -1,0 +1,42 @@
+//! The recovery commands as a person at a terminal meets them, on a pseudo-terminal: what the
+//! question and its answer leave on screen, and in what order the preview and the work appear.
+use crate::e2e::{context, Drill};
+use crate::support::Run;
+use bpdeploy::cli::Scenario;
+
+/// ErrorSpike deployed: v7 is production, v6 the rollback's target.
+async fn deployed() -> Drill {
+    let d = Drill::start(Scenario::ErrorSpike).await;
+    let deploy = d.run(&["--json", "deploy", "--yes"]).await;
+    assert_eq!(deploy.code, 0, "{}", context(&deploy));
+    d
+}
+
+/// Runs `args` on a terminal where the person types `typed`.
+async fn on_terminal(d: &Drill, args: &[&str], typed: &str) -> Run {
+    let cmd = d.cmd().args(args);
+    let typed = typed.to_string();
+    tokio::task::spawn_blocking(move || cmd.run_on_terminal(&typed)).await.expect("ran")
+}
+
+fn mutations_since(d: &Drill, from: usize) -> Vec<String> {
+    d.sb.requests()[from..].iter().filter(|r| r.mutates).map(|r| format!("{} {}", r.method, r.path)).collect()
+}
+
+/// Declined at the question: nothing is sent, and the next step is the command to run again,
+/// never "roll back to v6 as previewed" under a rollback that did not happen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_rollback_sends_nothing_and_its_next_step_runs_it_again() {
+    let d = deployed().await;
+    let before = d.sb.requests().len();
+    let run = on_terminal(&d, &["rollback", "--watch", "--duration", "1s"], "n\n").await;
+    let screen = &run.stdout;
+    assert_eq!(run.code, 1, "{screen}");
+    assert!(screen.contains("Roll storefront back to v6 and watch it? [y/N]"), "{screen}");
+    assert!(screen.contains("Refused: not confirmed: nothing was sent"), "{screen}");
+    assert!(!screen.contains("as previewed"), "{screen}");
+    let next: Vec<&str> = screen.lines().filter(|l| l.starts_with("Next: ")).collect();
+    assert_eq!(next.len(), 1, "{screen}");
+    assert!(next[0].starts_with("Next: bpdeploy rollback v6 --watch --duration 1s — "), "{screen}");
+    assert_eq!(mutations_since(&d, before), Vec::<String>::new(), "declined: nothing was sent");
+}

@@ -3,9 +3,10 @@
 //! once its checks pass, `--deploy` then deploys the branch as `deploy` does, `--watch` watches
 //! it and `--sentry` follows the error it is for. `--dry-run` stops after the preview.
 use crate::cli::RevertArgs;
+use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
-use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
+use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, require_consent};
 use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after, resolve_issue};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
@@ -59,7 +60,9 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     if args.watch {
         plan.report.sentry_issue = issue.clone();
     }
+    let what = format!("revert #{number}");
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
+        offer_again(&mut plan.report, again(ctx, args, number), &what);
         return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
     let Some(push) = push_plan(&plan, &repo, &config.github.branch, issue.as_ref()) else {
@@ -75,6 +78,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
     let preview_shown = answer.preview_shown;
     if !answer.go {
+        offer_again(&mut plan.report, again(ctx, args, number), &what);
         return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     }
     let notice = clients.announcer.as_ref().map(|a| Notice::new(a.slack.clone(), a.channel.clone()));
@@ -135,6 +139,20 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
     plan.report.deploy = Some(outcome);
     Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
+}
+
+/// The revert as asked, without `--dry-run`.
+fn again(ctx: &Context, args: &RevertArgs, number: u64) -> String {
+    CommandLine::new("revert", &ctx.global)
+        .word(&number.to_string())
+        .flag("--merge", args.merge)
+        .flag("--deploy", args.deploy)
+        .flag("--watch", args.watch)
+        .value("--duration", args.duration.as_deref())
+        .value("--interval", args.interval.as_deref())
+        .value("--sentry", args.sentry.as_deref())
+        .flag("--undo-migrations", args.undo_migrations)
+        .render()
 }
 
 fn merge_method(m: MergeMethod) -> &'static str {

@@ -40,3 +40,21 @@ async fn a_declined_rollback_sends_nothing_and_its_next_step_runs_it_again() {
     assert!(next[0].starts_with("Next: bpdeploy rollback v6 --watch --duration 1s — "), "{screen}");
     assert_eq!(mutations_since(&d, before), Vec::<String>::new(), "declined: nothing was sent");
 }
+
+/// A dry run of either command ends with the command to run for real: itself without
+/// `--dry-run`, with the flags given (the revert said nothing at all).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_of_either_command_names_the_command_without_dry_run() {
+    let d = deployed().await;
+    let cases = [
+        (&["--dry-run", "rollback", "--watch"][..], "Next: bpdeploy rollback v6 --watch — "),
+        (&["--dry-run", "revert", "4", "--merge", "--deploy"][..], "Next: bpdeploy revert 4 --merge --deploy — "),
+    ];
+    for (args, next) in cases {
+        let run = d.run(args).await;
+        assert_eq!(run.code, 0, "{args:?}: {}", context(&run));
+        let said: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("Next: ")).collect();
+        assert_eq!(said.len(), 1, "{args:?}: {}", run.stdout);
+        assert!(said[0].starts_with(next) && said[0].ends_with(", as previewed"), "{args:?}: {}", run.stdout);
+    }
+}

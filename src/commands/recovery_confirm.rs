@@ -6,6 +6,7 @@ use crate::exit::Exit;
 use crate::next_step::NextStep;
 use crate::recovery::human;
 use crate::recovery::report::Report;
+use crate::ui::progress::Phase;
 
 pub(crate) struct Answer {
     /// The preview is on screen already: the outcome prints only what happened.
@@ -21,6 +22,12 @@ pub(crate) fn require_consent(ctx: &Context, what: &str) -> Result<(), Failure> 
         true => Err(crate::ui::consent_missing(&format!("{what} needs confirmation"))),
         false => Ok(()),
     }
+}
+
+/// Ends the preview's progress line: "Preview ready" when it can go ahead; a refused one is
+/// ready for nothing, and its result says why.
+pub(crate) fn preview_done(phase: Phase, report: &Report) {
+    phase.finish(if report.refusal.is_none() { "Preview ready" } else { "" });
 }
 
 pub(crate) fn interrupted() -> Failure {

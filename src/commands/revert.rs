@@ -6,7 +6,7 @@ use crate::cli::RevertArgs;
 use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
-use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, require_consent};
+use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, preview_done, require_consent};
 use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after, resolve_issue};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
@@ -51,7 +51,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         p = preview(&reads, &config, &app, &request) => p?,
         _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
     };
-    phase.finish("Preview ready");
+    preview_done(phase, &plan.report);
     // Looked up with or without --watch: the PR body links it, and a mistyped one stops here.
     let issue = match &args.sentry {
         Some(arg) => Some(resolve_issue(ctx, arg).await?),

@@ -6,7 +6,7 @@ use crate::cli::RollbackArgs;
 use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
-use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, require_consent};
+use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, preview_done, require_consent};
 use crate::commands::recovery_follow::{follow_issue, next_after, resolve_issue, watch_release};
 use crate::commands::CommandResult;
 use crate::context::Context;
@@ -48,7 +48,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
         p = preview(&reads, &config, &app, &requested) => p?,
         _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
     };
-    phase.finish("Preview ready");
+    preview_done(phase, &plan.report);
     if let Some(issue) = &args.sentry {
         plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
     }

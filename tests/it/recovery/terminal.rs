@@ -58,3 +58,15 @@ async fn a_dry_run_of_either_command_names_the_command_without_dry_run() {
         assert!(said[0].starts_with(next) && said[0].ends_with(", as previewed"), "{args:?}: {}", run.stdout);
     }
 }
+
+/// "Preview ready" only above a preview that can go ahead: a refused one says why, nothing more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_preview_that_can_go_ahead_is_called_ready() {
+    let d = deployed().await;
+    let refused = d.run(&["rollback", "v7", "--yes"]).await;
+    assert_eq!(refused.code, 1, "{}", context(&refused));
+    assert!(refused.stdout.contains("Refused: "), "{}", context(&refused));
+    assert!(!refused.stderr.contains("Preview ready"), "{}", refused.stderr);
+    let ready = d.run(&["--dry-run", "rollback"]).await;
+    assert!(ready.stderr.contains("Preview ready"), "{}", context(&ready));
+}

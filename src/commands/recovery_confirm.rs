@@ -51,19 +51,17 @@ pub(crate) async fn preview_and_confirm(
     };
     let go = answer?;
     if !go {
-        report.refuse(Failure::new(Exit::Failure, DECLINED, "not confirmed: nothing was sent"));
+        report.refuse(Failure::new(Exit::Failure, "declined", "not confirmed: nothing was sent"));
     }
     Ok(Answer { preview_shown, go })
 }
-
-const DECLINED: &str = "declined";
 
 /// The next step of a run that sent nothing but could have (a dry run, a declined question):
 /// `command`, the same command again without `--dry-run`, to `what`. A refusal keeps its own.
 pub(crate) fn offer_again(report: &mut Report, command: String, what: &str) {
     let why = match report.refusal.as_ref().map(|f| f.code.as_str()) {
         None => format!("{what}, as previewed"),
-        Some(DECLINED) => format!("nothing was sent: run it again to {what}"),
+        Some("declined") => format!("nothing was sent: run it again to {what}"),
         Some(_) => return,
     };
     report.next = vec![NextStep::new(command, why)];

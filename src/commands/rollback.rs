@@ -28,6 +28,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let config = ctx.config()?;
     let app = config.require_app()?.to_string();
     let timing = WatchTiming::parse(&args.duration, &args.interval)?;
+    let requested = Requested::parse(args.release.as_deref())?;
     // With a watch or a deploy to follow, `--json` is NDJSON from start to end, the result last.
     let streamed = ctx.ui.json && args.watch;
     if args.watch {
@@ -42,7 +43,6 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let github = config.require_repo().ok().and_then(|_| ctx.github().ok());
     let graphql = github.as_ref().and_then(|_| ctx.github_graphql().ok());
     let reads = Services { heroku: ctx.heroku()?, github, graphql };
-    let requested = Requested::parse(args.release.as_deref());
     let phase = Phase::start(&ctx.ui, &format!("Reading {app}'s releases, the range and the config"));
     let mut plan = tokio::select! {
         p = preview(&reads, &config, &app, &requested) => p?,

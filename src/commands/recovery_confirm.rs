@@ -39,8 +39,9 @@ pub(crate) async fn preview_and_confirm(
     report: &mut Report,
     question: String,
 ) -> anyhow::Result<Answer> {
-    // Shown before the question; with --yes there is no question and the report says it all.
-    let preview_shown = !ctx.ui.json && !ctx.ui.yes;
+    // Shown before anything moves, question or not (`--yes`): read after the work, it would
+    // tell what was about to happen once it had. `--json` has the whole report at the end.
+    let preview_shown = !ctx.ui.json;
     if preview_shown {
         ctx.ui.out(&human::preview(report, &ctx.ui));
     }

@@ -70,3 +70,18 @@ async fn only_a_preview_that_can_go_ahead_is_called_ready() {
     let ready = d.run(&["--dry-run", "rollback"]).await;
     assert!(ready.stderr.contains("Preview ready"), "{}", context(&ready));
 }
+
+/// With `--yes` there is no question, but the person at the terminal still reads the preview
+/// before anything moves, and once: it came after the work, with the result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_yes_the_preview_comes_before_the_work() {
+    let d = deployed().await;
+    let run = on_terminal(&d, &["rollback", "--yes"], "").await;
+    let screen = &run.stdout;
+    assert_eq!(run.code, 0, "{screen}");
+    let preview = screen.find("Rollback of storefront: v7 → v6").unwrap_or_else(|| panic!("{screen}"));
+    let work = screen.find("rolling storefront back to v6 (one request)").unwrap_or_else(|| panic!("{screen}"));
+    assert!(preview < work, "the preview before the rollback request: {screen}");
+    assert_eq!(screen.matches("Pull requests leaving production").count(), 1, "{screen}");
+    assert!(screen.contains("Rollback release v8: succeeded"), "{screen}");
+}

@@ -39,9 +39,10 @@ pub(crate) async fn preview_and_confirm(
     report: &mut Report,
     question: String,
 ) -> anyhow::Result<Answer> {
-    // Shown before anything moves, question or not (`--yes`): read after the work, it would
-    // tell what was about to happen once it had. `--json` has the whole report at the end.
-    let preview_shown = !ctx.ui.json;
+    // Shown before anything moves, above the question or, with `--yes` on a terminal, above the
+    // work: read after it, it would tell what was about to happen once it had. Off a terminal
+    // `--yes` keeps stdout one piece, preview and result; `--json` has it all at the end.
+    let preview_shown = !ctx.ui.json && (!ctx.ui.yes || ctx.ui.stdout_tty);
     if preview_shown {
         ctx.ui.out(&human::preview(report, &ctx.ui));
     }

@@ -82,8 +82,11 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> CommandResult {
         sandbox.base_url()
     ));
     // The inner commands write to the same terminal as the demo (tables aligned, spinners on a
-    // TTY) but never ask: the demo answers yes for them.
-    let inner_ui = Ui { json: false, quiet: false, yes: true, dry_run: false, stdin_tty: false, ..ctx.ui.clone() };
+    // TTY) but never ask: the demo answers yes for them. With --json their results go to stderr
+    // (stdout is the demo's document), so nothing of theirs may count on stdout being a terminal.
+    let stdout_tty = ctx.ui.stdout_tty && !ctx.ui.json;
+    let inner_ui =
+        Ui { json: false, quiet: false, yes: true, dry_run: false, stdin_tty: false, stdout_tty, ..ctx.ui.clone() };
     let inner = Context::new(GlobalArgs { yes: true, ..Default::default() }, inner_env(&sandbox, &ctx.env), inner_ui);
     let culprit = sandbox.culprit_pr();
     let walk = async {

@@ -43,7 +43,7 @@ impl Exit {
         match self {
             Exit::Success => "success; verdict healthy or go",
             Exit::Failure => {
-                "failure: API error, bad input, bug (also commands not implemented yet); a rollback or revert that went through but whose watch or deploy could not run"
+                "failure: API error, bad input, bug; a rollback or revert that went through but whose watch or deploy could not run"
             }
             Exit::Usage => "usage error, including a mutating command with no TTY and no `--yes`",
             Exit::Unsafe => {

@@ -1,7 +1,6 @@
 //! `bpdeploy demo`: start the sandbox in-process and walk the deploy routine against it,
 //! narrating like a teammate. Each step runs a real bpdeploy command in-process, and what comes
-//! next is decided by its result (see `story`); a command whose issue has not landed yet is
-//! skipped with one line, so the demo grows as they land.
+//! next is decided by its result (see `story`); a step that errors is reported as failed.
 mod story;
 use crate::cli::{Command, DemoArgs, DeployArgs, GlobalArgs, PreflightArgs, ReleasesArgs, TriageArgs};
 use crate::commands::{dispatch, CommandResult};
@@ -17,7 +16,7 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub struct StepReport {
     pub step: String,
-    /// `ran`, `skipped` (not implemented yet), `failed` (an error, not a verdict).
+    /// `ran`, or `failed` (an error, not a verdict).
     pub status: &'static str,
     pub exit: Option<u8>,
 }
@@ -172,13 +171,8 @@ impl Walk<'_> {
             }
             Err(err) => {
                 let failure = Failure::from_anyhow(&err);
-                if failure.code == "not_implemented" {
-                    ctx.ui.info(&format!("(skipped: `bpdeploy {name}` has not landed in this build yet)"));
-                    (StepReport { step: name.into(), status: "skipped", exit: None }, None)
-                } else {
-                    inner.ui.error(&failure);
-                    (StepReport { step: name.into(), status: "failed", exit: Some(failure.exit.code()) }, None)
-                }
+                inner.ui.error(&failure);
+                (StepReport { step: name.into(), status: "failed", exit: Some(failure.exit.code()) }, None)
             }
         };
         self.reports.push(report);

@@ -42,7 +42,9 @@ impl Exit {
     pub fn meaning(self) -> &'static str {
         match self {
             Exit::Success => "success; verdict healthy or go",
-            Exit::Failure => "failure: API error, bad input, bug (also commands not implemented yet)",
+            Exit::Failure => {
+                "failure: API error, bad input, bug; a rollback or revert that went through but whose watch or deploy could not run"
+            }
             Exit::Usage => "usage error, including a mutating command with no TTY and no `--yes`",
             Exit::Unsafe => {
                 "not safe or unhealthy: preflight `stop` with `--strict`, build failed, release phase failed, watch verdict failing, a revert that conflicts or whose checks fail, a recovery whose Sentry issue did not stop"

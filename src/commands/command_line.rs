@@ -18,6 +18,12 @@ impl CommandLine {
         line.value("--app", global.app.as_deref())
     }
 
+    /// A positional word (`v6`, `4`).
+    pub(crate) fn word(mut self, word: &str) -> CommandLine {
+        self.words.push(word.into());
+        self
+    }
+
     /// `--flag` when set.
     pub(crate) fn flag(mut self, name: &str, set: bool) -> CommandLine {
         if set {

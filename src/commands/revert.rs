@@ -3,9 +3,10 @@
 //! once its checks pass, `--deploy` then deploys the branch as `deploy` does, `--watch` watches
 //! it and `--sentry` follows the error it is for. `--dry-run` stops after the preview.
 use crate::cli::RevertArgs;
+use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
-use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
+use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, preview_done, require_consent};
 use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after, resolve_issue};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
@@ -13,6 +14,7 @@ use crate::context::Context;
 use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::next_step::NextStep;
 use crate::recovery::human::Outcome;
 use crate::recovery::notify::{verdict_line, Notice};
 use crate::recovery::report::Action;
@@ -49,7 +51,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         p = preview(&reads, &config, &app, &request) => p?,
         _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
     };
-    phase.finish("Preview ready");
+    preview_done(phase, &plan.report);
     // Looked up with or without --watch: the PR body links it, and a mistyped one stops here.
     let issue = match &args.sentry {
         Some(arg) => Some(resolve_issue(ctx, arg).await?),
@@ -58,7 +60,9 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     if args.watch {
         plan.report.sentry_issue = issue.clone();
     }
+    let what = format!("revert #{number}");
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
+        offer_again(&mut plan.report, again(ctx, args, number), &what);
         return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
     let Some(push) = push_plan(&plan, &repo, &config.github.branch, issue.as_ref()) else {
@@ -74,6 +78,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
     let preview_shown = answer.preview_shown;
     if !answer.go {
+        offer_again(&mut plan.report, again(ctx, args, number), &what);
         return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     }
     let notice = clients.announcer.as_ref().map(|a| Notice::new(a.slack.clone(), a.channel.clone()));
@@ -111,7 +116,19 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         crate::deploy::announce::escape(&app)
     );
     update(&mut writers, &deploying, &mut show).await;
-    let outcome = deploy_branch(ctx, &config, &app, clients, args.watch, timing).await?;
+    let outcome = match deploy_branch(ctx, &config, &app, clients, args.watch, timing).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // The merge happened: it is kept and said, with the deploy to resume.
+            let message = format!("#{} is merged, but its deploy could not start: {e:#}", pr.number);
+            let command = if args.watch { "bpdeploy deploy --watch" } else { "bpdeploy deploy" };
+            let resume = NextStep::new(command, format!("deploy the revert of #{number}"));
+            update(&mut writers, &format!(":x: the deploy of the revert of #{number} could not start"), &mut show)
+                .await;
+            plan.report.follow_failed("deploy_failed", message, resume);
+            return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
+        }
+    };
     if matches!(outcome.status, Ending::Live | Ending::Healthy | Ending::Failing) {
         plan.report.action = Action::Deployed;
     }
@@ -122,6 +139,20 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
     plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
     plan.report.deploy = Some(outcome);
     Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
+}
+
+/// The revert as asked, without `--dry-run`.
+fn again(ctx: &Context, args: &RevertArgs, number: u64) -> String {
+    CommandLine::new("revert", &ctx.global)
+        .word(&number.to_string())
+        .flag("--merge", args.merge)
+        .flag("--deploy", args.deploy)
+        .flag("--watch", args.watch)
+        .value("--duration", args.duration.as_deref())
+        .value("--interval", args.interval.as_deref())
+        .value("--sentry", args.sentry.as_deref())
+        .flag("--undo-migrations", args.undo_migrations)
+        .render()
 }
 
 fn merge_method(m: MergeMethod) -> &'static str {

@@ -3,15 +3,17 @@
 //! request; `--watch` then watches the rollback release as `watch` does, and `--sentry` follows
 //! the error it is for. `--dry-run` stops after the preview.
 use crate::cli::RollbackArgs;
+use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
-use crate::commands::recovery_confirm::{interrupted, preview_and_confirm, require_consent};
+use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, preview_done, require_consent};
 use crate::commands::recovery_follow::{follow_issue, next_after, resolve_issue, watch_release};
 use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::deploy::steps::DeploymentState;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::next_step::NextStep;
 use crate::recovery::human::Outcome;
 use crate::recovery::notify::{verdict_line, Notice};
 use crate::recovery::report::Action;
@@ -26,6 +28,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let config = ctx.config()?;
     let app = config.require_app()?.to_string();
     let timing = WatchTiming::parse(&args.duration, &args.interval)?;
+    let requested = Requested::parse(args.release.as_deref())?;
     // With a watch or a deploy to follow, `--json` is NDJSON from start to end, the result last.
     let streamed = ctx.ui.json && args.watch;
     if args.watch {
@@ -40,25 +43,27 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let github = config.require_repo().ok().and_then(|_| ctx.github().ok());
     let graphql = github.as_ref().and_then(|_| ctx.github_graphql().ok());
     let reads = Services { heroku: ctx.heroku()?, github, graphql };
-    let requested = Requested::parse(args.release.as_deref());
     let phase = Phase::start(&ctx.ui, &format!("Reading {app}'s releases, the range and the config"));
     let mut plan = tokio::select! {
         p = preview(&reads, &config, &app, &requested) => p?,
         _ = tokio::signal::ctrl_c() => return Err(interrupted().into()),
     };
-    phase.finish("Preview ready");
+    preview_done(phase, &plan.report);
     if let Some(issue) = &args.sentry {
         plan.report.sentry_issue = Some(resolve_issue(ctx, issue).await?);
     }
+    let target = plan.target.as_ref().map(|t| t.version).unwrap_or_default();
+    let what = format!("roll {app} back to v{target}");
     if plan.report.refusal.is_some() || !ctx.gate().is_open() {
+        offer_again(&mut plan.report, again(ctx, args, target), &what);
         return Ok(Box::new(Outcome { report: plan.report, preview_shown: false, streamed }));
     }
-    let target = plan.target.as_ref().map(|t| t.version).unwrap_or_default();
     let and_watch = if args.watch { " and watch it" } else { "" };
     let question = format!("Roll {app} back to v{target}{and_watch}?");
     let answer = preview_and_confirm(ctx, &mut plan.report, question).await?;
     let preview_shown = answer.preview_shown;
     if !answer.go {
+        offer_again(&mut plan.report, again(ctx, args, target), &what);
         return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     }
     let who = deployer::who(ctx, &reads.heroku).await;
@@ -99,7 +104,17 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let (Some(release), true) = (release, args.watch) else {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     };
-    let outcome = watch_release(ctx, &config, &app, &release.id, timing).await?;
+    let outcome = match watch_release(ctx, &config, &app, &release.id, timing).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // The rollback happened: it is kept and said, with the watch to resume.
+            let v = release.version;
+            let message = format!("rolled back (v{v}), but the watch of v{v} could not run: {e:#}");
+            let resume = NextStep::new(format!("bpdeploy watch --release v{v}"), format!("watch v{v} for errors"));
+            plan.report.follow_failed("watch_failed", message, resume);
+            return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
+        }
+    };
     if let Some(issue) = plan.report.sentry_issue.as_mut() {
         follow_issue(ctx, &config, &outcome, issue).await;
     }
@@ -108,4 +123,15 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
     plan.report.watch = Some(outcome);
     Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
+}
+
+/// The rollback as asked, pinned to the release the preview showed, without `--dry-run`.
+fn again(ctx: &Context, args: &RollbackArgs, target: u64) -> String {
+    CommandLine::new("rollback", &ctx.global)
+        .word(&format!("v{target}"))
+        .flag("--watch", args.watch)
+        .value("--duration", args.duration.as_deref())
+        .value("--interval", args.interval.as_deref())
+        .value("--sentry", args.sentry.as_deref())
+        .render()
 }

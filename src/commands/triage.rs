@@ -5,6 +5,7 @@ use crate::api::sentry::IssueRef;
 use crate::cli::TriageArgs;
 use crate::commands::CommandResult;
 use crate::context::Context;
+use crate::recovery::rollback_target::Requested;
 use crate::triage::assess::{assess, Services};
 use crate::triage::human::Outcome;
 use crate::triage::notify::Notifier;
@@ -16,6 +17,7 @@ pub async fn run(ctx: &Context, args: &TriageArgs) -> CommandResult {
     let config = ctx.config()?;
     let app = config.require_app()?.to_string();
     config.require_sentry()?;
+    let asked = Requested::parse(args.release.as_deref())?;
     let named = args.issues.iter().map(|a| IssueRef::parse(a)).collect::<Result<Vec<_>, _>>()?;
     let slack = match args.notify {
         true => Some(notify_target(ctx, &config)?),
@@ -25,7 +27,7 @@ pub async fn run(ctx: &Context, args: &TriageArgs) -> CommandResult {
     let graphql = github.as_ref().and_then(|_| ctx.github_graphql().ok());
     let services = Services { sentry: ctx.sentry()?, heroku: ctx.heroku()?, github, graphql };
     let phase = Phase::start(&ctx.ui, &format!("Reading {app}'s releases"));
-    let release = triaged(&services.heroku, &config, &app, args.release.as_deref()).await?;
+    let release = triaged(&services.heroku, &config, &app, &asked).await?;
     phase.set_message(&format!("Listing the issues of v{}", release.version));
     let (ids, left) = issue_ids(&services.sentry, &config, &release, &named).await?;
     let show = |step: &str| phase.set_message(step);

@@ -2,7 +2,7 @@
 //! text from a service or a commit goes through `sanitize`; tables are tab-separated off a TTY.
 use super::compat::Verdict;
 use super::eta;
-use super::report::{Action, Level, ReleaseFacts, Report, Target};
+use super::report::{Action, Level, ReleaseFacts, Report, Target, FOLLOW_FAILED};
 use super::sentry_issue::IssueState;
 use crate::ui::render::{linked_table, table};
 use crate::ui::sanitize::one_line;
@@ -119,7 +119,8 @@ pub fn preview(r: &Report, ui: &Ui) -> String {
         })
         .collect();
     let _ = writeln!(out, "Estimated time to recovery: {} ({})", eta::human(e), parts.join(" + "));
-    for w in &r.warnings {
+    // A follow-up's failure is what happened, not a preview's caution: the result says it.
+    for w in r.warnings.iter().filter(|w| !FOLLOW_FAILED.contains(&w.code.as_str())) {
         let _ = writeln!(out, "{} {}", ui.out_style(Style::new().yellow()).apply_to("warning:"), one_line(&w.message));
     }
     let breaking: Vec<String> = r
@@ -253,6 +254,9 @@ pub fn result(r: &Report, ui: &Ui) -> String {
                 let _ = writeln!(out, "  {line}");
             }
         }
+    }
+    if let Some(w) = r.follow_failure() {
+        let _ = writeln!(out, "{} {}", ui.out_style(Style::new().yellow()).apply_to("warning:"), one_line(&w.message));
     }
     // Not followed yet (a dry run, a path that stopped early): the preview named it already.
     if let Some(issue) = r.sentry_issue.as_ref().filter(|i| i.state != IssueState::Following) {
@@ -397,5 +401,23 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    /// A merge whose deploy could not start: the merge stands, the warning is said once (in the
+    /// result, not as a preview's caution), the run exits 1 and the next step resumes the deploy.
+    #[test]
+    fn a_follow_up_that_could_not_run_keeps_the_action_and_says_how_to_resume() {
+        let mut r = Report::new("revert", "shop");
+        r.action = Action::Merged;
+        r.sentry_issue = Some(super::super::sentry_issue::FollowedIssue::following("45", "SHOP-4F", "NoMethodError"));
+        assert_eq!(r.exit(), crate::exit::Exit::Success);
+        let resume = crate::next_step::NextStep::new("bpdeploy deploy --watch", "deploy the revert of #4");
+        r.follow_failed("deploy_failed", "#9 is merged, but its deploy could not start: boom".into(), resume);
+        assert_eq!((r.action, r.exit()), (Action::Merged, crate::exit::Exit::Failure));
+        assert_eq!(r.sentry_issue.as_ref().map(|i| i.state), Some(IssueState::Unknown));
+        let text = format!("{}{}", preview(&r, &Ui::plain()), result(&r, &Ui::plain()));
+        assert_eq!(text.matches("its deploy could not start").count(), 1, "{text}");
+        assert!(text.contains("warning: #9 is merged, but its deploy could not start: boom\n"), "{text}");
+        assert!(text.ends_with("Next: bpdeploy deploy --watch — deploy the revert of #4\n"), "{text}");
     }
 }

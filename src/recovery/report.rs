@@ -14,6 +14,10 @@ use crate::preflight::migrations::Migration;
 use crate::preflight::range::RangeWarning;
 use serde::Serialize;
 
+/// The warnings that say what was to follow the action (`--watch`'s watch, `--deploy`'s deploy)
+/// could not run: the action happened and stands, the run exits 1 and says how to resume.
+pub const FOLLOW_FAILED: [&str; 2] = ["watch_failed", "deploy_failed"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -197,6 +201,22 @@ impl Report {
         self.warnings.push(RangeWarning { code: code.into(), message: message.into() });
     }
 
+    /// What was to follow the action could not run (`code` is one of [`FOLLOW_FAILED`]). The
+    /// action is kept as it was read back; `resume` is the command that carries on.
+    pub fn follow_failed(&mut self, code: &str, message: String, resume: NextStep) {
+        self.warn(code, message);
+        if let Some(issue) = self.sentry_issue.as_mut() {
+            issue.state = super::sentry_issue::IssueState::Unknown;
+            issue.reason = Some("the new release was not watched, so whether the error stopped is not known".into());
+        }
+        self.next = vec![resume];
+    }
+
+    /// The warning of a follow-up that could not run, if any.
+    pub fn follow_failure(&self) -> Option<&RangeWarning> {
+        self.warnings.iter().find(|w| FOLLOW_FAILED.contains(&w.code.as_str()))
+    }
+
     /// Stops the path: nothing is sent after this.
     pub fn refuse(&mut self, failure: Failure) {
         self.action = Action::Refused;
@@ -218,7 +238,7 @@ impl Report {
         };
     }
 
-    /// A refusal's own code; a failed action 3; then the watch's or deploy's own exit; then
+    /// A refusal's own code; a failed action 3; a follow-up that could not run 1; then the watch's or deploy's own exit; then
     /// the followed issue (3 while its error is not gone).
     pub fn exit(&self) -> Exit {
         use crate::ui::render::Outcome as _;
@@ -227,6 +247,9 @@ impl Report {
         }
         if self.action == Action::Failed {
             return Exit::Unsafe;
+        }
+        if self.follow_failure().is_some() {
+            return Exit::Failure;
         }
         let followed = [&self.watch, &self.deploy].into_iter().flatten().map(|o| o.exit());
         let issue = self.sentry_issue.iter().map(FollowedIssue::exit);

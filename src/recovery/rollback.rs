@@ -104,7 +104,7 @@ pub async fn preview(services: &Services, config: &Config, app: &str, requested:
         report.refuse(refusal);
     }
     report.judge();
-    report.next = next_steps(&report, &target);
+    report.next = next_steps(&report);
     Ok(Plan { report, target: Some(ReleaseSummary::from(&target)), current: Some(current), newest })
 }
 
@@ -156,13 +156,10 @@ async fn brings_back(
     );
 }
 
-fn next_steps(report: &Report, target: &Release) -> Vec<NextStep> {
+/// A refusal's next step; a preview's is the command as asked, which the command line knows.
+fn next_steps(report: &Report) -> Vec<NextStep> {
     match &report.refusal {
         Some(_) => vec![NextStep::new("bpdeploy releases", "see the releases and what production runs now")],
-        // It asks before it rolls back (or takes --yes): the hint itself changes nothing.
-        None => vec![NextStep::new(
-            format!("bpdeploy rollback v{}", target.version),
-            format!("roll back to v{} as previewed", target.version),
-        )],
+        None => vec![],
     }
 }

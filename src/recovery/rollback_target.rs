@@ -17,12 +17,26 @@ pub enum Requested {
 }
 
 impl Requested {
-    /// `v123`, `123` or a release id.
-    pub fn parse(arg: Option<&str>) -> Requested {
-        let Some(arg) = arg.map(str::trim) else { return Requested::Default };
-        match arg.strip_prefix('v').unwrap_or(arg).parse::<u64>() {
-            Ok(v) => Requested::Version(v),
-            Err(_) => Requested::Id(arg.to_string()),
+    /// `v123`, `123` or a release id (Heroku's are UUIDs). Anything else is a usage error
+    /// (exit 2), for the commands to say before any request.
+    pub fn parse(arg: Option<&str>) -> Result<Requested, Failure> {
+        let Some(arg) = arg.map(str::trim) else { return Ok(Requested::Default) };
+        if let Ok(v) = arg.strip_prefix('v').unwrap_or(arg).parse::<u64>() {
+            return Ok(Requested::Version(v));
+        }
+        let groups: Vec<usize> = arg.split('-').map(str::len).collect();
+        match groups == [8, 4, 4, 4, 12] && arg.chars().all(|c| c == '-' || c.is_ascii_hexdigit()) {
+            true => Ok(Requested::Id(arg.to_string())),
+            false => Err(Failure::usage(format!("`{arg}` is not a release: give vN, N or a release id"))),
+        }
+    }
+
+    /// As people name it: `v7`, or the id.
+    pub fn name(&self) -> String {
+        match self {
+            Requested::Default => String::new(),
+            Requested::Version(v) => format!("v{v}"),
+            Requested::Id(id) => id.clone(),
         }
     }
 }
@@ -181,20 +195,35 @@ mod tests {
         );
     }
 
+    /// vN, N or a Heroku release id; anything else is said to be no release (exit 2).
+    #[test]
+    fn a_release_argument_is_a_version_or_a_release_id() {
+        let parse = |s: &str| Requested::parse(Some(s));
+        assert_eq!(parse("v7").ok(), Some(Requested::Version(7)));
+        assert_eq!(parse(" 5 ").ok(), Some(Requested::Version(5)));
+        let id = "5a0a0006-5a4d-400a-9e1f-000000000006";
+        assert_eq!(parse(id).ok(), Some(Requested::Id(id.into())));
+        assert_eq!(Requested::parse(None).ok(), Some(Requested::Default));
+        for bad in ["vx", "v", "v-1", "", "id-3", "5a0a0006-5a4d-400a-9e1f-00000000000g"] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!((e.exit, e.code.as_str()), (Exit::Usage, "usage"), "{bad:?}");
+        }
+    }
+
     #[test]
     fn named_targets_are_refused_clearly() {
         let r = history();
         let code = |req: Requested| choose(&r, &r[0], &req).unwrap_err().code;
-        assert_eq!(code(Requested::parse(Some("v7"))), "already_current");
-        assert_eq!(code(Requested::parse(Some("5"))), "target_failed");
+        assert_eq!(code(Requested::Version(7)), "already_current");
+        assert_eq!(code(Requested::Version(5)), "target_failed");
         assert_eq!(code(Requested::Version(9)), "unknown_release");
-        let unknown = choose(&r, &r[0], &Requested::parse(Some("v2"))).unwrap_err();
+        let unknown = choose(&r, &r[0], &Requested::Version(2)).unwrap_err();
         assert_eq!(unknown.message, "the app has no release v2; the nearest is v3");
         let mut gap = r.clone();
         gap.retain(|x| x.version != 4);
         let between = choose(&gap, &gap[0], &Requested::Version(4)).unwrap_err();
         assert_eq!(between.message, "the app has no release v4; the nearest are v3 and v5");
-        assert_eq!(choose(&r, &r[0], &Requested::parse(Some("id-3"))).unwrap().target.version, 3);
+        assert_eq!(choose(&r, &r[0], &Requested::Id("id-3".into())).unwrap().target.version, 3);
         let mut newer = r.clone();
         let mut failed_deploy = release(8, "Deploy 8888888", "s8");
         failed_deploy.status = "failed".into();

@@ -19,23 +19,20 @@ const RECENT: usize = 50;
 /// New issues triaged at most when none is named: the rest are listed in a warning.
 pub const MAX_NEW_ISSUES: usize = 10;
 
-pub async fn triaged(
-    heroku: &Heroku,
-    config: &Config,
-    app: &str,
-    asked: Option<&str>,
-) -> anyhow::Result<TriagedRelease> {
+pub async fn triaged(heroku: &Heroku, config: &Config, app: &str, asked: &Requested) -> anyhow::Result<TriagedRelease> {
     let mut releases = heroku.releases(app, RECENT).await.with_context(|| format!("reading the releases of {app}"))?;
-    let chosen = match asked.map(|a| Requested::parse(Some(a))) {
-        None | Some(Requested::Default) => releases.iter().find(|r| r.current).cloned(),
-        Some(Requested::Version(v)) => find(heroku, app, &mut releases, &v.to_string(), |r| r.version == v).await?,
-        Some(Requested::Id(id)) => find(heroku, app, &mut releases, &id, |r| r.id == id).await?,
+    let chosen = match asked {
+        Requested::Default => releases.iter().find(|r| r.current).cloned(),
+        Requested::Version(v) => find(heroku, app, &mut releases, &v.to_string(), |r| r.version == *v).await?,
+        Requested::Id(id) => find(heroku, app, &mut releases, id, |r| r.id == *id).await?,
     };
     let Some(release) = chosen else {
         let f = match asked {
-            Some(a) => Failure::new(Exit::Failure, "release_not_found", format!("{app} has no release {a}"))
-                .with_hint("`bpdeploy releases -n 50` lists them"),
-            None => {
+            Requested::Version(_) | Requested::Id(_) => {
+                Failure::new(Exit::Failure, "release_not_found", format!("{app} has no release {}", asked.name()))
+                    .with_hint("`bpdeploy releases -n 50` lists them")
+            }
+            Requested::Default => {
                 Failure::new(Exit::Failure, "no_release", format!("{app} has no current release: nothing to triage"))
             }
         };

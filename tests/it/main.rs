@@ -7,6 +7,7 @@ mod faults;
 mod foundation;
 mod lint;
 mod preflight;
+mod pty;
 mod recovery;
 mod sandbox;
 mod security;

@@ -82,6 +82,11 @@ impl Cmd {
     pub fn spawn(mut self) -> std::process::Child {
         self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start bpdeploy")
     }
+    /// Runs to completion with stdin, stdout and stderr on one pseudo-terminal, as at a person's
+    /// terminal; `typed` is what they type. `stdout` is the whole screen in order.
+    pub fn run_on_terminal(self, typed: &str) -> Run {
+        crate::pty::run(self.cmd, typed, RUN_LIMIT)
+    }
     /// Runs to completion. A run that outlives [`RUN_LIMIT`] is killed and the test fails with
     /// what it printed, so a hung binary fails one test instead of hanging the suite.
     pub fn run(mut self) -> Run {

@@ -1,7 +1,6 @@
 //! `bpdeploy demo`: start the sandbox in-process and walk the deploy routine against it,
 //! narrating like a teammate. Each step runs a real bpdeploy command in-process, and what comes
-//! next is decided by its result (see `story`); a command whose issue has not landed yet is
-//! skipped with one line, so the demo grows as they land.
+//! next is decided by its result (see `story`); a step that errors is reported as failed.
 mod story;
 use crate::cli::{Command, DemoArgs, DeployArgs, GlobalArgs, PreflightArgs, ReleasesArgs, TriageArgs};
 use crate::commands::{dispatch, CommandResult};
@@ -17,7 +16,7 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub struct StepReport {
     pub step: String,
-    /// `ran`, `skipped` (not implemented yet), `failed` (an error, not a verdict).
+    /// `ran`, or `failed` (an error, not a verdict).
     pub status: &'static str,
     pub exit: Option<u8>,
 }
@@ -82,8 +81,11 @@ pub async fn run(ctx: &Context, args: &DemoArgs) -> CommandResult {
         sandbox.base_url()
     ));
     // The inner commands write to the same terminal as the demo (tables aligned, spinners on a
-    // TTY) but never ask: the demo answers yes for them.
-    let inner_ui = Ui { json: false, quiet: false, yes: true, dry_run: false, stdin_tty: false, ..ctx.ui.clone() };
+    // TTY) but never ask: the demo answers yes for them. With --json their results go to stderr
+    // (stdout is the demo's document), so nothing of theirs may count on stdout being a terminal.
+    let stdout_tty = ctx.ui.stdout_tty && !ctx.ui.json;
+    let inner_ui =
+        Ui { json: false, quiet: false, yes: true, dry_run: false, stdin_tty: false, stdout_tty, ..ctx.ui.clone() };
     let inner = Context::new(GlobalArgs { yes: true, ..Default::default() }, inner_env(&sandbox, &ctx.env), inner_ui);
     let culprit = sandbox.culprit_pr();
     let walk = async {
@@ -169,13 +171,8 @@ impl Walk<'_> {
             }
             Err(err) => {
                 let failure = Failure::from_anyhow(&err);
-                if failure.code == "not_implemented" {
-                    ctx.ui.info(&format!("(skipped: `bpdeploy {name}` has not landed in this build yet)"));
-                    (StepReport { step: name.into(), status: "skipped", exit: None }, None)
-                } else {
-                    inner.ui.error(&failure);
-                    (StepReport { step: name.into(), status: "failed", exit: Some(failure.exit.code()) }, None)
-                }
+                inner.ui.error(&failure);
+                (StepReport { step: name.into(), status: "failed", exit: Some(failure.exit.code()) }, None)
             }
         };
         self.reports.push(report);

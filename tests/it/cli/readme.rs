@@ -23,9 +23,9 @@ fn listed(readme: &str, marker: &str) -> BTreeSet<String> {
     text.split('`').skip(1).step_by(2).map(str::to_string).collect()
 }
 
-/// Every `Failure::new(Exit::…, "code"` in the library's own code (tests left out).
-fn failure_codes() -> BTreeSet<String> {
-    let mut codes = BTreeSet::from(["usage".to_string()]);
+/// The library's own code, each file up to its tests.
+fn library_code() -> Vec<String> {
+    let mut texts = vec![];
     let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
@@ -41,16 +41,39 @@ fn failure_codes() -> BTreeSet<String> {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap();
-            for call in code.split("Failure::new(").skip(1) {
-                let args: String = call.chars().take(200).collect();
-                let Some(rest) = args.trim_start().strip_prefix("Exit::") else { continue };
-                let Some(literal) = rest.split('"').nth(1) else { continue };
-                codes.insert(literal.to_string());
-            }
+            // Up to its tests: a test-only `mod x;` declaration (lib.rs) is not where they start.
+            let tests = text.match_indices("#[cfg(test)]").map(|(at, _)| at).find(|at| {
+                let next = text[at + "#[cfg(test)]".len()..].trim_start().lines().next().unwrap_or_default();
+                !(next.starts_with("mod ") && next.ends_with(';'))
+            });
+            texts.push(text[..tests.unwrap_or(text.len())].to_string());
+        }
+    }
+    texts
+}
+
+/// Every `Failure::new(Exit::…, "code"` in the library's own code (tests left out).
+fn failure_codes() -> BTreeSet<String> {
+    let mut codes = BTreeSet::from(["usage".to_string()]);
+    for code in library_code() {
+        for call in code.split("Failure::new(").skip(1) {
+            let args: String = call.chars().take(200).collect();
+            let Some(rest) = args.trim_start().strip_prefix("Exit::") else { continue };
+            let Some(literal) = rest.split('"').nth(1) else { continue };
+            codes.insert(literal.to_string());
         }
     }
     codes
+}
+
+/// `code` is written in the library as a value (a refusal's, a typed error's), not only
+/// compared against (`code == "x"` reads a code something else would have to emit).
+fn written(code: &str, library: &[String]) -> bool {
+    let literal = match code.strip_prefix("<service>") {
+        Some(suffix) => format!("{suffix}\""),
+        None => format!("\"{code}\""),
+    };
+    library.iter().any(|text| text.match_indices(&literal).any(|(at, _)| !text[..at].trim_end().ends_with("==")))
 }
 
 /// The codes the typed errors give, with the service written `<service>` as the README does.
@@ -98,6 +121,11 @@ fn the_error_code_list_names_every_code_bpdeploy_emits() {
     for code in ["unknown_revision", "not_a_repository", "config_unreadable", "<service>_credentials_missing"] {
         assert!(emitted.contains(code), "the scan finds {code}: {emitted:?}");
     }
+    // And the other way: a code nothing emits any more is not promised to scripts.
+    let library = library_code();
+    let words = ["<service>", "heroku", "github", "sentry", "slack", "refusal.code"];
+    let stale: Vec<&String> = listed.iter().filter(|c| !words.contains(&c.as_str()) && !written(c, &library)).collect();
+    assert!(stale.is_empty(), "README lists error codes nothing emits: {stale:?}");
 }
 
 #[test]

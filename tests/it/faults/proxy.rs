@@ -41,11 +41,16 @@ pub struct Rule {
     /// How many matching requests get the fault (usize::MAX: all of them).
     pub times: usize,
     pub fault: Fault,
+    /// Armed only once a request of this method under this prefix has gone by (a fault that must
+    /// come after some write succeeded), counting from when the rule was added.
+    pub after: Option<(&'static str, String)>,
+    /// How many requests had gone by when the rule was added.
+    since: usize,
 }
 
 impl Rule {
     pub fn new(method: &'static str, prefix: &str, fault: Fault) -> Rule {
-        Rule { method, prefix: prefix.to_string(), skip: 0, times: 1, fault }
+        Rule { method, prefix: prefix.to_string(), skip: 0, times: 1, fault, after: None, since: 0 }
     }
     pub fn skip(mut self, n: usize) -> Rule {
         self.skip = n;
@@ -55,9 +60,17 @@ impl Rule {
         self.times = usize::MAX;
         self
     }
-    fn matches(&self, method: &str, path: &str) -> bool {
-        method == self.method && path.starts_with(&self.prefix) && (self.prefix.ends_with('/') || path == self.prefix)
+    pub fn after(mut self, method: &'static str, prefix: &str) -> Rule {
+        self.after = Some((method, prefix.to_string()));
+        self
     }
+    fn matches(&self, method: &str, path: &str) -> bool {
+        covers(self.method, &self.prefix, method, path)
+    }
+}
+
+fn covers(rule_method: &str, prefix: &str, method: &str, path: &str) -> bool {
+    method == rule_method && path.starts_with(prefix) && (prefix.ends_with('/') || path == prefix)
 }
 
 /// Requests that wait at the proxy while it is closed (to line two deploys up at the same step).
@@ -89,6 +102,8 @@ struct State {
     holds: Vec<Hold>,
     /// Faults applied, as `METHOD path: fault`.
     applied: Vec<String>,
+    /// Every request seen so far, as (method, path), for rules armed `after` one.
+    seen: Vec<(String, String)>,
 }
 
 #[derive(Clone)]
@@ -102,7 +117,7 @@ impl Proxy {
     pub async fn bind() -> (Proxy, TcpListener) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let state = State { rules: vec![], holds: vec![], applied: vec![] };
+        let state = State { rules: vec![], holds: vec![], applied: vec![], seen: vec![] };
         (Proxy { url, state: Arc::new(Mutex::new(state)) }, listener)
     }
 
@@ -115,8 +130,10 @@ impl Proxy {
         });
     }
 
-    pub fn add(&self, rule: Rule) {
-        self.state.lock().unwrap().rules.push((rule, 0));
+    pub fn add(&self, mut rule: Rule) {
+        let mut s = self.state.lock().unwrap();
+        rule.since = s.seen.len();
+        s.rules.push((rule, 0));
     }
 
     /// Requests of `method` under `prefix` wait while the hold is closed (it starts closed).
@@ -137,13 +154,17 @@ impl Proxy {
 fn pick(state: &Mutex<State>, method: &str, path: &str) -> Option<Fault> {
     let mut s = state.lock().unwrap();
     let mut fault = None;
-    for (rule, seen) in s.rules.iter_mut().filter(|(r, _)| r.matches(method, path)) {
+    let State { rules, seen: past, .. } = &mut *s;
+    let armed =
+        |r: &Rule| r.after.as_ref().map_or(true, |(m, p)| past[r.since..].iter().any(|(pm, pp)| covers(m, p, pm, pp)));
+    for (rule, seen) in rules.iter_mut().filter(|(r, _)| r.matches(method, path) && armed(r)) {
         let n = *seen;
         *seen += 1;
         if fault.is_none() && n >= rule.skip && n - rule.skip < rule.times {
             fault = Some(rule.fault);
         }
     }
+    s.seen.push((method.to_string(), path.to_string()));
     if let Some(f) = fault {
         s.applied.push(format!("{method} {path}: {f:?}"));
     }

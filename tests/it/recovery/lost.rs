@@ -125,3 +125,35 @@ async fn two_rollbacks_started_together_never_both_post() {
     }
     f.assert_every_deployment_closed().await;
 }
+
+/// The rollback went through, then the watch of it could not read its release (Heroku answers
+/// 503 to every release read once the rollback is recorded). The rollback is not lost with the
+/// watch: the result says rolled_back and v8, warns `watch_failed`, exits 1 and resumes the watch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_that_fails_after_the_rollback_keeps_the_rollback() {
+    let args = ["rollback", "--yes", "--watch", "--duration", "1s", "--interval", "100ms"];
+    let run = |json: bool| async move {
+        let f = deployed(Scenario::ErrorSpike).await;
+        // The Sentry deploy marker is the rollback's last write before its watch.
+        let marker = "/sentry/api/0/organizations/acme/releases/";
+        let rule = Rule::new("GET", "/heroku/apps/storefront/releases/", Fault::Status(503));
+        f.proxy.add(rule.always().after("POST", marker));
+        let mut all = if json { vec!["--json"] } else { vec![] };
+        all.extend(args);
+        let run = f.run(&all).await;
+        assert!(!f.proxy.applied().is_empty(), "the fault was injected: {}", context(&run));
+        assert_eq!(rollback_releases(&f).await.len(), 1, "one rollback release");
+        run
+    };
+    let (json, human) = tokio::join!(run(true), run(false));
+    assert_eq!(json.code, 1, "{}", context(&json));
+    let r = crate::e2e::result(&json);
+    assert_eq!((r["action"].as_str(), r["release"]["version"].as_u64()), (Some("rolled_back"), Some(8)), "{r}");
+    let warning = r["warnings"].as_array().unwrap().iter().find(|w| w["code"] == "watch_failed");
+    assert!(warning.is_some_and(|w| w["message"].as_str().unwrap().contains("v8")), "{r}");
+    assert_eq!(r["next"][0]["command"], "bpdeploy watch --release v8", "{r}");
+    assert_eq!(human.code, 1, "{}", context(&human));
+    for line in ["Rollback release v8: succeeded", "warning: ", "Next: bpdeploy watch --release v8"] {
+        assert!(human.stdout.contains(line), "{line:?} in {}", human.stdout);
+    }
+}

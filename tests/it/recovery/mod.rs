@@ -9,3 +9,4 @@ pub mod prediction;
 mod release_phase;
 mod sentry;
 mod slack;
+mod terminal;

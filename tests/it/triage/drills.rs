@@ -222,3 +222,22 @@ async fn a_release_rolled_back_already_is_triaged_without_calling_its_error_tran
     assert!(says(&i, "no rollback is needed now"), "{i:#}");
     assert_eq!(i["next_command"], Value::Null, "{i:#}");
 }
+
+/// A release argument that is neither vN, N nor a release id is a usage error (exit 2, one
+/// line, before any request), the same for triage's `--release` and rollback's RELEASE.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_release_is_a_usage_error_before_any_request() {
+    let d = crate::e2e::Drill::start(bpdeploy::cli::Scenario::Happy).await;
+    let before = d.sb.requests().len();
+    for args in [&["triage", "--release", "vx"][..], &["rollback", "vx", "--yes"], &["--dry-run", "rollback", "v-1"]] {
+        let run = d.run(args).await;
+        assert_eq!(run.code, 2, "{args:?}: {}", crate::e2e::context(&run));
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: ") && run.stderr.contains("vN"), "{args:?}: {}", run.stderr);
+        let mut json = vec!["--json"];
+        json.extend_from_slice(args);
+        let run = d.run(&json).await;
+        assert_eq!((run.code, run.json()["error"]["code"].as_str()), (2, Some("usage")), "{args:?}: {}", run.stdout);
+    }
+    assert_eq!(d.sb.requests().len(), before, "nothing was read or sent");
+}

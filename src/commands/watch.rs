@@ -19,12 +19,15 @@ use crate::deploy::preflight_step::release_commit;
 use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::recovery::rollback_target::Requested;
 
 pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
     let config = ctx.config()?;
     let app = config.require_app()?.to_string();
     config.require_sentry()?;
     let timing = WatchTiming::parse(&args.duration, &args.interval)?;
+    // `--release vx` is a usage error before any request, as `rollback vx` and `triage` say it.
+    Requested::parse(args.release.as_deref())?;
     let again = again(ctx, args);
     if args.auto_rollback {
         // The same rule as every mutating command, asked before anything else: `--yes` (or the

@@ -229,7 +229,13 @@ async fn a_release_rolled_back_already_is_triaged_without_calling_its_error_tran
 async fn a_malformed_release_is_a_usage_error_before_any_request() {
     let d = crate::e2e::Drill::start(bpdeploy::cli::Scenario::Happy).await;
     let before = d.sb.requests().len();
-    for args in [&["triage", "--release", "vx"][..], &["rollback", "vx", "--yes"], &["--dry-run", "rollback", "v-1"]] {
+    let malformed = [
+        &["triage", "--release", "vx"][..],
+        &["rollback", "vx", "--yes"],
+        &["--dry-run", "rollback", "v-1"],
+        &["watch", "--release", "vx", "--duration", "1s"],
+    ];
+    for args in malformed {
         let run = d.run(args).await;
         assert_eq!(run.code, 2, "{args:?}: {}", crate::e2e::context(&run));
         assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);

@@ -213,6 +213,35 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
     type Sections = std::collections::HashMap<String, std::collections::HashMap<String, toml::Spanned<toml::Value>>>;
     let (section, name) = key.split_once('.')?;
     let sections: Sections = toml::from_str(text).ok()?;
-    let start = sections.get(section)?.get(name)?.span().start.min(text.len());
-    Some(text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1)
+    Some(line_at(text, sections.get(section)?.get(name)?.span().start))
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub(super) fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// The `[migrations]` globs the file writes out, each with its own line (an array may span lines).
+pub(super) fn written_globs(text: &str, file: &str) -> Vec<super::WrittenGlob> {
+    #[derive(Deserialize, Default)]
+    struct Spans {
+        #[serde(default)]
+        migrations: GlobSpans,
+    }
+    #[derive(Deserialize, Default)]
+    struct GlobSpans {
+        schema: Option<Vec<toml::Spanned<String>>>,
+        data: Option<Vec<toml::Spanned<String>>>,
+    }
+    let Ok(spans) = toml::from_str::<Spans>(text) else { return Vec::new() };
+    let keyed = [("migrations.schema", spans.migrations.schema), ("migrations.data", spans.migrations.data)];
+    keyed
+        .into_iter()
+        .flat_map(|(key, globs)| globs.unwrap_or_default().into_iter().map(move |g| (key, g)))
+        .map(|(key, g)| super::WrittenGlob {
+            place: format!("{file}:{}", line_at(text, g.span().start)),
+            key: key.into(),
+            glob: g.into_inner(),
+        })
+        .collect()
 }

@@ -75,6 +75,18 @@ pub struct MigrationGlobs {
     pub data: Vec<String>,
     /// `postgres_version` and `max_size`.
     pub lint: crate::preflight::lint::LintSettings,
+    /// Each glob the file writes out, with where: a typo there is named by its line.
+    pub written: Vec<WrittenGlob>,
+}
+
+/// A `[migrations]` glob as the config file writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenGlob {
+    pub glob: String,
+    /// `migrations.schema` or `migrations.data`.
+    pub key: String,
+    /// `path/to/bpdeploy.toml:7`.
+    pub place: String,
 }
 
 impl Default for MigrationGlobs {
@@ -83,6 +95,7 @@ impl Default for MigrationGlobs {
             schema: vec!["db/migrate/*.rb".into(), "db/post_migrate/*.rb".into()],
             data: vec!["db/data/*.rb".into()],
             lint: Default::default(),
+            written: Vec::new(),
         }
     }
 }
@@ -210,7 +223,10 @@ impl Config {
                 &origin,
             ));
         }
-        resolve(file, global, env, path, root, &origin).map_err(|e| file::with_line(e, &text, &origin))
+        let mut config =
+            resolve(file, global, env, path, root, &origin).map_err(|e| file::with_line(e, &text, &origin))?;
+        config.migrations.written = file::written_globs(&text, &origin);
+        Ok(config)
     }
 
     /// The Heroku app, or an error that says how to set it.
@@ -344,8 +360,7 @@ fn read_file(path: &Path) -> Result<(FileConfig, String), ConfigError> {
 /// The text of a bpdeploy.toml; an error names `shown` and the line.
 pub(crate) fn parse_file(text: &str, shown: String) -> Result<FileConfig, ConfigError> {
     toml::from_str(text).map_err(|e| {
-        let start = e.span().map(|s| s.start.min(text.len())).unwrap_or(0);
-        let line = text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = file::line_at(text, e.span().map(|s| s.start).unwrap_or(0));
         ConfigError::Parse { path: shown, line, message: plain_types(&e.message().trim().replace('\n', " ")) }
     })
 }
@@ -491,6 +506,7 @@ fn resolve(
             schema: file.migrations.schema.unwrap_or_else(|| MigrationGlobs::default().schema),
             data: file.migrations.data.unwrap_or_else(|| MigrationGlobs::default().data),
             lint,
+            written: Vec::new(),
         },
         watch,
         triage: triage(file.triage, origin)?,

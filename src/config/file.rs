@@ -41,7 +41,7 @@ pub struct HerokuFile {
 pub struct GithubFile {
     pub repo: Option<String>,
     pub branch: Option<String>,
-    pub merge_method: Option<super::MergeMethod>,
+    pub merge_method: Option<super::sections::MergeMethod>,
     pub url: Option<String>,
     pub graphql_url: Option<String>,
 }
@@ -117,7 +117,7 @@ pub struct TriageFile {
 /// A watch's duration or interval, checked here so that an error names the file and the line.
 fn duration_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<std::time::Duration>, D::Error> {
     let text = String::deserialize(d)?;
-    super::duration::parse_watch_span(&text).map(Some).map_err(serde::de::Error::custom)
+    crate::duration::parse_watch_span(&text).map(Some).map_err(serde::de::Error::custom)
 }
 
 /// A ratio over the baseline: a number above 0 (a negative or zero ratio fails every watch).
@@ -194,54 +194,4 @@ fn severe_rate_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>
         return Ok(Some(rate));
     }
     Err(serde::de::Error::custom(format!("must be a number of events per minute above 0, like 60, not {rate}")))
-}
-
-/// A value checked once the whole file was read (a URL, `owner/name`, a version) names its line
-/// as a parse error does: `bpdeploy.toml:3: github.repo: …`.
-pub(super) fn with_line(e: super::ConfigError, text: &str, file: &str) -> super::ConfigError {
-    match e {
-        super::ConfigError::Invalid { origin, key, message } if origin == file => match key_line(text, &key) {
-            Some(line) => super::ConfigError::Parse { path: origin, line, message: format!("{key}: {message}") },
-            None => super::ConfigError::Invalid { origin, key, message },
-        },
-        e => e,
-    }
-}
-
-/// The line of `section.key`'s value in the file's text, when the file has it.
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    type Sections = std::collections::HashMap<String, std::collections::HashMap<String, toml::Spanned<toml::Value>>>;
-    let (section, name) = key.split_once('.')?;
-    let sections: Sections = toml::from_str(text).ok()?;
-    Some(line_at(text, sections.get(section)?.get(name)?.span().start))
-}
-
-/// The 1-based line of byte `offset` in `text`.
-pub(super) fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
-}
-
-/// The `[migrations]` globs the file writes out, each with its own line (an array may span lines).
-pub(super) fn written_globs(text: &str, file: &str) -> Vec<super::WrittenGlob> {
-    #[derive(Deserialize, Default)]
-    struct Spans {
-        #[serde(default)]
-        migrations: GlobSpans,
-    }
-    #[derive(Deserialize, Default)]
-    struct GlobSpans {
-        schema: Option<Vec<toml::Spanned<String>>>,
-        data: Option<Vec<toml::Spanned<String>>>,
-    }
-    let Ok(spans) = toml::from_str::<Spans>(text) else { return Vec::new() };
-    let keyed = [("migrations.schema", spans.migrations.schema), ("migrations.data", spans.migrations.data)];
-    keyed
-        .into_iter()
-        .flat_map(|(key, globs)| globs.unwrap_or_default().into_iter().map(move |g| (key, g)))
-        .map(|(key, g)| super::WrittenGlob {
-            place: format!("{file}:{}", line_at(text, g.span().start)),
-            key: key.into(),
-            glob: g.into_inner(),
-        })
-        .collect()
 }

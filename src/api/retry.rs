@@ -45,23 +45,37 @@ impl Default for HttpSettings {
 impl HttpSettings {
     /// Reads the `BPDEPLOY_HTTP_*`, `BPDEPLOY_STREAM_IDLE_MS` and `BPDEPLOY_POLL_MS` knobs.
     pub fn from_env(env: &Env) -> Result<HttpSettings, ConfigError> {
+        let invalid = |var: &str, message: String| ConfigError::Invalid {
+            origin: format!("environment variable {var}"),
+            key: var.to_string(),
+            message,
+        };
         let number = |var: &str, default: u64| -> Result<u64, ConfigError> {
             match env.get(var) {
                 None => Ok(default),
-                Some(v) => v.trim().parse::<u64>().map_err(|_| ConfigError::Invalid {
-                    origin: format!("environment variable {var}"),
-                    key: var.to_string(),
-                    message: format!("expected a whole number, got {v:?}"),
-                }),
+                Some(v) => {
+                    v.trim().parse::<u64>().map_err(|_| invalid(var, format!("expected a whole number, got {v:?}")))
+                }
             }
         };
         let d = HttpSettings::default();
         let ms = |var: &str, default: Duration| number(var, default.as_millis() as u64).map(Duration::from_millis);
+        // A request allowed no time fails every call: said, not quietly raised to 1 ms.
+        let above_zero = |var: &str, default: Duration| match ms(var, default)? {
+            Duration::ZERO => Err(invalid(
+                var,
+                format!(
+                    "must be above 0 milliseconds (a request that may take no time fails every call), got {:?}",
+                    env.get(var).unwrap_or_default()
+                ),
+            )),
+            positive => Ok(positive),
+        };
         Ok(HttpSettings {
             retries: number("BPDEPLOY_HTTP_RETRIES", d.retries.into())?.min(20) as u32,
             retry_base: ms("BPDEPLOY_HTTP_RETRY_BASE_MS", d.retry_base)?,
             retry_max: ms("BPDEPLOY_HTTP_RETRY_MAX_MS", d.retry_max)?,
-            timeout: ms("BPDEPLOY_HTTP_TIMEOUT_MS", d.timeout)?.max(Duration::from_millis(1)),
+            timeout: above_zero("BPDEPLOY_HTTP_TIMEOUT_MS", d.timeout)?,
             stream_idle: ms("BPDEPLOY_STREAM_IDLE_MS", d.stream_idle)?.max(Duration::from_millis(1)),
             poll: ms("BPDEPLOY_POLL_MS", d.poll)?,
             ..d

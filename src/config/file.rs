@@ -41,7 +41,7 @@ pub struct HerokuFile {
 pub struct GithubFile {
     pub repo: Option<String>,
     pub branch: Option<String>,
-    pub merge_method: Option<super::MergeMethod>,
+    pub merge_method: Option<super::sections::MergeMethod>,
     pub url: Option<String>,
     pub graphql_url: Option<String>,
 }
@@ -117,7 +117,7 @@ pub struct TriageFile {
 /// A watch's duration or interval, checked here so that an error names the file and the line.
 fn duration_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<std::time::Duration>, D::Error> {
     let text = String::deserialize(d)?;
-    super::duration::parse_watch_span(&text).map(Some).map_err(serde::de::Error::custom)
+    crate::duration::parse_watch_span(&text).map(Some).map_err(serde::de::Error::custom)
 }
 
 /// A ratio over the baseline: a number above 0 (a negative or zero ratio fails every watch).
@@ -204,25 +204,4 @@ fn severe_rate_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>
         return Ok(Some(rate));
     }
     Err(serde::de::Error::custom(format!("must be a number of events per minute above 0, like 60, not {rate}")))
-}
-
-/// A value checked once the whole file was read (a URL, `owner/name`, a version) names its line
-/// as a parse error does: `bpdeploy.toml:3: github.repo: …`.
-pub(super) fn with_line(e: super::ConfigError, text: &str, file: &str) -> super::ConfigError {
-    match e {
-        super::ConfigError::Invalid { origin, key, message } if origin == file => match key_line(text, &key) {
-            Some(line) => super::ConfigError::Parse { path: origin, line, message: format!("{key}: {message}") },
-            None => super::ConfigError::Invalid { origin, key, message },
-        },
-        e => e,
-    }
-}
-
-/// The line of `section.key`'s value in the file's text, when the file has it.
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    type Sections = std::collections::HashMap<String, std::collections::HashMap<String, toml::Spanned<toml::Value>>>;
-    let (section, name) = key.split_once('.')?;
-    let sections: Sections = toml::from_str(text).ok()?;
-    let start = sections.get(section)?.get(name)?.span().start.min(text.len());
-    Some(text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() + 1)
 }

@@ -1,6 +1,6 @@
 //! The commented bpdeploy.toml that `bpdeploy init` writes: every key, with what was detected
 //! filled in and the rest commented out with its default.
-use super::DEFAULT_EXPERIMENT_PATTERNS;
+use super::sections::DEFAULT_EXPERIMENT_PATTERNS;
 use std::path::Path;
 
 /// What `init` knows about the repository and the flags.

@@ -190,7 +190,7 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// The directory part of a glob before its first wildcard: `db/migrate/*.rb` -> `db/migrate`.
-fn literal_dir(glob: &str) -> String {
+pub(crate) fn literal_dir(glob: &str) -> String {
     let wild = glob.find(['*', '?', '[']).unwrap_or(glob.len());
     glob[..wild].rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
 }

@@ -17,6 +17,7 @@ pub mod range;
 pub mod release_phase;
 pub mod services;
 pub mod treediff;
+mod unmatched;
 pub mod verdict;
 
 use crate::config::MigrationGlobs;
@@ -112,7 +113,8 @@ pub fn read_git(req: &GitRequest) -> Result<GitFacts, GitError> {
     let release_command = read("Procfile").as_deref().and_then(release_phase::release_command);
     let release_tasks = release_command.as_deref().map(|c| release_phase::tasks(c, &read)).unwrap_or_default();
     release_phase::assign_run_order(&mut found, &release_tasks);
-    let warnings = range::warnings(&repo, &ends, &req.range, from_is_ancestor);
+    let mut warnings = range::warnings(&repo, &ends, &req.range, from_is_ancestor);
+    warnings.extend(unmatched::warnings(&repo, ends.to, &req.globs)?);
     let range = RangeReport {
         from: ends.from.to_string(),
         to: ends.to.to_string(),

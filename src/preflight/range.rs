@@ -111,7 +111,7 @@ pub fn missing_commit_hint(repo: &Repository, what: &str, sha: &str) -> String {
 /// Something about the range itself that deserves a caution.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RangeWarning {
-    /// `not_ancestor` or `behind_github`.
+    /// `not_ancestor`, `behind_github`, `many_direct_commits`, `sentry_unavailable`, `migration_glob_unmatched`.
     pub code: String,
     pub message: String,
 }

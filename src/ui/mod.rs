@@ -106,9 +106,9 @@ impl Ui {
         write_stdout(&self.secrets.mask(&sanitize::terminal(text, self.color_out)));
     }
 
-    /// One JSON document on stdout.
+    /// One JSON document on stdout, on one line like the NDJSON events and the errors.
     pub fn out_json<T: Serialize>(&self, value: &T) {
-        let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+        let text = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
         self.out_json_text(&format!("{text}\n"));
     }
 

@@ -31,9 +31,13 @@ impl Run {
         }
     }
 
+    /// The one JSON document on stdout, which is one line (the README's contract) like the
+    /// NDJSON events and the errors.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        let value = serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr));
+        assert_eq!(self.stdout.trim_end_matches('\n').lines().count(), 1, "one line of JSON:\n{}", self.stdout);
+        value
     }
     /// NDJSON lines.
     pub fn events(&self) -> Vec<serde_json::Value> {

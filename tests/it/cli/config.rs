@@ -174,6 +174,27 @@ fn a_smoke_url_error_does_not_print_the_query_that_may_carry_a_key() {
 }
 
 #[test]
+fn a_zero_http_timeout_is_refused_not_turned_into_one_millisecond() {
+    let (_d, dir) = scratch();
+    git2::Repository::init(&dir).unwrap();
+    let run = Cmd::new(&dir, &dir)
+        .env("HEROKU_API_KEY", "heroku-token")
+        .env("BPDEPLOY_HTTP_TIMEOUT_MS", "0")
+        .env("BPDEPLOY_HEROKU_URL", "http://127.0.0.1:9")
+        .args(["--json", "--app", "shop", "releases"])
+        .run();
+    assert_eq!(run.code, 1, "as the other knobs' errors: {}", run.stdout);
+    let err = &run.json()["error"];
+    assert_eq!(err["code"], "config_invalid");
+    assert_eq!(
+        err["message"],
+        "environment variable BPDEPLOY_HTTP_TIMEOUT_MS: must be above 0 milliseconds (a request that may take no \
+         time fails every call), got \"0\""
+    );
+    assert_eq!(err["hint"], "fix or unset the environment variable BPDEPLOY_HTTP_TIMEOUT_MS");
+}
+
+#[test]
 fn the_watch_channels_keys_load_with_their_defaults_and_the_pages_as_written() {
     let (_d, dir) = scratch();
     git2::Repository::init(&dir).unwrap();

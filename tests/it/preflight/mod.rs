@@ -1,5 +1,6 @@
 //! Tests of the preflight area: the real binary over git2-built fixture repositories.
 pub mod fixture;
+mod globs;
 mod hostile;
 mod online;
 mod release_versions;

@@ -60,14 +60,12 @@ impl HttpSettings {
         };
         let d = HttpSettings::default();
         let ms = |var: &str, default: Duration| number(var, default.as_millis() as u64).map(Duration::from_millis);
-        // A request allowed no time fails every call: said, not quietly raised to 1 ms.
-        let above_zero = |var: &str, default: Duration| match ms(var, default)? {
+        // A request allowed no time fails every call, a stream allowed no silence is dropped at
+        // once: said, not quietly raised to 1 ms.
+        let above_zero = |var: &str, default: Duration, why: &str| match ms(var, default)? {
             Duration::ZERO => Err(invalid(
                 var,
-                format!(
-                    "must be above 0 milliseconds (a request that may take no time fails every call), got {:?}",
-                    env.get(var).unwrap_or_default()
-                ),
+                format!("must be above 0 milliseconds ({why}), got {:?}", env.get(var).unwrap_or_default()),
             )),
             positive => Ok(positive),
         };
@@ -75,8 +73,16 @@ impl HttpSettings {
             retries: number("BPDEPLOY_HTTP_RETRIES", d.retries.into())?.min(20) as u32,
             retry_base: ms("BPDEPLOY_HTTP_RETRY_BASE_MS", d.retry_base)?,
             retry_max: ms("BPDEPLOY_HTTP_RETRY_MAX_MS", d.retry_max)?,
-            timeout: above_zero("BPDEPLOY_HTTP_TIMEOUT_MS", d.timeout)?,
-            stream_idle: ms("BPDEPLOY_STREAM_IDLE_MS", d.stream_idle)?.max(Duration::from_millis(1)),
+            timeout: above_zero(
+                "BPDEPLOY_HTTP_TIMEOUT_MS",
+                d.timeout,
+                "a request that may take no time fails every call",
+            )?,
+            stream_idle: above_zero(
+                "BPDEPLOY_STREAM_IDLE_MS",
+                d.stream_idle,
+                "a stream that may never be silent is dropped at once",
+            )?,
             poll: ms("BPDEPLOY_POLL_MS", d.poll)?,
             ..d
         })
@@ -177,5 +183,16 @@ mod tests {
         assert_eq!((s.retries, s.timeout), (1, Duration::from_millis(250)));
         let bad = Env::from_pairs("/", [("BPDEPLOY_POLL_MS", "soon")]);
         assert!(HttpSettings::from_env(&bad).unwrap_err().to_string().contains("BPDEPLOY_POLL_MS"));
+    }
+
+    /// A zero stream idle was raised to 1 ms without a word, as the timeout was: every stream
+    /// then counted as dropped.
+    #[test]
+    fn a_zero_stream_idle_is_refused_naming_the_variable() {
+        let zero = Env::from_pairs("/", [("BPDEPLOY_STREAM_IDLE_MS", "0")]);
+        let message = HttpSettings::from_env(&zero).unwrap_err().to_string();
+        assert!(message.contains("BPDEPLOY_STREAM_IDLE_MS") && message.contains("above 0"), "{message}");
+        let one = Env::from_pairs("/", [("BPDEPLOY_STREAM_IDLE_MS", "1")]);
+        assert_eq!(HttpSettings::from_env(&one).unwrap().stream_idle, Duration::from_millis(1));
     }
 }

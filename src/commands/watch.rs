@@ -78,9 +78,12 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
         // the one the watch edits.
         announcer.text.sha = sha.to_string();
         if let Err(e) = announcer.take_over(since).await {
-            ctx.ui.warn(&format!(
-                "Slack: the deploy's announcement could not be read back, so the watch posts its own: {e}"
-            ));
+            ctx.ui.warn(&match announcer.refused() {
+                true => format!("Slack rejected the token: {e}; nothing is sent to Slack in this run"),
+                false => {
+                    format!("Slack: the deploy's announcement could not be read back, so the watch posts its own: {e}")
+                }
+            });
         }
     }
     let branch = config.github.branch.clone();

@@ -144,7 +144,7 @@ impl Driver {
             Action::Announce => {
                 if let Some(a) = self.services.announcer.as_mut() {
                     if let Err(e) = a.announce().await {
-                        self.reporter.warn(&not_recorded("Slack announcement", &e));
+                        self.reporter.warn(&slack_not_recorded("Slack announcement", a, &e));
                     }
                 }
                 Some(Event::Announced)
@@ -194,7 +194,7 @@ impl Driver {
         }
         if let Some(a) = self.services.announcer.as_mut() {
             if let Err(e) = a.update(stage, &self.stage).await {
-                self.reporter.warn(&not_recorded("Slack update", &e));
+                self.reporter.warn(&slack_not_recorded("Slack update", a, &e));
             }
         }
     }
@@ -218,5 +218,15 @@ pub(crate) fn not_recorded(what: &str, e: &crate::api::ApiError) -> String {
     match e {
         crate::api::ApiError::DryRun { .. } => e.to_string(),
         _ => format!("{what} failed: {e}"),
+    }
+}
+
+/// A Slack write that did not happen; after Slack rejected the token, also that nothing more is
+/// sent in this run (so the one warning is the only one).
+fn slack_not_recorded(what: &str, announcer: &Announcer, e: &crate::api::ApiError) -> String {
+    let told = not_recorded(what, e);
+    match announcer.refused() {
+        true => format!("{told}; nothing more is sent to Slack in this run"),
+        false => told,
     }
 }

@@ -13,7 +13,7 @@ use crate::deploy::events::DeployEvent;
 use crate::deploy::machine::{Action, DeploymentState, Event, Machine};
 use crate::deploy::migrations::MigrationProgress;
 use crate::deploy::preflight_step::PreflightFacts;
-use crate::deploy::records::{self, Announcer};
+use crate::deploy::records::{self, not_recorded, Announcer};
 use crate::deploy::reporter::Reporter;
 use crate::deploy::rollback::RolledBack;
 pub use crate::deploy::setup::Setup;
@@ -209,15 +209,6 @@ impl Driver {
         if let Err(e) = records::set_deployment_status(github, id, state, description).await {
             self.reporter.warn(&not_recorded("GitHub deployment status", &e));
         }
-    }
-}
-
-/// A bookkeeping write (Slack, the Sentry release and marker, a deployment status) that did not
-/// happen, said as it is: a dry run held it back, which is no failure, or it failed.
-pub(crate) fn not_recorded(what: &str, e: &crate::api::ApiError) -> String {
-    match e {
-        crate::api::ApiError::DryRun { .. } => e.to_string(),
-        _ => format!("{what} failed: {e}"),
     }
 }
 

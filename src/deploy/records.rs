@@ -71,6 +71,15 @@ pub async fn set_deployment_status(
     github.create_deployment_status(id, &status).await.map(|_| ())
 }
 
+/// A bookkeeping write (Slack, the Sentry release and marker, a deployment status) that did not
+/// happen, said as it is: a dry run held it back, which is no failure, or it failed.
+pub fn not_recorded(what: &str, e: &ApiError) -> String {
+    match e {
+        ApiError::DryRun { .. } => e.to_string(),
+        _ => format!("{what} failed: {e}"),
+    }
+}
+
 /// The Sentry release with its commits (the previous release's commit → this one).
 pub async fn create_sentry_release(
     sentry: &Sentry,

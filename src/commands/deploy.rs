@@ -160,6 +160,7 @@ pub(crate) fn setup(
         who,
         state_dir: ctx.env.state_dir(),
         watch_only: false,
+        rollback_declined: false,
         again: String::new(),
         config,
         app,

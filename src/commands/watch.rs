@@ -14,9 +14,7 @@ use crate::deploy::driver_start::sentry_answers;
 use crate::deploy::follow::{build_ref, release_ref};
 use crate::deploy::lock_io::deployment_to_take_over;
 use crate::deploy::machine::{Machine, Options};
-use crate::deploy::outcome::DeployOutcome;
 use crate::deploy::preflight_step::release_commit;
-use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::recovery::rollback_target::Requested;
@@ -29,19 +27,16 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
     // `--release vx` is a usage error before any request, as `rollback vx` and `triage` say it.
     Requested::parse(args.release.as_deref())?;
     let again = again(ctx, args);
+    let mut answer = None;
     if args.auto_rollback {
         // The same rule as every mutating command, asked before anything else: `--yes` (or the
         // answer here) is consent for the rollback a failing verdict triggers later.
         if ctx.ui.consent_needed() {
             return Ok(Box::new(confirmation_required(&app, again, true)));
         }
-        let question = format!("Roll {app} back automatically if the watch says failing?");
-        if !ctx.ui.confirm(&question)? {
-            let mut declined = DeployOutcome::new(Ending::Declined, &app);
-            declined.watch_only = true;
-            return Ok(Box::new(declined.conclude()));
-        }
+        answer = Some(ctx.ui.confirm(&format!("Roll {app} back automatically if the watch says failing?"))?);
     }
+    let rollback = RollbackConsent::from_answer(answer);
     let heroku = ctx.heroku()?;
     let who = deployer::who(ctx, &heroku).await;
     let mut services = services(ctx, &config, &app, Needs { github: false, sentry: true }, &who)?;
@@ -53,7 +48,7 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
     if dry_run {
         services.announcer = None; // a dry run posts nothing
     }
-    let options = Options { watch: true, auto_rollback: args.auto_rollback, dry_run, ..Options::default() };
+    let options = Options { watch: true, auto_rollback: rollback.rolls_back(), dry_run, ..Options::default() };
     let (mut machine, sha, since) = match (&args.build, &args.release) {
         (Some(id), _) => {
             let build = build_to_follow(&heroku, &app, id).await?;
@@ -86,14 +81,42 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
         // the one the watch edits.
         announcer.text.sha = sha.to_string();
         if let Err(e) = announcer.take_over(since).await {
-            ctx.ui.warn(&format!(
-                "Slack: the deploy's announcement could not be read back, so the watch posts its own: {e}"
-            ));
+            ctx.ui.warn(&match announcer.refused() {
+                true => format!("Slack rejected the token: {e}; nothing is sent to Slack in this run"),
+                false => {
+                    format!("Slack: the deploy's announcement could not be read back, so the watch posts its own: {e}")
+                }
+            });
         }
     }
     let branch = config.github.branch.clone();
-    let setup = Setup { watch_only: true, again, ..setup(ctx, config, app, branch, timing, who)? };
+    let rollback_declined = rollback == RollbackConsent::Declined;
+    let setup = Setup { watch_only: true, rollback_declined, again, ..setup(ctx, config, app, branch, timing, who)? };
     Ok(Box::new(drive(Driver::new(machine, setup, services, &ctx.ui)).await))
+}
+
+/// The automatic rollback, after the up-front question (`None`: not asked for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RollbackConsent {
+    NotAsked,
+    Given,
+    /// "No" is no reason to stop watching: the watch goes on and, when failing, rolls nothing
+    /// back and leaves the rollback to be run by hand.
+    Declined,
+}
+
+impl RollbackConsent {
+    fn from_answer(answer: Option<bool>) -> RollbackConsent {
+        match answer {
+            None => RollbackConsent::NotAsked,
+            Some(true) => RollbackConsent::Given,
+            Some(false) => RollbackConsent::Declined,
+        }
+    }
+
+    fn rolls_back(self) -> bool {
+        self == RollbackConsent::Given
+    }
 }
 
 fn again(ctx: &Context, args: &WatchArgs) -> String {
@@ -150,4 +173,19 @@ fn not_found(e: ApiError, message: String, hint: String) -> anyhow::Error {
 async fn take_over(services: &Services, app: &str, sha: Option<&str>) -> Option<u64> {
     let (Some(github), Some(sha)) = (&services.github, sha) else { return None };
     deployment_to_take_over(github, app, sha).await.ok().flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RollbackConsent;
+
+    /// "n" to the rollback question used to end the watch with exit 1: it now watches on, with
+    /// no automatic rollback, and the result knows it was declined.
+    #[test]
+    fn declining_the_rollback_watches_on_without_it() {
+        let declined = RollbackConsent::from_answer(Some(false));
+        assert_eq!((declined, declined.rolls_back()), (RollbackConsent::Declined, false));
+        assert!(RollbackConsent::from_answer(Some(true)).rolls_back());
+        assert!(!RollbackConsent::from_answer(None).rolls_back(), "not asked for: no rollback");
+    }
 }

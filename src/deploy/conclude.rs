@@ -23,6 +23,7 @@ impl Driver {
         o.preflight = facts.preflight;
         o.lock = self.lock_seen.clone();
         o.watch_only = self.setup.watch_only;
+        o.rollback_declined = self.setup.rollback_declined;
         o.again = self.setup.again.clone();
         o.error = facts.error.clone();
         o.account = facts.account.clone();

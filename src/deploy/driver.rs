@@ -13,7 +13,7 @@ use crate::deploy::events::DeployEvent;
 use crate::deploy::machine::{Action, DeploymentState, Event, Machine};
 use crate::deploy::migrations::MigrationProgress;
 use crate::deploy::preflight_step::PreflightFacts;
-use crate::deploy::records::{self, Announcer};
+use crate::deploy::records::{self, not_recorded, Announcer};
 use crate::deploy::reporter::Reporter;
 use crate::deploy::rollback::RolledBack;
 pub use crate::deploy::setup::Setup;
@@ -144,7 +144,7 @@ impl Driver {
             Action::Announce => {
                 if let Some(a) = self.services.announcer.as_mut() {
                     if let Err(e) = a.announce().await {
-                        self.reporter.warn(&not_recorded("Slack announcement", &e));
+                        self.reporter.warn(&slack_not_recorded("Slack announcement", a, &e));
                     }
                 }
                 Some(Event::Announced)
@@ -194,7 +194,7 @@ impl Driver {
         }
         if let Some(a) = self.services.announcer.as_mut() {
             if let Err(e) = a.update(stage, &self.stage).await {
-                self.reporter.warn(&not_recorded("Slack update", &e));
+                self.reporter.warn(&slack_not_recorded("Slack update", a, &e));
             }
         }
     }
@@ -212,11 +212,12 @@ impl Driver {
     }
 }
 
-/// A bookkeeping write (Slack, the Sentry release and marker, a deployment status) that did not
-/// happen, said as it is: a dry run held it back, which is no failure, or it failed.
-pub(crate) fn not_recorded(what: &str, e: &crate::api::ApiError) -> String {
-    match e {
-        crate::api::ApiError::DryRun { .. } => e.to_string(),
-        _ => format!("{what} failed: {e}"),
+/// A Slack write that did not happen; after Slack rejected the token, also that nothing more is
+/// sent in this run (so the one warning is the only one).
+fn slack_not_recorded(what: &str, announcer: &Announcer, e: &crate::api::ApiError) -> String {
+    let told = not_recorded(what, e);
+    match announcer.refused() {
+        true => format!("{told}; nothing more is sent to Slack in this run"),
+        false => told,
     }
 }

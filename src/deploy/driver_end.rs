@@ -3,10 +3,10 @@
 //! this run's build and release are, never inferred from the last thing seen.
 use crate::api::heroku::{Build, Release};
 use crate::deploy::account::{Account, BuildAccount, DeploymentAccount, ReleaseAccount, WorkStatus};
-use crate::deploy::driver::{not_recorded, Driver};
+use crate::deploy::driver::Driver;
 use crate::deploy::events::DeployEvent;
 use crate::deploy::machine::Event;
-use crate::deploy::records;
+use crate::deploy::records::{self, not_recorded};
 use crate::deploy::rollback::{roll_back, rollback_target};
 
 impl Driver {

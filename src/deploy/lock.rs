@@ -16,6 +16,12 @@ use std::time::Duration;
 /// state never goes stale.
 pub const STALE_AFTER: Duration = Duration::from_secs(3600);
 
+/// A bpdeploy deployment with no status at all is a lock create its deploy never heard back from
+/// (Ctrl-C inside the read-back window, the request reaching GitHub later): a live deploy gives
+/// its deployment a status at once, or at the end of its read-back window after a lost answer.
+/// Past this (or four request timeouts, when longer) with no build of its own, nobody is behind it.
+pub const UNCLAIMED_STALE_AFTER: Duration = Duration::from_secs(120);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingWork {
     pub who: Option<String>,
@@ -57,6 +63,9 @@ pub struct LockEvidence {
     pub pending_releases: Vec<PendingWork>,
     /// Deployments of this app's environment, newest first.
     pub deployments: Vec<DeploymentRecord>,
+    /// How old a deployment with no status and no build is when no read-back can claim it any
+    /// more: [`UNCLAIMED_STALE_AFTER`], or longer with long request timeouts.
+    pub unclaimed_after: Duration,
 }
 
 /// A deployment left in progress by a deploy that is gone, and the state to close it with.
@@ -122,6 +131,10 @@ pub fn evaluate(evidence: &LockEvidence, now: DateTime<Utc>, own: Option<u64>) -
             DeploymentWork::NotStarted if age >= STALE_AFTER => {
                 stale.push(stale_lock(DeploymentState::Error, "in progress for over an hour with no build".into()));
             }
+            DeploymentWork::NotStarted if d.state.is_none() && age >= evidence.unclaimed_after => {
+                let why = "created after its deploy had stopped waiting (no status, no build)";
+                stale.push(stale_lock(DeploymentState::Error, why.into()));
+            }
             _ if own.is_some_and(|o| d.id > o) => {}
             _ => {
                 let work = PendingWork { who: d.creator.clone(), since: d.created_at };
@@ -155,7 +168,12 @@ mod tests {
     }
 
     fn deployments(list: Vec<DeploymentRecord>) -> LockEvidence {
-        LockEvidence { pending_builds: vec![], pending_releases: vec![], deployments: list }
+        LockEvidence {
+            pending_builds: vec![],
+            pending_releases: vec![],
+            deployments: list,
+            unclaimed_after: UNCLAIMED_STALE_AFTER,
+        }
     }
 
     const NOW: &str = "2025-01-01T12:00:00Z";
@@ -209,5 +227,23 @@ mod tests {
         ] {
             assert_eq!(evaluate(&deployments(vec![free]), at(NOW), None), LockState::Free { stale: vec![] });
         }
+    }
+
+    #[test]
+    fn a_deployment_with_no_status_and_no_build_is_stale_once_no_read_back_can_claim_it() {
+        let unclaimed = |created| deployment(9, created, None, DeploymentWork::NotStarted);
+        let LockState::Free { stale } = evaluate(&deployments(vec![unclaimed("2025-01-01T11:57:59Z")]), at(NOW), None)
+        else {
+            panic!("older than two minutes: stale")
+        };
+        assert_eq!((stale[0].id, stale[0].close_as), (9, DeploymentState::Error));
+        assert!(stale[0].why.contains("no status, no build"), "{}", stale[0].why);
+        let young = deployments(vec![unclaimed("2025-01-01T11:58:30Z")]);
+        assert!(matches!(evaluate(&young, at(NOW), None), LockState::Held(_)), "its deploy may be reading it back");
+        let long_timeouts = LockEvidence { unclaimed_after: Duration::from_secs(600), ..young.clone() };
+        let old = LockEvidence { deployments: vec![unclaimed("2025-01-01T11:55:00Z")], ..long_timeouts };
+        assert!(matches!(evaluate(&old, at(NOW), None), LockState::Held(_)), "within four long timeouts");
+        let marked = deployment(9, "2025-01-01T11:50:00Z", Some("in_progress"), DeploymentWork::NotStarted);
+        assert!(matches!(evaluate(&deployments(vec![marked]), at(NOW), None), LockState::Held(_)), "a status: alive");
     }
 }

@@ -5,7 +5,7 @@ use crate::api::github::{Deployment, GitHub};
 use crate::api::heroku::{Build, Heroku, Release};
 use crate::api::ApiError;
 use crate::deploy::lock::{evaluate, DeploymentRecord, DeploymentWork, LockEvidence, LockState, PendingWork};
-use crate::deploy::lock::{StaleLock, STALE_AFTER};
+use crate::deploy::lock::{StaleLock, STALE_AFTER, UNCLAIMED_STALE_AFTER};
 use crate::deploy::records::{self, DEPLOYMENT_DESCRIPTION};
 use crate::deploy::steps::LockHolder;
 use chrono::{DateTime, Utc};
@@ -69,7 +69,9 @@ pub async fn read_evidence(
         .iter()
         .map(|r| (r.status.as_str(), r.user.as_ref().and_then(|u| u.email.clone()), r.created_at));
     let mut deployments = vec![];
+    let mut unclaimed_after = UNCLAIMED_STALE_AFTER;
     if let Some(github) = github {
+        unclaimed_after = unclaimed_after.max(github.http().settings().timeout * 4);
         let now = Utc::now();
         for d in github.deployments(None, Some(app)).await?.into_iter().take(RECENT_DEPLOYMENTS) {
             let by_bpdeploy = d.description.as_deref().is_some_and(|t| t.starts_with(DEPLOYMENT_DESCRIPTION));
@@ -89,7 +91,12 @@ pub async fn read_evidence(
             });
         }
     }
-    Ok(LockEvidence { pending_builds: pending(builds), pending_releases: pending(releases), deployments })
+    Ok(LockEvidence {
+        pending_builds: pending(builds),
+        pending_releases: pending(releases),
+        deployments,
+        unclaimed_after,
+    })
 }
 
 /// The outcome of taking the lock. Either way `deployment_id` is this run's record (None: GitHub

@@ -68,6 +68,10 @@ pub struct DeployOutcome {
     /// Why the automatic rollback failed, when it did.
     #[serde(skip)]
     pub rollback_error: Option<String>,
+    /// `watch --auto-rollback` whose rollback question was answered "no": a failing verdict
+    /// rolls nothing back and leads with the rollback to run by hand.
+    #[serde(skip)]
+    pub rollback_declined: bool,
     /// A watch was asked for: a run that ended before its verdict says how to watch.
     #[serde(skip)]
     pub watch_wanted: bool,
@@ -112,6 +116,7 @@ impl DeployOutcome {
             branch: String::new(),
             rollback_held: None,
             rollback_error: None,
+            rollback_declined: false,
             watch_wanted: false,
             watch_only: false,
             again: "bpdeploy deploy".into(),
@@ -164,15 +169,23 @@ impl DeployOutcome {
                 old.unwrap_or_else(|| "the previous release".into())
             ),
             (Ending::Failing, Some(a), _) if a.ours_is_current() => {
-                format!("{}, which is failing", a.sentence(app, self.previous_release))
+                format!("{}, which is failing{}", a.sentence(app, self.previous_release), self.declined_note())
             }
             (_, Some(a), _) => a.sentence(app, self.previous_release),
             (Ending::Live | Ending::Healthy, None, _) => format!("{app} serves {new}"),
-            (Ending::Failing, None, _) => format!("{app} serves {new}, which is failing"),
+            (Ending::Failing, None, _) => format!("{app} serves {new}, which is failing{}", self.declined_note()),
             (Ending::NothingToDeploy, None, Some(old)) => format!("{app} serves {old}"),
             (_, None, Some(old)) => format!("{app} is unchanged: it serves {old}"),
             // Nothing was read, and nothing was deployed: say only what is known.
             (_, None, None) => format!("{app} is unchanged: nothing was deployed"),
+        }
+    }
+
+    /// Said of a failing release whose automatic rollback was declined.
+    fn declined_note(&self) -> &'static str {
+        match self.rollback_declined {
+            true => "; the automatic rollback was declined: nothing was rolled back",
+            false => "",
         }
     }
 

@@ -17,6 +17,11 @@ impl DeployOutcome {
         if let Some(f) = &self.release_failure {
             next.extend(f.next_steps.iter().cloned());
         }
+        let watched_is_current = read.map_or(true, Account::ours_is_current);
+        if self.rollback_declined && self.status == Ending::Failing && watched_is_current {
+            let why = format!("the automatic rollback was declined: take {new} out of production by hand");
+            next_step::push(&mut next, NextStep::new("bpdeploy rollback", why));
+        }
         if let Some(cmd) = self.watch.as_ref().and_then(|w| w.triage_command.clone()) {
             next_step::push(
                 &mut next,
@@ -27,7 +32,6 @@ impl DeployOutcome {
             let why = format!("the automatic rollback failed ({message}): take {new} out of production by hand");
             next_step::push(&mut next, NextStep::new("bpdeploy rollback", why));
         }
-        let watched_is_current = read.map_or(true, Account::ours_is_current);
         let went_live = read.is_some_and(Account::ours_is_current);
         let watch_new =
             || NextStep::new(format!("bpdeploy watch --release {new}"), format!("watch {new} for new errors"));

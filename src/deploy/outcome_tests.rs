@@ -299,3 +299,43 @@ fn a_watched_build_that_failed_leads_to_a_deploy_not_to_the_same_watch() {
     assert_eq!(commands(&o.next), ["bpdeploy deploy"], "{:?}", o.next);
     assert_eq!(o.next[0].why, "once the build is fixed on master");
 }
+
+/// Answering "n" to `watch --auto-rollback`'s question ended the watch with exit 1, as if
+/// declining were an error. The watch goes on without the rollback: a failing verdict stays
+/// failing (exit 3), says nothing was rolled back, and leads with the rollback to run by hand.
+#[test]
+fn a_failing_watch_whose_rollback_was_declined_stays_failing_and_leads_with_the_rollback() {
+    let mut o = base(Ending::Failing);
+    o.release = Some(42);
+    o.watch_only = true;
+    o.rollback_declined = true;
+    o.watch = Some(WatchReport { triage_command: Some("bpdeploy triage 77".into()), ..failing_report() });
+    let o = o.conclude();
+    assert_eq!(o.exit(), Exit::Unsafe, "exit 3, as a failing watch");
+    assert_eq!(o.to_json()["status"], "failing");
+    assert!(o.production.contains("the automatic rollback was declined: nothing was rolled back"), "{}", o.production);
+    assert_eq!(commands(&o.next), ["bpdeploy rollback", "bpdeploy triage 77"], "{:?}", o.next);
+    assert!(o.next[0].why.contains("declined"), "{:?}", o.next);
+    let text = o.human(&Ui::plain());
+    assert!(text.contains("nothing was rolled back") && text.contains("Next: bpdeploy rollback"), "{text}");
+
+    let mut healthy = base(Ending::Healthy);
+    healthy.rollback_declined = true;
+    let healthy = healthy.conclude();
+    assert_eq!(healthy.exit(), Exit::Success);
+    assert!(!healthy.production.contains("declined"), "nothing to roll back: {}", healthy.production);
+}
+
+fn failing_report() -> WatchReport {
+    WatchReport {
+        verdict: Verdict::Failing,
+        reasons: vec![Reason::failing(ReasonKind::NewIssues, "1 new issue".into())],
+        top_issues: vec![],
+        transient_issues: vec![],
+        regressions: vec![],
+        error_rate: Some(3.0),
+        error_rate_ratio: None,
+        triage_command: None,
+        still_current: true,
+    }
+}

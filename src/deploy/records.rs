@@ -71,6 +71,15 @@ pub async fn set_deployment_status(
     github.create_deployment_status(id, &status).await.map(|_| ())
 }
 
+/// A bookkeeping write (Slack, the Sentry release and marker, a deployment status) that did not
+/// happen, said as it is: a dry run held it back, which is no failure, or it failed.
+pub fn not_recorded(what: &str, e: &ApiError) -> String {
+    match e {
+        ApiError::DryRun { .. } => e.to_string(),
+        _ => format!("{what} failed: {e}"),
+    }
+}
+
 /// The Sentry release with its commits (the previous release's commit → this one).
 pub async fn create_sentry_release(
     sentry: &Sentry,
@@ -120,6 +129,9 @@ pub struct Announcer {
     lost: Option<LostPost>,
     /// The latest stage not shown while that post was lost, to show once it is found.
     skipped: Option<(SlackStage, StageFacts)>,
+    /// Slack rejected the token (`invalid_auth`, `token_revoked`, …): nothing more is sent in
+    /// this run, so the refusal is met, and warned about, once.
+    refused: bool,
 }
 
 struct LostPost {
@@ -134,11 +146,33 @@ const CLOCK_SKEW_SECS: i64 = 60;
 
 impl Announcer {
     pub fn new(slack: Slack, channel: String, text: Announcement) -> Announcer {
-        Announcer { slack, channel, text, posted: None, state: SlackState::NotPosted, lost: None, skipped: None }
+        let state = SlackState::NotPosted;
+        Announcer { slack, channel, text, posted: None, state, lost: None, skipped: None, refused: false }
+    }
+
+    /// Slack rejected the token earlier in this run: nothing more is sent.
+    pub fn refused(&self) -> bool {
+        self.refused
+    }
+
+    /// Remembers a rejected token (Slack's auth errors mean 401).
+    fn note_refusal<T>(&mut self, result: &Result<T, ApiError>) {
+        if result.as_ref().is_err_and(|e| e.status() == Some(401)) {
+            self.refused = true;
+        }
     }
 
     /// The first message and the PR list in its thread.
     pub async fn announce(&mut self) -> Result<(), ApiError> {
+        if self.refused {
+            return Ok(());
+        }
+        let result = self.announce_once().await;
+        self.note_refusal(&result);
+        result
+    }
+
+    async fn announce_once(&mut self) -> Result<(), ApiError> {
         let headline = self.text.headline(SlackStage::Announced, &StageFacts::default());
         let posted = self.post(Message::text(headline)).await;
         if let Some(lost) = self.lost.as_mut() {
@@ -163,12 +197,14 @@ impl Announcer {
     /// watch (the command that resumes a deploy, or the one a deploy names next) edits it in
     /// place instead of announcing the same deploy twice. False when there is none to take.
     pub async fn take_over(&mut self, released_at: DateTime<Utc>) -> Result<bool, ApiError> {
-        if !self.slack.can_edit() || self.posted.is_some() {
+        if !self.slack.can_edit() || self.posted.is_some() || self.refused {
             return Ok(false);
         }
         let found =
             crate::deploy::slack_thread::find_announcement(&self.slack, &self.channel, &self.text.sha, released_at)
-                .await?;
+                .await;
+        self.note_refusal(&found);
+        let found = found?;
         let Some(found) = found.filter(|f| self.text.adopt(&f.text)) else { return Ok(false) };
         self.posted = Some(Posted { channel: Some(found.channel), ts: Some(found.ts) });
         self.state = SlackState::UpToDate;
@@ -239,6 +275,9 @@ impl Announcer {
     }
 
     pub async fn update(&mut self, stage: SlackStage, facts: &StageFacts) -> Result<(), ApiError> {
+        if self.refused {
+            return Ok(());
+        }
         if self.state == SlackState::Unknown {
             self.find_lost_post().await;
         }
@@ -247,6 +286,7 @@ impl Announcer {
             return Ok(());
         }
         let result = self.send_update(stage, facts).await;
+        self.note_refusal(&result);
         if result.is_err() && self.state == SlackState::UpToDate {
             self.state = SlackState::Behind;
         }

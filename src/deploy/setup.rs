@@ -20,6 +20,8 @@ pub struct Setup {
     pub state_dir: Option<PathBuf>,
     /// `bpdeploy watch`: nothing is deployed, the result speaks of the watch.
     pub watch_only: bool,
+    /// `watch --auto-rollback` whose rollback question was answered "no".
+    pub rollback_declined: bool,
     /// The command line that runs this again, without `--dry-run` or `--yes`.
     pub again: String,
 }

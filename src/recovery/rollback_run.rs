@@ -12,7 +12,7 @@ use crate::api::sentry::Sentry;
 use crate::api::Transport;
 use crate::config::Config;
 use crate::deploy::follow::read_stream;
-use crate::deploy::records::mark_sentry_deploy;
+use crate::deploy::records::{mark_sentry_deploy, not_recorded};
 use crate::deploy::rollback::{send_rollback, settle, RollbackError};
 use crate::deploy::steps::DeploymentState;
 use crate::error::Failure;
@@ -63,7 +63,7 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
             target.version
         );
         if let Err(e) = n.open(&headline, &leaving(report)).await {
-            progress(Progress::Warn(&format!("Slack announcement failed: {e}")));
+            progress(Progress::Warn(&not_recorded("Slack announcement", &e)));
         }
     }
     progress(Progress::Step(&format!("rolling {app} back to v{} (one request)", target.version)));
@@ -119,11 +119,9 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
     };
     w.lock.close(state, &text, &mut |m: &str| progress(Progress::Warn(m))).await;
     if let (true, Some(sentry), Some(sha)) = (ok, &w.sentry, &target_commit) {
-        let env = &config.sentry.environment;
-        if let Err(e) =
-            mark_sentry_deploy(sentry, &config.release_name(sha), env, &format!("v{}", created.version)).await
-        {
-            progress(Progress::Warn(&format!("Sentry deploy marker failed: {e}")));
+        let release = config.release_name(sha);
+        if let Some(warning) = mark_live(sentry, &release, &config.sentry.environment, created.version).await {
+            progress(Progress::Warn(&warning));
         }
     }
     let headline = match ok {
@@ -153,7 +151,7 @@ pub async fn roll_back(plan: &mut Plan, w: &mut Writers, config: &Config, mut pr
 pub async fn update_notice(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
     if let Some(n) = w.notice.as_mut() {
         if let Err(e) = n.update(headline).await {
-            progress(Progress::Warn(&format!("Slack update failed: {e}")));
+            progress(Progress::Warn(&not_recorded("Slack update", &e)));
         }
     }
 }
@@ -167,5 +165,31 @@ fn leaving(report: &Report) -> String {
             None => "No pull requests leave production (direct pushes only).".into(),
         },
         Some(prs) => super::notify::pull_request_list("Leaving production:", prs),
+    }
+}
+
+/// Tells Sentry the rollback release is live (bookkeeping): the warning when that did not happen,
+/// a write a dry run held back said as such, not as a failure.
+async fn mark_live(sentry: &Sentry, release: &str, environment: &str, version: u64) -> Option<String> {
+    let e = mark_sentry_deploy(sentry, release, environment, &format!("v{version}")).await.err()?;
+    Some(not_recorded("Sentry deploy marker", &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{HttpCore, HttpSettings, MutationGate};
+    use crate::credentials::{Service, Token};
+
+    /// The deploy path said a held-back write as "dry run: POST … was not sent"; the rollback
+    /// still said "Sentry deploy marker failed: dry run …", a failure that never happened.
+    #[tokio::test]
+    async fn a_sentry_marker_the_dry_run_held_back_is_said_as_held_back_not_failed() {
+        let transport = Transport::new(HttpSettings::default()).unwrap().with_gate(MutationGate::closed());
+        let base = url::Url::parse("http://127.0.0.1:9/sentry/").unwrap();
+        let sentry = Sentry::new(HttpCore::new(transport, Service::Sentry, base, Some(Token::new("t"))), "acme");
+        let warning = mark_live(&sentry, "shop@abc1234", "production", 8).await.expect("not sent: said");
+        assert!(warning.starts_with("dry run: POST") && warning.contains("was not sent"), "{warning}");
+        assert!(!warning.contains("failed"), "{warning}");
     }
 }

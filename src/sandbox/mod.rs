@@ -298,6 +298,14 @@ impl Sandbox {
             .then_some(scratch::history::LOYALTY_PR)
     }
 
+    /// Moves every GitHub deployment's creation `by` into the past: how a test stands the minutes
+    /// later that a lock needs to go stale, without waiting them.
+    pub fn backdate_deployments(&self, by: chrono::Duration) {
+        for d in &mut self.shared.world().github.deployments {
+            d.created_at -= by;
+        }
+    }
+
     /// Stops serving (open streams end) and removes a temporary scratch repository.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {

@@ -1,7 +1,8 @@
 //! The watch's channels through the binary (issue 12): app-timeouts fails on the router while
 //! Sentry stays quiet; transient ends healthy with its issue reported; happy stays healthy with
 //! every channel on; a smoke page that answers 500 fails the watch. Every reason names its
-//! channel, and every `watch` event has a field per channel.
+//! channel, and every `watch` event has a field per channel. A Slack token Slack rejects is tried
+//! once and warned about once.
 use super::{context, of_type, result, Drill};
 use bpdeploy::cli::Scenario;
 use serde_json::Value;
@@ -133,4 +134,24 @@ async fn a_dry_run_watch_opens_no_log_session_and_says_the_router_is_off() {
     let sent: Vec<String> =
         d.sb.exchanges()[before..].iter().filter(|x| x.method != "GET").map(|x| x.path.clone()).collect();
     assert_eq!(sent, Vec::<String>::new(), "a dry run sends nothing but reads, no log session either");
+}
+
+/// A Slack bot token Slack rejects (revoked, or a typo): each stage posted again and warned
+/// again, two or three warnings a run. After the first refusal nothing more is sent to Slack in
+/// this run, and it is said once; the deploy and its watch go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_slack_token_is_tried_once_and_warned_about_once() {
+    let d = Drill::start(Scenario::Happy).await;
+    let cmd = d.cmd().env("SLACK_BOT_TOKEN", "xoxb-revoked").args(["--json", "deploy", "--yes", "--watch"]);
+    let run = d.run_cmd(cmd).await;
+    assert_eq!(run.code, 0, "{}", context(&run));
+    let posts: Vec<_> = d.sb.requests().into_iter().filter(|r| r.service == "slack" && r.mutates).collect();
+    assert_eq!(posts.len(), 1, "one try, refused, then nothing: {posts:#?}");
+    // The watch's own Slack channels (`slack #channel: off (…)`) say once each that they read nothing.
+    let warned: Vec<Value> = of_type(&run, "warning")
+        .into_iter()
+        .filter(|w| w["message"].as_str().is_some_and(|m| m.contains("Slack") && !m.starts_with("slack #")))
+        .collect();
+    assert_eq!(warned.len(), 1, "said once: {warned:#?}");
+    assert!(warned[0]["message"].as_str().unwrap().contains("invalid_auth"), "{warned:?}");
 }

@@ -285,3 +285,36 @@ async fn ctrl_c_while_a_lost_rollback_post_is_read_back_says_the_rollback_is_unk
     let text = super::announcement(&f.d.sb).text;
     assert!(!text.contains("before a verdict"), "{text}");
 }
+
+/// Ctrl-C inside the lock deployment's read-back window: the create reached GitHub after the
+/// deploy had gone, leaving a bpdeploy deployment with no status at all and no build, which held
+/// the lock for an hour. While young it still holds it (its deploy may be reading it back); once
+/// older than any read-back window, it is a stale lock: said, closed as an error, and the next
+/// deploy goes ahead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_deployment_created_after_ctrl_c_goes_stale_once_no_read_back_can_claim_it() {
+    let args = ["--json", "deploy", "--yes"];
+    let (f, _) = ctrl_c_in_a_read_back(Scenario::Happy, "/github/repos/acme/storefront/deployments", &args).await;
+    let path = "repos/acme/storefront/deployments?environment=storefront";
+    let mut late = serde_json::Value::Null;
+    for _ in 0..3000 {
+        late = f.github(path).await[0].clone();
+        if !late.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let id = late["id"].as_u64().unwrap_or_else(|| panic!("the late create never reached GitHub: {late}"));
+    assert_eq!(deployment_state(&f, id).await, "none", "nobody was left to give it a status");
+
+    let young = f.run(&["--json", "deploy", "--yes"]).await;
+    assert_eq!(young.code, 5, "a deployment this young may still be read back: {}", context(&young));
+
+    f.d.sb.backdate_deployments(chrono::Duration::minutes(3));
+    let next = f.run(&["--json", "deploy", "--yes"]).await;
+    assert_eq!(next.code, 0, "a stale lock does not hold: {}", context(&next));
+    let warnings = of_type(&next, "warning");
+    let said = warnings.iter().any(|w| w["message"].as_str().unwrap().contains(&format!("{id} started")));
+    assert!(said, "it says which lock is stale: {warnings:?}");
+    assert_eq!(deployment_state(&f, id).await, "error", "closed: it never deployed anything");
+}

@@ -10,6 +10,7 @@ use super::report::{Action, OpenedPullRequest, Target};
 use super::revert::Plan;
 use crate::api::github::{GitHub, MergeRequest, PullRequest};
 use crate::deploy::announce::escape;
+use crate::deploy::records::not_recorded;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::next_step::NextStep;
@@ -73,7 +74,7 @@ pub async fn create(
         };
         progress(Progress::Step(&place));
         if let Err(e) = n.open(&headline, &push_plan.slack_thread).await {
-            progress(Progress::Warn(&format!("Slack announcement failed: {e}")));
+            progress(Progress::Warn(&not_recorded("Slack announcement", &e)));
         }
     }
     report.pull_request = Some(opened.clone());
@@ -154,7 +155,7 @@ pub async fn merge_once(github: &GitHub, pr: &OpenedPullRequest, method: &str) -
 pub async fn update(w: &mut Writers, headline: &str, progress: &mut impl FnMut(Progress)) {
     if let Some(n) = w.notice.as_mut() {
         if let Err(e) = n.update(headline).await {
-            progress(Progress::Warn(&format!("Slack update failed: {e}")));
+            progress(Progress::Warn(&not_recorded("Slack update", &e)));
         }
     }
 }

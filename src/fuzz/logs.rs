@@ -65,11 +65,22 @@ fn is_code(key: &str, letter: char) -> bool {
 /// Router lines from the grammar: the status and code read back are exactly the ones written.
 #[test]
 fn router_lines_read_back_the_status_and_code_they_hold() {
-    fuzz(|u| {
+    fuzz(router_line_reads_back);
+}
+
+fn router_line_reads_back(u: &mut arbtest::arbitrary::Unstructured<'_>) -> arbtest::arbitrary::Result<()> {
+    {
         let level = *u.choose(&["info", "error", "warning", "debug"])?;
         let code: Option<u8> = u.arbitrary()?;
         let status: Option<u16> = u.arbitrary()?;
-        let noise = text_from(u, &["method=GET ", "path=\"/x y\" ", "fwd=\"1.2.3.4\" ", "dyno=web.1 ", "bytes= "], 6)?;
+        // Only the grammar's own pairs: arbitrary text may open a quote that never closes, which
+        // rightly swallows the rest of the line (`log_lines_never_panic_and_keys_are_codes` feeds
+        // such text; seed 0x6bf24d00000098d5 once fed it here).
+        let pairs = ["method=GET ", "path=\"/x y\" ", "fwd=\"1.2.3.4\" ", "dyno=web.1 ", "bytes= "];
+        let mut noise = String::new();
+        for _ in 0..u.int_in_range(0..=6)? {
+            noise.push_str(u.choose(&pairs)?);
+        }
         let mut line = format!("2024-05-01T12:00:00+00:00 heroku[router]: at={level} {noise}");
         if let Some(c) = code {
             line.push_str(&format!(" code=H{c}"));
@@ -83,5 +94,5 @@ fn router_lines_read_back_the_status_and_code_they_hold() {
         assert_eq!(got_code, want_code.map(|c| format!("H{c}")), "{line:?}");
         assert_eq!(got_status, status.filter(|s| (100..600).contains(s)), "{line:?}");
         Ok(())
-    });
+    }
 }

@@ -111,6 +111,14 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
             let v = release.version;
             let message = format!("rolled back (v{v}), but the watch of v{v} could not run: {e:#}");
             let resume = NextStep::new(format!("bpdeploy watch --release v{v}"), format!("watch v{v} for errors"));
+            // The thread must not end at "rolled back" as if v{v} had been watched. The line
+            // says the rollback stands too: without the deploy's thread, it replaces the headline.
+            let shown = crate::deploy::announce::escape(&app);
+            let line = format!(
+                ":x: the watch of v{v} could not run; {shown} stays rolled back to v{target}: resume it with `{}`",
+                resume.command
+            );
+            update_notice(&mut writers, &line, &mut show).await;
             plan.report.follow_failed("watch_failed", message, resume);
             return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
         }

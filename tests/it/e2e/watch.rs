@@ -109,6 +109,35 @@ async fn auto_rollback_creates_one_rollback_release_and_the_spike_stops() {
     d.assert_contract();
 }
 
+/// "n" to `--auto-rollback`'s question at a terminal: the watch goes on to its verdict, fails
+/// (exit 3) with nothing rolled back, and the first thing to do is the rollback by hand.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declining_the_automatic_rollback_at_a_terminal_watches_on_and_rolls_nothing_back() {
+    let d = Drill::start(Scenario::ErrorSpike).await;
+    let deploy = d.run(&["--json", "deploy", "--yes"]).await;
+    assert_eq!(deploy.code, 0, "{}", context(&deploy));
+    let before = d.sb.requests().len();
+    let cmd = d.cmd().args(["watch", "--auto-rollback", "--duration", "3s", "--interval", "150ms"]);
+    let run = tokio::task::spawn_blocking(move || cmd.run_on_terminal("n\n")).await.expect("ran");
+    let screen = &run.stdout;
+    assert_eq!(run.code, 3, "{screen}");
+    assert!(screen.contains("Roll storefront back automatically if the watch says failing? [y/N]"), "{screen}");
+    let looks = d.sb.requests()[before..].iter().filter(|r| r.path.ends_with("/issues/")).count();
+    assert!(looks >= 1, "it watched on after the answer: {screen}");
+    let rollbacks: Vec<String> = d.sb.requests()[before..]
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/apps/storefront/releases")
+        .map(|r| format!("{} {} {}", r.method, r.path, r.status))
+        .collect();
+    assert_eq!(rollbacks, Vec::<String>::new(), "declined: nothing was rolled back: {screen}");
+    let releases = d.releases().await;
+    let newest = releases.iter().max_by_key(|r| r["version"].as_u64()).unwrap();
+    assert_eq!((newest["version"].as_u64(), newest["current"].as_bool()), (Some(7), Some(true)), "v7 still serves");
+    assert!(screen.contains("the automatic rollback was declined: nothing was rolled back"), "{screen}");
+    let next = screen.lines().find(|l| l.starts_with("Next: ")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(next.starts_with("Next: bpdeploy rollback"), "{screen}");
+}
+
 /// Issue 9: `watch --release v6` after v7 went live said "serves v6, which is failing" and
 /// recommended a rollback. The account names the release current now, and rolls nothing back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -126,6 +126,19 @@ async fn two_rollbacks_started_together_never_both_post() {
     f.assert_every_deployment_closed().await;
 }
 
+/// The deploy's thread does not end at "rolled back … (live as v8)" as if all were well: its last
+/// reply (posted once) and the announcement's latest state say the watch of v8 could not run and
+/// how to resume it.
+fn assert_thread_ends_with_the_watch_to_resume(f: &Faulty, run: &crate::support::Run) {
+    let record = f.d.sb.slack_record();
+    let announcement = crate::e2e::announcement(&f.d.sb);
+    let replies: Vec<&str> = record.thread(&announcement.ts).iter().map(|m| m.text.as_str()).collect();
+    let said = |t: &str| t.contains("the watch of v8 could not run") && t.contains("`bpdeploy watch --release v8`");
+    assert_eq!(replies.iter().filter(|t| said(t)).count(), 1, "said once: {replies:#?}\n{}", context(run));
+    assert!(replies.last().is_some_and(|t| said(t)), "the thread ends with it: {replies:#?}");
+    assert!(announcement.text.lines().last().is_some_and(said), "{}", announcement.text);
+}
+
 /// The rollback went through, then the watch of it could not read its release (Heroku answers
 /// 503 to every release read once the rollback is recorded). The rollback is not lost with the
 /// watch: the result says rolled_back and v8, warns `watch_failed`, exits 1 and resumes the watch.
@@ -143,6 +156,7 @@ async fn a_watch_that_fails_after_the_rollback_keeps_the_rollback() {
         let run = f.run(&all).await;
         assert!(!f.proxy.applied().is_empty(), "the fault was injected: {}", context(&run));
         assert_eq!(rollback_releases(&f).await.len(), 1, "one rollback release");
+        assert_thread_ends_with_the_watch_to_resume(&f, &run);
         run
     };
     let (json, human) = tokio::join!(run(true), run(false));

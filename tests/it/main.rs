@@ -5,6 +5,7 @@ mod deploy;
 mod e2e;
 mod faults;
 mod foundation;
+mod hostile_ruby;
 mod lint;
 mod preflight;
 mod pty;

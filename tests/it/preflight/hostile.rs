@@ -2,6 +2,7 @@
 //! report with an `unchecked` finding and exit 0 (a caution), never an abort.
 use super::fixture::Fixture;
 use super::{migration, preflight};
+use crate::hostile_ruby::{nested_change_tables, nested_parens, padded};
 use crate::support::scratch;
 use serde_json::Value;
 
@@ -23,20 +24,9 @@ fn deep_and_huge_migrations_are_unchecked_findings_not_crashes() {
     let mut f = Fixture::init(&dir);
     let base = f.write("README", "app\n").commit("Alice", "Initial", &[]);
     f.set_ref("refs/tags/production", base);
-    let parens = format!(
-        "class Deep < ActiveRecord::Migration[7.1]\n  def up\n    execute {}1{}\n  end\nend\n",
-        "(".repeat(20_000),
-        ")".repeat(20_000)
-    );
-    let tables = format!(
-        "class NestedTables < ActiveRecord::Migration[7.1]\n  def change\n{}t.remove :name\n{}  end\nend\n",
-        "change_table :users do |t|\n".repeat(1_000),
-        "end\n".repeat(1_000)
-    );
-    let padded = |lines: usize| {
-        let padding = "    # padding to make the file larger than anything a person writes by hand\n".repeat(lines);
-        format!("class Padded < ActiveRecord::Migration[7.1]\n  def up\n    remove_column :users, :name\n{padding}  end\nend\n")
-    };
+    let parens = nested_parens("Deep", 20_000);
+    let tables = nested_change_tables("users", "name", 1_000);
+    let padded = |lines| padded("Padded", "users", "name", lines);
     let (huge, big) = (padded(480_000), padded(30_000));
     assert!(huge.len() > 32 * 1024 * 1024 && big.len() > 2 * 1024 * 1024);
     f.write(DEEP, &parens).write(NESTED_TABLES, &tables).write(HUGE, &huge).write(BIG, &big);

@@ -2,6 +2,7 @@
 //! the commands that read it again to judge what older code can live with (the rollback
 //! preview, triage's previews) report it as unknown, in bounded time, and never abort.
 use super::Echoing;
+use crate::hostile_ruby::{nested_change_tables, nested_parens, padded};
 use bpdeploy::cli::Scenario;
 use serde_json::Value;
 
@@ -10,21 +11,11 @@ const PARENS: &str = "db/migrate/20990101000012_parens.rb";
 const HUGE: &str = "db/migrate/20990101000013_huge.rb";
 
 fn hostile_migrations() -> Vec<(String, String)> {
-    let tables = format!(
-        "class NestedTables < ActiveRecord::Migration[7.1]\n  def change\n{}t.remove :total\n{}  end\nend\n",
-        "change_table :orders do |t|\n".repeat(3_000),
-        "end\n".repeat(3_000)
-    );
-    let parens = format!(
-        "class Parens < ActiveRecord::Migration[7.1]\n  def up\n    execute {}1{}\n  end\nend\n",
-        "(".repeat(20_000),
-        ")".repeat(20_000)
-    );
-    let padding = "    # padding to make the file larger than anything a person writes by hand\n".repeat(40_000);
-    let huge = format!(
-        "class Huge < ActiveRecord::Migration[7.1]\n  def up\n    remove_column :orders, :total\n{padding}  end\nend\n"
-    );
-    vec![(NESTED_TABLES.into(), tables), (PARENS.into(), parens), (HUGE.into(), huge)]
+    vec![
+        (NESTED_TABLES.into(), nested_change_tables("orders", "total", 3_000)),
+        (PARENS.into(), nested_parens("Parens", 20_000)),
+        (HUGE.into(), padded("Huge", "orders", "total", 40_000)),
+    ]
 }
 
 /// The `old_code` verdict of `path` in a rollback or revert document.

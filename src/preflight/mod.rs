@@ -9,6 +9,7 @@ pub mod gather;
 pub mod history;
 pub mod human;
 pub mod lint;
+mod migration_names;
 pub mod migrations;
 pub mod online;
 pub mod ownership;

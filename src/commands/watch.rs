@@ -25,7 +25,7 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
     config.require_sentry()?;
     let timing = WatchTiming::parse(&args.duration, &args.interval)?;
     // `--release vx` is a usage error before any request, as `rollback vx` and `triage` say it.
-    Requested::parse(args.release.as_deref())?;
+    let requested = Requested::parse(args.release.as_deref())?;
     let again = again(ctx, args);
     let mut answer = None;
     if args.auto_rollback {
@@ -59,7 +59,7 @@ pub async fn run(ctx: &Context, args: &WatchArgs) -> CommandResult {
         }
         (None, release) => {
             let release = match release {
-                Some(r) => release_to_watch(&heroku, &app, r).await?,
+                Some(r) => release_to_watch(&heroku, &app, r, &requested).await?,
                 None => heroku.current_release(&app).await?.ok_or_else(|| {
                     Failure::new(Exit::Failure, "no_release", format!("{app} has no current release"))
                 })?,
@@ -131,13 +131,12 @@ fn again(ctx: &Context, args: &WatchArgs) -> String {
 
 /// `--release vN`: a release Heroku does not have is named as such (with the newest one it
 /// has), not taken for an unknown app; an unknown app still says so.
-async fn release_to_watch(heroku: &Heroku, app: &str, asked: &str) -> anyhow::Result<Release> {
+async fn release_to_watch(heroku: &Heroku, app: &str, asked: &str, requested: &Requested) -> anyhow::Result<Release> {
     let missing = match heroku.release(app, asked).await {
         Err(e) if e.is_not_found() => e,
         read => return Ok(read?),
     };
-    let number = asked.strip_prefix('v').unwrap_or(asked);
-    let name = if number.parse::<u64>().is_ok() { format!("v{number}") } else { asked.to_string() };
+    let name = requested.name();
     let newest = match heroku.releases(app, 1).await {
         Ok(releases) => releases.first().map(|r| r.version),
         Err(_) => return Err(missing.into()), // the app itself is not there: its own hint says so

@@ -237,7 +237,8 @@ pub fn pull_request_list(header: &str, prs: &[PullRequestLine]) -> String {
     out.trim_end().to_string()
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// `3 pull requests`, `1 pull request`: a count with its noun.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -17,9 +17,30 @@ const RELEASE_APPEARS_WITHIN_POLLS: u32 = 40;
 /// this many failures in a row end the following, and the account is read back.
 pub const MAX_FAILED_POLLS: u32 = 5;
 
-/// After a build POST got no answer, the builds are read back this many times at least, over
-/// twice the request timeout at least: a request that reached Heroku late still shows up.
+/// After a create (a build, a rollback, a GitHub deployment, a Slack post) got no answer, what
+/// it made is read back this many times at least, over a window of time at least (twice the
+/// request timeout, mostly): a request that reached the service late still shows up.
 pub(crate) const READ_BACK_POLLS: u32 = 5;
+
+/// The safe window of one read-back: [`READ_BACK_POLLS`] reads at least, over `window` at least,
+/// before concluding that a request whose answer was lost did not happen.
+pub(crate) struct ReadBack {
+    started: std::time::Instant,
+    window: Duration,
+    reads: u32,
+}
+
+impl ReadBack {
+    pub(crate) fn new(window: Duration) -> ReadBack {
+        ReadBack { started: std::time::Instant::now(), window, reads: 0 }
+    }
+
+    /// Counts one read that did not find it: true once the window is over, so it did not happen.
+    pub(crate) fn missed(&mut self) -> bool {
+        self.reads += 1;
+        self.reads >= READ_BACK_POLLS && self.started.elapsed() >= self.window
+    }
+}
 
 pub fn build_ref(b: &Build) -> BuildRef {
     BuildRef { id: b.id.clone(), stream_url: b.output_stream_url.clone() }
@@ -58,9 +79,7 @@ pub async fn create_build(heroku: &Heroku, github: &GitHub, app: &str, sha: &str
 /// safe window (several polls over at least twice the request timeout): only when every read
 /// answered and none shows the build may the POST be sent again.
 pub async fn find_build(heroku: &Heroku, app: &str, sha: &str, known: &BTreeSet<String>, every: Duration) -> Event {
-    let window = (heroku.http().settings().timeout * 2).max(every * READ_BACK_POLLS);
-    let started = std::time::Instant::now();
-    let mut reads = 0;
+    let mut read_back = ReadBack::new((heroku.http().settings().timeout * 2).max(every * READ_BACK_POLLS));
     loop {
         match heroku.builds(app, 20).await {
             Ok(builds) => {
@@ -79,8 +98,7 @@ pub async fn find_build(heroku: &Heroku, app: &str, sha: &str, known: &BTreeSet<
                 ));
             }
         }
-        reads += 1;
-        if reads >= READ_BACK_POLLS && started.elapsed() >= window {
+        if read_back.missed() {
             return Event::BuildMissing;
         }
         tokio::time::sleep(every).await;

@@ -1,7 +1,7 @@
 //! The result of `deploy` and `watch`: the last NDJSON line with `--json` (`"type":"result"`),
 //! a plain report otherwise. Every ending says what production runs now.
 use crate::deploy::account::Account;
-use crate::deploy::announce::PullRequestLine;
+use crate::deploy::announce::{plural, PullRequestLine};
 use crate::deploy::migrations::{MigrationReport, ReleaseFailure};
 use crate::deploy::plan::PlannedCall;
 use crate::deploy::steps::{Ending, LockReport, PreflightLevel};
@@ -320,10 +320,6 @@ impl Outcome for DeployOutcome {
     fn is_event_stream(&self) -> bool {
         true
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[path = "outcome_next.rs"]

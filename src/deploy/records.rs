@@ -8,6 +8,7 @@ use crate::api::slack::{Message, Posted, Slack};
 use crate::api::ApiError;
 use crate::deploy::account::SlackState;
 use crate::deploy::announce::{Announcement, SlackStage, StageFacts};
+use crate::deploy::follow::{ReadBack, READ_BACK_POLLS};
 use crate::deploy::steps::DeploymentState;
 use chrono::{DateTime, Utc};
 
@@ -39,20 +40,18 @@ async fn find_lost_deployment(
     app: &str,
     description: &str,
 ) -> Result<Option<u64>, ApiError> {
-    let (polls, window) = (crate::deploy::follow::READ_BACK_POLLS, github.http().settings().timeout * 2);
-    let started = std::time::Instant::now();
-    let mut reads = 0;
+    let window = github.http().settings().timeout * 2;
+    let mut read_back = ReadBack::new(window);
     loop {
         for d in github.deployments(Some(sha), Some(app)).await? {
             if d.description.as_deref() == Some(description) && github.deployment_statuses(d.id).await?.is_empty() {
                 return Ok(Some(d.id));
             }
         }
-        reads += 1;
-        if reads >= polls && started.elapsed() >= window {
+        if read_back.missed() {
             return Ok(None);
         }
-        tokio::time::sleep(window / polls).await;
+        tokio::time::sleep(window / READ_BACK_POLLS).await;
     }
 }
 
@@ -254,20 +253,17 @@ impl Announcer {
     /// a post that reached Slack late is found and shows how the run ended.
     pub async fn settle(&mut self, timeout: std::time::Duration, every: std::time::Duration) {
         let Some(sent_at) = self.lost.as_ref().filter(|_| self.slack.can_edit()).map(|l| l.sent_at) else { return };
-        let until = sent_at + chrono::Duration::from_std(timeout * 2).unwrap_or_default();
-        let mut reads = 0;
+        let since_sent = (Utc::now() - sent_at).to_std().unwrap_or_default();
+        let mut read_back = ReadBack::new((timeout * 2).saturating_sub(since_sent));
         while self.state == SlackState::Unknown {
             self.find_lost_post().await;
-            reads += 1;
-            if self.state == SlackState::Unknown
-                && reads >= crate::deploy::follow::READ_BACK_POLLS
-                && Utc::now() >= until
-            {
+            if self.state != SlackState::Unknown {
+                break;
+            }
+            if read_back.missed() {
                 return;
             }
-            if self.state == SlackState::Unknown {
-                tokio::time::sleep(every).await;
-            }
+            tokio::time::sleep(every).await;
         }
         if let Some((stage, facts)) = self.skipped.take() {
             let _ = self.update(stage, &facts).await;

@@ -4,6 +4,7 @@
 //! wrong release.
 use crate::api::heroku::{Heroku, Release};
 use crate::api::ApiError;
+use crate::deploy::follow::{ReadBack, READ_BACK_POLLS};
 use std::time::Duration;
 
 /// The facts of a Heroku release this module needs.
@@ -101,10 +102,6 @@ async fn plan(heroku: &Heroku, app: &str, bad_version: u64) -> Result<(ReleaseSu
     Ok((target, newest))
 }
 
-/// After a rollback POST got no answer, the releases are read this many times at least, over
-/// twice the request timeout at least, before concluding it did not happen.
-const READ_BACK_POLLS: u32 = 5;
-
 /// Rolls `bad_version` back to the previous code release: one POST, never sent again. When it
 /// gets no answer the releases are read back over a safe window for the "Rollback to vN" it
 /// would have made. Then waits for the new release to finish its release phase, polling every
@@ -176,8 +173,7 @@ async fn find_after_lost_answer(
     poll: Duration,
 ) -> Result<Release, RollbackError> {
     let window = (heroku.http().settings().timeout * 2).max(poll * READ_BACK_POLLS);
-    let started = std::time::Instant::now();
-    let mut reads = 0;
+    let mut read_back = ReadBack::new(window);
     loop {
         let after: Vec<Release> = heroku.releases(app, 10).await?;
         let summaries: Vec<ReleaseSummary> = after.iter().map(ReleaseSummary::from).collect();
@@ -185,8 +181,7 @@ async fn find_after_lost_answer(
             let id = found.id.clone();
             return after.into_iter().find(|r| r.id == id).ok_or(RollbackError::Unconfirmed(target));
         }
-        reads += 1;
-        if reads >= READ_BACK_POLLS && started.elapsed() >= window {
+        if read_back.missed() {
             return Err(RollbackError::Unconfirmed(target));
         }
         tokio::time::sleep(poll).await;

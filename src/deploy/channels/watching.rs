@@ -107,27 +107,22 @@ impl Channels {
     }
 
     /// What the channels say now.
+    /// The log is read once: the counts shown and the tally judged are the same look.
     pub async fn look(&self, live_at: DateTime<Utc>) -> ChannelsSeen {
-        let (router, dynos) = match &self.log {
-            Some(log) => {
-                let tally = log.tally();
+        let tally = self.log.as_ref().map(LogWatch::tally);
+        let (router, dynos) = match (&self.log, &tally) {
+            (Some(log), Some(tally)) => {
                 let state = log.state();
                 let view = |channel| LogView { state: state.clone(), counts: tally.since_release(channel) };
                 (Some(view(Channel::Router)), Some(view(Channel::Dynos)))
             }
-            None => (None, None),
+            _ => (None, None),
         };
         let slack = match &self.slack {
             Some((client, watch)) => Some(watch.look(client, live_at).await),
             None => None,
         };
-        ChannelsSeen {
-            router,
-            dynos,
-            smoke: self.smoke.as_ref().map(SmokeChecks::logs),
-            slack,
-            log: self.log.as_ref().map(LogWatch::tally),
-        }
+        ChannelsSeen { router, dynos, smoke: self.smoke.as_ref().map(SmokeChecks::logs), slack, log: tally }
     }
 }
 

@@ -49,11 +49,7 @@ impl IssueBaseline {
         live_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<IssueCounts>, ApiError> {
-        // Heroku says when a release went live to the second, and Sentry reads a window's start
-        // to the second: the window starts on the next whole second, so the previous release's
-        // last events stay out of this one's (after a fix, they would read as a regression).
-        let whole = live_at.duration_trunc(chrono::Duration::seconds(1)).unwrap_or(live_at);
-        let since = whole + chrono::Duration::seconds(1);
+        let since = window_start(live_at);
         let rows = sentry.error_counts_by_issue(&query(project, environment, since, now.max(since))).await?;
         Ok(rows
             .into_iter()
@@ -65,5 +61,31 @@ impl IssueBaseline {
                 since: r.count,
             })
             .collect())
+    }
+}
+
+/// Sentry reads a window's start to the second. `live_at` is already the first moment that is
+/// the release's alone ([`crate::deploy::observe::live_at`] moved Heroku's whole-second stamp on
+/// by one, so the previous release's last events stay out: after a fix they would read as a
+/// regression); a fractional one is rounded up, never moved on a second time.
+fn window_start(live_at: DateTime<Utc>) -> DateTime<Utc> {
+    let whole = live_at.duration_trunc(chrono::Duration::seconds(1)).unwrap_or(live_at);
+    match whole == live_at {
+        true => live_at,
+        false => whole + chrono::Duration::seconds(1),
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    /// The window started a second after `observe::live_at`, itself a second after Heroku's
+    /// stamp: the release's first second of events was left out of the regression counts.
+    #[test]
+    fn the_window_starts_at_live_at_rounded_up_to_a_whole_second_once() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(window_start(at("2024-05-01T12:00:01Z")), at("2024-05-01T12:00:01Z"));
+        assert_eq!(window_start(at("2024-05-01T12:00:00.250Z")), at("2024-05-01T12:00:01Z"));
     }
 }

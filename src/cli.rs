@@ -364,7 +364,6 @@ fn watch_span(text: &str) -> Result<String, String> {
     crate::duration::parse_watch_span(text).map(|_| text.to_string())
 }
 
-/// A count of 1 or more.
 /// A Heroku app as the API takes it: a name (letters, digits, dashes) or an id. Anything else
 /// (a quote, a space, a slash, a control character) is a mistake, refused before init writes it
 /// into a file or a request carries it.
@@ -375,6 +374,7 @@ pub fn heroku_app_name(text: &str) -> Result<String, String> {
     Err(format!("expected a Heroku app name (letters, digits and dashes) or id, got {text:?}"))
 }
 
+/// A count of 1 or more.
 fn at_least_one(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) => Err("must be 1 or more".into()),

@@ -255,20 +255,17 @@ pub fn describe(
         (_, Some(id)) => read_blob(repo, id, settings.max_size)?,
         (_, None) => blob_at(repo, to, &change.path, settings.max_size)?,
     };
-    let findings = match change.change {
-        Change::Deleted => None,
-        _ => match blob {
-            Blob::Missing => None,
-            // Not even loaded: a huge blob would cost its size in memory before any check.
-            Blob::TooLarge(size) => Some(lint::oversized_migration(size, settings)),
-            Blob::Content(bytes) => {
-                let source = String::from_utf8_lossy(&bytes);
-                Some(match change.kind {
-                    Kind::Schema => lint::lint_schema_migration_in(&source, settings, facts),
-                    Kind::Data => lint::lint_data_migration_with(&source, settings),
-                })
-            }
-        },
+    let findings = match blob {
+        Blob::Missing => None,
+        // Not even loaded: a huge blob would cost its size in memory before any check.
+        Blob::TooLarge(size) => Some(lint::oversized_migration(size, settings)),
+        Blob::Content(bytes) => {
+            let source = String::from_utf8_lossy(&bytes);
+            Some(match change.kind {
+                Kind::Schema => lint::lint_schema_migration_in(&source, settings, facts),
+                Kind::Data => lint::lint_data_migration_with(&source, settings),
+            })
+        }
     };
     let (class_name, reversible, risks, mut notes) = match findings {
         Some(l) => (l.class_name, l.reversible, l.risks, l.notes),

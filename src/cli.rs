@@ -135,10 +135,10 @@ pub struct DeployArgs {
     #[arg(long, requires = "watch")]
     pub auto_rollback: bool,
     /// With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)
-    #[arg(long, value_name = "D", requires = "watch")]
+    #[arg(long, value_name = "D", requires = "watch", value_parser = watch_span)]
     pub duration: Option<String>,
     /// With --watch: how often to look, e.g. 15s (default: [watch] interval)
-    #[arg(long, value_name = "D", requires = "watch")]
+    #[arg(long, value_name = "D", requires = "watch", value_parser = watch_span)]
     pub interval: Option<String>,
     /// Deploy despite a stop verdict, or when production already runs the commit
     #[arg(long)]
@@ -182,10 +182,10 @@ pub struct RevertArgs {
     #[arg(long)]
     pub watch: bool,
     /// With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)
-    #[arg(long, value_name = "D", requires = "watch")]
+    #[arg(long, value_name = "D", requires = "watch", value_parser = watch_span)]
     pub duration: Option<String>,
     /// With --watch: how often to look, e.g. 15s (default: [watch] interval)
-    #[arg(long, value_name = "D", requires = "watch")]
+    #[arg(long, value_name = "D", requires = "watch", value_parser = watch_span)]
     pub interval: Option<String>,
     /// The Sentry issue behind the revert (id, short id or URL): linked in the PR body; with
     /// --watch, followed until its events stop
@@ -205,10 +205,10 @@ pub struct RollbackArgs {
     #[arg(long)]
     pub watch: bool,
     /// With --watch: how long to watch, e.g. 7m, 90s (default: [watch] duration)
-    #[arg(long, value_name = "D", requires = "watch")]
+    #[arg(long, value_name = "D", requires = "watch", value_parser = watch_span)]
     pub duration: Option<String>,
     /// With --watch: how often to look, e.g. 15s (default: [watch] interval)
-    #[arg(long, value_name = "D", requires = "watch")]
+    #[arg(long, value_name = "D", requires = "watch", value_parser = watch_span)]
     pub interval: Option<String>,
     /// With --watch: the Sentry issue to recover from (id, short id or URL); the verdict says
     /// whether its events stopped once the rollback release went live
@@ -364,7 +364,6 @@ fn watch_span(text: &str) -> Result<String, String> {
     crate::duration::parse_watch_span(text).map(|_| text.to_string())
 }
 
-/// A count of 1 or more.
 /// A Heroku app as the API takes it: a name (letters, digits, dashes) or an id. Anything else
 /// (a quote, a space, a slash, a control character) is a mistake, refused before init writes it
 /// into a file or a request carries it.
@@ -375,6 +374,7 @@ pub fn heroku_app_name(text: &str) -> Result<String, String> {
     Err(format!("expected a Heroku app name (letters, digits and dashes) or id, got {text:?}"))
 }
 
+/// A count of 1 or more.
 fn at_least_one(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) => Err("must be 1 or more".into()),

@@ -10,26 +10,22 @@ use crate::env::Env;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// `[triage]`, each key over its default.
-fn triage(file: file::TriageFile, origin: &str) -> Result<TriageConfig, ConfigError> {
+/// `[triage]`, each key over its default (the file's values were checked as it was read).
+fn triage(file: file::TriageFile) -> TriageConfig {
     let d = TriageConfig::default();
-    let stopped_after =
-        duration::check_watch_span(file.stopped_after.unwrap_or(d.stopped_after)).map_err(|message| {
-            ConfigError::Invalid { origin: origin.into(), key: "triage.stopped_after".into(), message }
-        })?;
     let app_root = match file.app_root {
         // A root is a directory: `/app` and `/app/` both strip `/app/`.
         Some(root) => format!("{}/", root.trim_end_matches('/')),
         None => d.app_root,
     };
-    Ok(TriageConfig {
+    TriageConfig {
         experiment_patterns: file.experiment_patterns.unwrap_or(d.experiment_patterns),
         critical_transactions: file.critical_transactions.unwrap_or_default(),
         app_root,
-        stopped_after,
+        stopped_after: file.stopped_after.unwrap_or(d.stopped_after),
         severe_events_per_minute: file.severe_events_per_minute.unwrap_or(d.severe_events_per_minute),
         severe_users: file.severe_users.unwrap_or(d.severe_users),
-    })
+    }
 }
 
 pub(super) fn resolve(
@@ -107,9 +103,10 @@ pub(super) fn resolve(
         }
     }
 
+    // The file's durations were checked as it was read (`file::duration_opt`), naming their line.
     let watch_duration = |key: &str, var: &str, from_file: Option<Duration>, default: Duration| match env.get(var) {
         Some(v) => duration::parse_watch_span(&v).map_err(|m| invalid(&format!("{ENV_ORIGIN}{var}"), key, m)),
-        None => duration::check_watch_span(from_file.unwrap_or(default)).map_err(|m| invalid(origin, key, m)),
+        None => Ok(from_file.unwrap_or(default)),
     };
     let watch = WatchConfig {
         duration: watch_duration(
@@ -165,7 +162,7 @@ pub(super) fn resolve(
             written: Vec::new(),
         },
         watch,
-        triage: triage(file.triage, origin)?,
+        triage: triage(file.triage),
         endpoints: Endpoints { heroku, github, github_graphql, sentry, slack },
     })
 }

@@ -1,10 +1,10 @@
 //! Migrations the range changes: which files under the configured schema and data globs were
 //! added, modified, deleted or renamed between production and the new tip, and what each is.
 use super::lint::{self, Risk};
-pub(crate) use super::migration_names::literal_dir;
+use super::migration_names::literal_dir;
 pub use super::migration_names::{class_name_from_path, glob_match, version_of};
 use crate::config::MigrationGlobs;
-use git2::{Delta, DiffOptions, Oid, Repository};
+use git2::{Delta, DiffOptions, ObjectType, Oid, Repository, Tree};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -184,21 +184,62 @@ const DEFAULT_CONFIG_MAX: usize = 1024 * 1024;
 /// after the class), for `revert OtherMigration`.
 pub fn migration_source(repo: &Repository, to: Oid, globs: &MigrationGlobs, class: &str) -> Option<String> {
     let tree = repo.find_commit(to).ok()?.tree().ok()?;
-    for dir in globs.schema.iter().map(|g| literal_dir(g)) {
-        let listing = match dir.as_str() {
-            "" => tree.clone(),
-            d => tree.get_path(std::path::Path::new(d)).ok()?.to_object(repo).ok()?.into_tree().ok()?,
-        };
-        for entry in listing.iter() {
-            let path = format!("{dir}/{}", entry.name()?);
-            if kind_of(globs, &path) == Some(Kind::Schema) && class_name_from_path(&path).as_deref() == Some(class) {
-                if let Ok(Blob::Content(bytes)) = blob_at(repo, to, &path, globs.lint.max_size) {
-                    return Some(String::from_utf8_lossy(&bytes).into_owned());
+    let named = |path: &str| class_name_from_path(path).as_deref() == Some(class);
+    let path = globs.schema.iter().find_map(|g| find_file(repo, &tree, g, &named).ok().flatten())?;
+    match blob_at(repo, to, &path, globs.lint.max_size) {
+        Ok(Blob::Content(bytes)) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        _ => None,
+    }
+}
+
+/// The first file of `tree` that `glob` matches and `accept` takes. Only the directory before
+/// the glob's first wildcard is read; a glob whose directory is missing finds nothing.
+pub(crate) fn find_file(
+    repo: &Repository,
+    tree: &Tree<'_>,
+    glob: &str,
+    accept: &dyn Fn(&str) -> bool,
+) -> Result<Option<String>, git2::Error> {
+    let dir = literal_dir(glob);
+    if dir.is_empty() {
+        return find_below(repo, tree, "", glob, accept);
+    }
+    let entry = match tree.get_path(std::path::Path::new(&dir)) {
+        Ok(e) => e,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    match entry.to_object(repo)?.into_tree() {
+        Ok(sub) => find_below(repo, &sub, &format!("{dir}/"), glob, accept),
+        Err(_) => Ok(None), // a file where the glob wants a directory
+    }
+}
+
+/// Depth first, stopping at the first file whose path (`prefix` + name) matches.
+fn find_below(
+    repo: &Repository,
+    tree: &Tree<'_>,
+    prefix: &str,
+    glob: &str,
+    accept: &dyn Fn(&str) -> bool,
+) -> Result<Option<String>, git2::Error> {
+    for entry in tree.iter() {
+        let Some(name) = entry.name() else { continue };
+        let path = format!("{prefix}{name}");
+        match entry.kind() {
+            Some(ObjectType::Blob) if glob_match(glob.as_bytes(), path.as_bytes()) && accept(&path) => {
+                return Ok(Some(path))
+            }
+            Some(ObjectType::Tree) => {
+                let sub = entry.to_object(repo)?.peel_to_tree()?;
+                if let Some(found) = find_below(repo, &sub, &format!("{path}/"), glob, accept)? {
+                    return Ok(Some(found));
                 }
             }
+            _ => {}
         }
     }
-    None
+    Ok(None)
 }
 
 /// Reads and lints one changed migration at `to`.
@@ -214,20 +255,17 @@ pub fn describe(
         (_, Some(id)) => read_blob(repo, id, settings.max_size)?,
         (_, None) => blob_at(repo, to, &change.path, settings.max_size)?,
     };
-    let findings = match change.change {
-        Change::Deleted => None,
-        _ => match blob {
-            Blob::Missing => None,
-            // Not even loaded: a huge blob would cost its size in memory before any check.
-            Blob::TooLarge(size) => Some(lint::oversized_migration(size, settings)),
-            Blob::Content(bytes) => {
-                let source = String::from_utf8_lossy(&bytes);
-                Some(match change.kind {
-                    Kind::Schema => lint::lint_schema_migration_in(&source, settings, facts),
-                    Kind::Data => lint::lint_data_migration_with(&source, settings),
-                })
-            }
-        },
+    let findings = match blob {
+        Blob::Missing => None,
+        // Not even loaded: a huge blob would cost its size in memory before any check.
+        Blob::TooLarge(size) => Some(lint::oversized_migration(size, settings)),
+        Blob::Content(bytes) => {
+            let source = String::from_utf8_lossy(&bytes);
+            Some(match change.kind {
+                Kind::Schema => lint::lint_schema_migration_in(&source, settings, facts),
+                Kind::Data => lint::lint_data_migration_with(&source, settings),
+            })
+        }
     };
     let (class_name, reversible, risks, mut notes) = match findings {
         Some(l) => (l.class_name, l.reversible, l.risks, l.notes),

@@ -155,12 +155,12 @@ pub async fn page(State(s): State<SharedState>, path: Option<Path<String>>) -> R
         )
             .into_response();
     }
-    let mut known = HashMap::new();
-    let troubled = live_periods(&s, &mut known).last().is_some_and(|(_, bad)| *bad);
-    if let Some(t) = s.drill.router_trouble.filter(|t| troubled && path.starts_with(t.path)) {
+    // Only a page the drill's trouble is about asks the repository whether the live code has it.
+    let troubled = s.drill.router_trouble.is_some_and(|t| path.starts_with(t.path))
+        && live_periods(&s, &mut HashMap::new()).last().is_some_and(|(_, bad)| *bad);
+    if troubled {
         // The router gives up after 30 s and answers with Heroku's error page.
         tokio::time::sleep(s.clock.scaled(Duration::from_secs(30))).await;
-        let _ = t;
         return (StatusCode::SERVICE_UNAVAILABLE, [("content-type", "text/html")], "<h1>Application error</h1>\n")
             .into_response();
     }

@@ -69,6 +69,11 @@ fn zero_and_endless_values_are_refused_with_exit_2() {
         (&["watch", "--duration", "99999999999h"][..], "24h maximum"),
         (&["watch", "--duration", "9999999999999999999m"][..], "too large"),
         (&["watch", "--interval", "0ms"][..], "longer than 0s"),
+        // The commands that watch after their own change take the same spans as `watch`.
+        (&["deploy", "--watch", "--duration", "0s"][..], "longer than 0s"),
+        (&["deploy", "--watch", "--duration", "48h"][..], "24h maximum"),
+        (&["rollback", "--watch", "--interval", "0ms"][..], "longer than 0s"),
+        (&["revert", "1234", "--watch", "--duration", "99999999999h"][..], "24h maximum"),
     ] {
         let mut with_json = vec!["--json"];
         with_json.extend_from_slice(args);

@@ -59,3 +59,27 @@ fn preflight_judges_type_changes_defaults_and_reverts_with_the_apps_own_facts() 
     let report = Cmd::new(&dir, &dir).args(["preflight", "--offline", "--json"]).run().json();
     assert_eq!(checks(&report, default), Vec::<String>::new());
 }
+
+#[test]
+fn a_reverted_migration_is_found_under_any_schema_glob() {
+    let (_tmp, dir) = scratch();
+    let mut f = Fixture::init(&dir);
+    // The first glob's directory does not exist; the reverted migration sits in a subdirectory
+    // that only the second glob's `**` reaches.
+    let config = "[migrations]\nschema = [\"db/post_migrate/*.rb\", \"db/migrate/**/*.rb\"]\n";
+    std::fs::write(dir.join("bpdeploy.toml"), config).unwrap();
+    f.write("db/migrate/old/20230101000000_add_plan_to_users.rb", "class AddPlanToUsers < ActiveRecord::Migration[7.1]\n  def change\n    add_reference :users, :plan, index: false\n  end\nend\n");
+    let production = f.commit("Alice", "Initial", &[]);
+    f.set_ref("refs/tags/production", production);
+    let undo = "db/migrate/20240101000004_undo_plan.rb";
+    f.write(
+        undo,
+        "class UndoPlan < ActiveRecord::Migration[7.1]\n  def change\n    revert AddPlanToUsers\n  end\nend\n",
+    );
+    let tip = f.commit("Bob", "Undo plan (#1)", &[production]);
+    f.set_ref("refs/remotes/origin/master", tip);
+
+    let run = Cmd::new(&dir, &dir).args(["preflight", "--offline", "--json"]).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(checks(&run.json(), undo), ["remove_column"], "reverting add_reference removes the column");
+}

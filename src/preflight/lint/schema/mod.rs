@@ -35,7 +35,9 @@ pub(super) struct SchemaState<'a> {
     pub disables_ddl_transaction: bool,
 }
 
-/// Statements that take a write-blocking lock until their transaction ends.
+/// Statements that take a write-blocking lock until their transaction ends. A subset of
+/// `walk::TABLE_OPERATIONS`, kept apart: adding an index (SHARE), validating (SHARE UPDATE
+/// EXCLUSIVE) or commenting leaves writes going.
 const WRITE_BLOCKING: &[&str] = &[
     "add_column",
     "add_timestamps",
@@ -57,8 +59,11 @@ const WRITE_BLOCKING: &[&str] = &[
     "remove_reference",
     "remove_belongs_to",
     "remove_timestamps",
+    "remove_index",
     "remove_foreign_key",
     "remove_check_constraint",
+    "remove_unique_constraint",
+    "remove_exclusion_constraint",
 ];
 
 impl SchemaState<'_> {

@@ -168,3 +168,22 @@ fn a_concurrent_index_inside_the_transaction_is_reported_as_a_failure_to_come() 
         assert!(lint.risks[0].message.contains("inside a transaction block"), "{code}");
     }
 }
+
+/// DROP INDEX (without CONCURRENTLY) and ALTER TABLE … DROP CONSTRAINT take an ACCESS EXCLUSIVE
+/// lock, so a validation later in the same transaction blocks writes (strong_migrations'
+/// `writes_blocked?` reads the locks the transaction holds).
+#[test]
+fn dropping_an_index_or_a_constraint_blocks_writes_for_a_later_validation() {
+    let validate = "validate_check_constraint :users, name: \"age_positive\"";
+    for (first, its_own) in [
+        ("remove_index :users, :email", vec![("remove_index", CODE_OFFSET + 1)]),
+        ("remove_unique_constraint :users, name: \"email_unique\"", vec![]),
+        ("remove_exclusion_constraint :users, name: \"no_overlap\"", vec![]),
+        ("remove_check_constraint :users, name: \"age_old\"", vec![]),
+    ] {
+        let lint = lint_schema_migration(&migration("", &format!("{first}\n{validate}")));
+        let mut expected = its_own.clone();
+        expected.push(("validate_check_constraint", CODE_OFFSET + 2));
+        assert_eq!(found(&lint), expected, "after {first}");
+    }
+}

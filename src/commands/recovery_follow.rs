@@ -25,13 +25,15 @@ pub(crate) async fn resolve_issue(ctx: &Context, arg: &str) -> anyhow::Result<Fo
 }
 
 /// Watches `release_id` (live already) as `bpdeploy watch --release` does. The recovery's own
-/// Slack notes carry the verdict, so the watch announces nothing of its own.
+/// Slack notes carry the verdict, so the watch announces nothing of its own. `who` is the
+/// recovery's own deployer, named once for the whole run.
 pub(crate) async fn watch_release(
     ctx: &Context,
     config: &Config,
     app: &str,
     release_id: &str,
     timing: WatchTiming,
+    who: String,
 ) -> anyhow::Result<DeployOutcome> {
     config.require_sentry()?;
     let services = Services {
@@ -43,13 +45,12 @@ pub(crate) async fn watch_release(
     };
     let release = services.heroku.release(app, release_id).await?;
     let machine = Machine::watching(Options { watch: true, ..Options::default() }, release_ref(&release));
-    let who = crate::commands::deployer::who(ctx, &services.heroku).await;
     let setup = setup(ctx, config.clone(), app.to_string(), config.github.branch.clone(), timing, who)?;
     Ok(drive(Driver::new(machine, setup, services, &ctx.ui)).await)
 }
 
 /// Deploys the branch as `bpdeploy deploy [--watch]` does. The revert's confirmation said "and
-/// deploy it", so the deploy does not ask again.
+/// deploy it", so the deploy does not ask again. `who` is the revert's own deployer.
 pub(crate) async fn deploy_branch(
     ctx: &Context,
     config: &Config,
@@ -57,9 +58,9 @@ pub(crate) async fn deploy_branch(
     services: Services,
     watch: bool,
     timing: WatchTiming,
+    who: String,
 ) -> anyhow::Result<DeployOutcome> {
     let options = Options { watch, ..Options::default() };
-    let who = crate::commands::deployer::who(ctx, &services.heroku).await;
     let setup = setup(ctx, config.clone(), app.to_string(), config.github.branch.clone(), timing, who)?;
     let ui = crate::ui::Ui { yes: true, ..ctx.ui.clone() };
     Ok(drive(Driver::new(Machine::new(options), setup, services, &ui)).await)

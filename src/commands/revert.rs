@@ -116,7 +116,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         crate::deploy::announce::escape(&app)
     );
     update(&mut writers, &deploying, &mut show).await;
-    let outcome = match deploy_branch(ctx, &config, &app, clients, args.watch, timing).await {
+    let outcome = match deploy_branch(ctx, &config, &app, clients, args.watch, timing, who).await {
         Ok(outcome) => outcome,
         Err(e) => {
             // The merge happened: it is kept and said, with the deploy to resume.

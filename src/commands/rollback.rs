@@ -104,7 +104,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let (Some(release), true) = (release, args.watch) else {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     };
-    let outcome = match watch_release(ctx, &config, &app, &release.id, timing).await {
+    let outcome = match watch_release(ctx, &config, &app, &release.id, timing, writers.who.clone()).await {
         Ok(outcome) => outcome,
         Err(e) => {
             // The rollback happened: it is kept and said, with the watch to resume.

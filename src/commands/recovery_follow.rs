@@ -66,11 +66,16 @@ pub(crate) async fn deploy_branch(
     Ok(drive(Driver::new(Machine::new(options), setup, services, &ui)).await)
 }
 
+/// The watch or deploy ended with its release live (watched or not): what a recovery that
+/// deployed, and a followed issue, count from.
+pub(crate) fn went_live(outcome: &DeployOutcome) -> bool {
+    matches!(outcome.status, Ending::Live | Ending::Healthy | Ending::Failing)
+}
+
 /// Counts `issue`'s events since the release the watch or deploy ended on went live. A run that
 /// ended before a new release went live cannot say.
 pub(crate) async fn follow_issue(ctx: &Context, config: &Config, outcome: &DeployOutcome, issue: &mut FollowedIssue) {
-    let went_live = matches!(outcome.status, Ending::Live | Ending::Healthy | Ending::Failing);
-    let (Some(version), true) = (outcome.release, went_live) else {
+    let (Some(version), true) = (outcome.release, went_live(outcome)) else {
         issue.state = IssueState::Unknown;
         issue.reason = Some("no new release went live, so the error cannot have stopped because of one".into());
         return;

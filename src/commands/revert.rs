@@ -7,11 +7,10 @@ use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
 use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, preview_done, require_consent};
-use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after, resolve_issue};
+use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after, resolve_issue, went_live};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
 use crate::context::Context;
-use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::next_step::NextStep;
@@ -129,7 +128,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
             return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
         }
     };
-    if matches!(outcome.status, Ending::Live | Ending::Healthy | Ending::Failing) {
+    if went_live(&outcome) {
         plan.report.action = Action::Deployed;
     }
     if let Some(issue) = plan.report.sentry_issue.as_mut() {

@@ -13,6 +13,8 @@ use crate::deploy::machine::{Machine, Options};
 use crate::deploy::outcome::DeployOutcome;
 use crate::deploy::steps::Ending;
 use crate::next_step::{self, NextStep};
+use crate::recovery::notify::verdict_line;
+use crate::recovery::report::Report;
 use crate::recovery::sentry_issue::{measure, resolve, FollowedIssue, IssueState, Scope};
 
 /// `--sentry`'s issue, looked up before anything moves: a mistyped one stops here, nothing sent.
@@ -72,9 +74,19 @@ pub(crate) fn went_live(outcome: &DeployOutcome) -> bool {
     matches!(outcome.status, Ending::Live | Ending::Healthy | Ending::Failing)
 }
 
+/// Once the watch or deploy is over: the followed issue counted, the recovery's next steps, and
+/// the Slack note that ends the path (returned, for the command's own notice to send).
+pub(crate) async fn conclude(ctx: &Context, config: &Config, outcome: &DeployOutcome, report: &mut Report) -> String {
+    if let Some(issue) = report.sentry_issue.as_mut() {
+        follow_issue(ctx, config, outcome, issue).await;
+    }
+    report.next = next_after(outcome, report.sentry_issue.as_ref());
+    verdict_line(&report.app, outcome, report.sentry_issue.as_ref())
+}
+
 /// Counts `issue`'s events since the release the watch or deploy ended on went live. A run that
 /// ended before a new release went live cannot say.
-pub(crate) async fn follow_issue(ctx: &Context, config: &Config, outcome: &DeployOutcome, issue: &mut FollowedIssue) {
+async fn follow_issue(ctx: &Context, config: &Config, outcome: &DeployOutcome, issue: &mut FollowedIssue) {
     let (Some(version), true) = (outcome.release, went_live(outcome)) else {
         issue.state = IssueState::Unknown;
         issue.reason = Some("no new release went live, so the error cannot have stopped because of one".into());
@@ -100,7 +112,7 @@ pub(crate) async fn follow_issue(ctx: &Context, config: &Config, outcome: &Deplo
 
 /// The commands to run next once the watch or deploy is over: resume what was cut short, triage
 /// what is failing or the error that did not stop.
-pub(crate) fn next_after(outcome: &DeployOutcome, issue: Option<&FollowedIssue>) -> Vec<NextStep> {
+fn next_after(outcome: &DeployOutcome, issue: Option<&FollowedIssue>) -> Vec<NextStep> {
     let mut next = vec![];
     if let Some(resume) = &outcome.resume {
         next_step::push(&mut next, resume.clone());

@@ -7,16 +7,15 @@ use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
 use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, preview_done, require_consent};
-use crate::commands::recovery_follow::{deploy_branch, follow_issue, next_after, resolve_issue};
+use crate::commands::recovery_follow::{conclude, deploy_branch, resolve_issue, went_live};
 use crate::commands::CommandResult;
 use crate::config::MergeMethod;
 use crate::context::Context;
-use crate::deploy::steps::Ending;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::next_step::NextStep;
 use crate::recovery::human::Outcome;
-use crate::recovery::notify::{verdict_line, Notice};
+use crate::recovery::notify::Notice;
 use crate::recovery::report::Action;
 use crate::recovery::revert::{parse_pull_request, preview, Request, Services};
 use crate::recovery::revert_create::{create, update, Progress, Writers};
@@ -116,7 +115,7 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
         crate::deploy::announce::escape(&app)
     );
     update(&mut writers, &deploying, &mut show).await;
-    let outcome = match deploy_branch(ctx, &config, &app, clients, args.watch, timing).await {
+    let outcome = match deploy_branch(ctx, &config, &app, clients, args.watch, timing, who).await {
         Ok(outcome) => outcome,
         Err(e) => {
             // The merge happened: it is kept and said, with the deploy to resume.
@@ -129,14 +128,11 @@ pub async fn run(ctx: &Context, args: &RevertArgs) -> CommandResult {
             return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
         }
     };
-    if matches!(outcome.status, Ending::Live | Ending::Healthy | Ending::Failing) {
+    if went_live(&outcome) {
         plan.report.action = Action::Deployed;
     }
-    if let Some(issue) = plan.report.sentry_issue.as_mut() {
-        follow_issue(ctx, &config, &outcome, issue).await;
-    }
-    update(&mut writers, &verdict_line(&app, &outcome, plan.report.sentry_issue.as_ref()), &mut show).await;
-    plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
+    let verdict = conclude(ctx, &config, &outcome, &mut plan.report).await;
+    update(&mut writers, &verdict, &mut show).await;
     plan.report.deploy = Some(outcome);
     Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
 }

@@ -7,7 +7,7 @@ use crate::commands::command_line::CommandLine;
 use crate::commands::deploy::{services, Needs, WatchTiming};
 use crate::commands::deployer;
 use crate::commands::recovery_confirm::{interrupted, offer_again, preview_and_confirm, preview_done, require_consent};
-use crate::commands::recovery_follow::{follow_issue, next_after, resolve_issue, watch_release};
+use crate::commands::recovery_follow::{conclude, resolve_issue, watch_release};
 use crate::commands::CommandResult;
 use crate::context::Context;
 use crate::deploy::steps::DeploymentState;
@@ -15,7 +15,7 @@ use crate::error::Failure;
 use crate::exit::Exit;
 use crate::next_step::NextStep;
 use crate::recovery::human::Outcome;
-use crate::recovery::notify::{verdict_line, Notice};
+use crate::recovery::notify::Notice;
 use crate::recovery::report::Action;
 use crate::recovery::rollback::{preview, Services};
 use crate::recovery::rollback_lock::RollbackLock;
@@ -104,7 +104,7 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
     let (Some(release), true) = (release, args.watch) else {
         return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
     };
-    let outcome = match watch_release(ctx, &config, &app, &release.id, timing).await {
+    let outcome = match watch_release(ctx, &config, &app, &release.id, timing, writers.who.clone()).await {
         Ok(outcome) => outcome,
         Err(e) => {
             // The rollback happened: it is kept and said, with the watch to resume.
@@ -123,12 +123,8 @@ pub async fn run(ctx: &Context, args: &RollbackArgs) -> CommandResult {
             return Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }));
         }
     };
-    if let Some(issue) = plan.report.sentry_issue.as_mut() {
-        follow_issue(ctx, &config, &outcome, issue).await;
-    }
-    let verdict = verdict_line(&app, &outcome, plan.report.sentry_issue.as_ref());
+    let verdict = conclude(ctx, &config, &outcome, &mut plan.report).await;
     update_notice(&mut writers, &verdict, &mut show).await;
-    plan.report.next = next_after(&outcome, plan.report.sentry_issue.as_ref());
     plan.report.watch = Some(outcome);
     Ok(Box::new(Outcome { report: plan.report, preview_shown, streamed }))
 }

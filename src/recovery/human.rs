@@ -244,10 +244,10 @@ pub fn result(r: &Report, ui: &Ui) -> String {
     if r.action == Action::RolledBack {
         let _ = writeln!(out, "Production runs the target's code again; schema migrations stay applied.");
     }
-    for (what, outcome) in [("Watch", &r.watch), ("Deploy", &r.deploy)] {
+    // Only a rollback watches (its rollback release), only a revert deploys (the branch).
+    for (what, outcome) in [("Watch of the rollback release", &r.watch), ("Deploy of the branch", &r.deploy)] {
         if let Some(o) = outcome {
-            let _ =
-                writeln!(out, "{what} of the {}:", if r.command == "rollback" { "rollback release" } else { "branch" });
+            let _ = writeln!(out, "{what}:");
             // Its own next steps are folded into the recovery's below.
             let text = crate::ui::render::Outcome::human(o, ui);
             for line in text.lines().filter(|l| !l.starts_with("Next: ")) {

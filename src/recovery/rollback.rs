@@ -7,6 +7,7 @@ use super::report::{Report, Target};
 use super::rollback_target::{choose, Requested};
 use crate::api::github::{GitHub, GraphQl};
 use crate::api::heroku::{Heroku, Release};
+use crate::api::ApiError;
 use crate::config::Config;
 use crate::deploy::rollback::ReleaseSummary;
 use crate::next_step::NextStep;
@@ -35,22 +36,7 @@ const RECENT: usize = 25;
 pub async fn preview(services: &Services, config: &Config, app: &str, requested: &Requested) -> anyhow::Result<Plan> {
     let heroku = &services.heroku;
     let mut releases = heroku.releases(app, RECENT).await.with_context(|| format!("reading the releases of {app}"))?;
-    if let Requested::Version(_) | Requested::Id(_) = requested {
-        // An older release than the recent ones is asked for by name.
-        let key = match requested {
-            Requested::Version(v) => v.to_string(),
-            Requested::Id(id) => id.clone(),
-            Requested::Default => String::new(),
-        };
-        let listed = releases.iter().any(|r| r.id == key || r.version.to_string() == key);
-        if !listed {
-            match heroku.release(app, &key).await {
-                Ok(r) => releases.push(r),
-                Err(e) if e.is_not_found() => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
+    named_release(heroku, app, &mut releases, requested).await?;
     let mut report = Report::new("rollback", app);
     let newest = releases.iter().map(|r| r.version).max().unwrap_or(0);
     let current = releases.iter().find(|r| r.current).cloned();
@@ -106,6 +92,36 @@ pub async fn preview(services: &Services, config: &Config, app: &str, requested:
     report.judge();
     report.next = next_steps(&report);
     Ok(Plan { report, target: Some(ReleaseSummary::from(&target)), current: Some(current), newest })
+}
+
+/// The release `requested` names: among `releases`, else (older than the recent ones) read by
+/// name and added to them. None for the default choice, or a release Heroku does not have.
+pub async fn named_release(
+    heroku: &Heroku,
+    app: &str,
+    releases: &mut Vec<Release>,
+    requested: &Requested,
+) -> Result<Option<Release>, ApiError> {
+    let key = match requested {
+        Requested::Default => return Ok(None),
+        Requested::Version(v) => v.to_string(),
+        Requested::Id(id) => id.clone(),
+    };
+    let is_it = |r: &Release| match requested {
+        Requested::Version(v) => r.version == *v,
+        _ => r.id == key,
+    };
+    if let Some(r) = releases.iter().find(|r| is_it(r)) {
+        return Ok(Some(r.clone()));
+    }
+    match heroku.release(app, &key).await {
+        Ok(r) => {
+            releases.push(r.clone());
+            Ok(Some(r))
+        }
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The target's code builds on production's: after a rollback, the release production left

@@ -9,7 +9,7 @@
 use super::statements::{schema_call, table_call, Args, UNKNOWN};
 pub use super::statements::{Change, Effect};
 use crate::preflight::lint;
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 /// The effects of a schema migration's `change`/`up` code, in source order. `None` when the Ruby
 /// grammar cannot be loaded.
@@ -24,9 +24,7 @@ pub fn effects_of(source: &str, methods: &[&str]) -> Option<Vec<Effect>> {
     if source.len() > lint::DEFAULT_MAX_SIZE {
         return None;
     }
-    let mut parser = Parser::new();
-    parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok()?;
-    let tree = parser.parse(source, None)?;
+    let tree = lint::parse_ruby(source)?;
     if lint::too_deeply_nested(tree.root_node()) {
         return None;
     }
@@ -39,11 +37,7 @@ pub fn effects_of(source: &str, methods: &[&str]) -> Option<Vec<Effect>> {
 
 /// The names of the migration class's methods (`change`, `up`, `down`, helpers).
 pub fn method_names(source: &str) -> Vec<String> {
-    let mut parser = Parser::new();
-    if parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).is_err() {
-        return Vec::new();
-    }
-    let Some(tree) = parser.parse(source, None) else { return Vec::new() };
+    let Some(tree) = lint::parse_ruby(source) else { return Vec::new() };
     let Some(scope) = migration_class(tree.root_node(), source).and_then(|c| c.child_by_field_name("body")) else {
         return Vec::new();
     };
@@ -62,9 +56,7 @@ fn migration_class<'t>(root: Node<'t>, source: &str) -> Option<Node<'t>> {
 
 /// The `X.Y` of `ActiveRecord::Migration[X.Y]`, if the file declares one.
 pub fn rails_version(source: &str) -> Option<String> {
-    let mut parser = Parser::new();
-    parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok()?;
-    let tree = parser.parse(source, None)?;
+    let tree = lint::parse_ruby(source)?;
     let text = superclass_text(migration_class(tree.root_node(), source)?, source);
     let inner = text.split_once('[')?.1.split_once(']')?.0.trim();
     (!inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == '.')).then(|| inner.to_string())

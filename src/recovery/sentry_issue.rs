@@ -52,17 +52,7 @@ pub async fn resolve(sentry: &Sentry, arg: &str) -> anyhow::Result<FollowedIssue
         Err(e) if not_found(&e) => return Err(reference.not_found().into()),
         Err(e) => return Err(anyhow::Error::new(e).context(format!("reading Sentry issue {}", reference.shown()))),
     };
-    Ok(FollowedIssue {
-        id: issue.id,
-        short_id: issue.short_id,
-        title: issue.title,
-        url: issue.permalink,
-        state: IssueState::Following,
-        live_since: None,
-        events_since_live: None,
-        last_seen: None,
-        reason: None,
-    })
+    Ok(FollowedIssue { url: issue.permalink, ..FollowedIssue::following(&issue.id, &issue.short_id, &issue.title) })
 }
 
 /// Where the issue's events are counted: the project and environment the watch looks at.
@@ -123,7 +113,6 @@ pub fn judge(version: u64, events: u64) -> (IssueState, Option<String>) {
 
 impl FollowedIssue {
     /// An issue resolved and not yet watched.
-    #[cfg(test)]
     pub fn following(id: &str, short_id: &str, title: &str) -> FollowedIssue {
         FollowedIssue {
             id: id.into(),

@@ -7,10 +7,12 @@ use super::decision::Classification;
 use super::evidence::TriagedRelease;
 use super::report::IssueReport;
 use super::suspects::implicated;
-use crate::api::slack::{HistoryMessage, Message, Slack};
+use crate::api::slack::{Message, Slack};
 use crate::api::ApiError;
 use crate::deploy::announce::escape;
+use crate::deploy::slack_thread::find_announcement;
 use crate::ui::sanitize::one_line;
+use chrono::DateTime;
 
 /// Where the summary went (or would go), in words for stderr.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,39 +90,11 @@ impl Notifier<'_> {
 
     /// The bot's own announcement of the release's commit, newest first, and its channel id.
     async fn find_thread(&self, release: &TriagedRelease) -> Result<Option<(String, String)>, ApiError> {
-        let channel = match is_channel_id(self.channel) {
-            true => self.channel.to_string(),
-            false => {
-                let name = self.channel.trim_start_matches('#');
-                let all = self.slack.conversations().await?;
-                match all.into_iter().find(|c| c.name == name) {
-                    Some(c) => c.id,
-                    None => return Ok(None),
-                }
-            }
-        };
-        let me = self.slack.identity().await?;
-        // The announcement comes before the build; a day back covers the slowest deploy.
-        let oldest = release.live_at.map(|t| t.timestamp() - 24 * 3600).unwrap_or(0).max(0);
-        let history = self.slack.history(&channel, &format!("{oldest}.000000")).await?;
-        let ours = |m: &&HistoryMessage| {
-            let by_us =
-                (me.bot_id.is_some() && m.bot_id == me.bot_id) || (me.user_id.is_some() && m.user == me.user_id);
-            let sha = short(&release.commit);
-            by_us
-                && !sha.is_empty()
-                && m.text.contains(&sha)
-                && (m.text.contains("deploying") || m.text.contains("deployed"))
-        };
-        Ok(history.iter().find(ours).map(|m| (channel.clone(), m.ts.clone())))
+        // Not live (yet): the channel's whole history is read, as far back as Slack keeps it.
+        let released_at = release.live_at.unwrap_or(DateTime::UNIX_EPOCH);
+        let found = find_announcement(self.slack, self.channel, &release.commit, released_at).await?;
+        Ok(found.map(|a| (a.channel, a.ts)))
     }
-}
-
-/// `C0123ABCD`, `G…` (private), `D…` (direct): an id, not a name.
-fn is_channel_id(text: &str) -> bool {
-    text.len() >= 9
-        && text.starts_with(['C', 'G', 'D'])
-        && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn short(sha: &str) -> String {

@@ -10,6 +10,7 @@ use crate::deploy::preflight_step::release_commit;
 use crate::deploy::rollback::{previous_code_release, ReleaseSummary};
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::recovery::rollback::named_release;
 use crate::recovery::rollback_target::Requested;
 use anyhow::Context as _;
 
@@ -23,8 +24,8 @@ pub async fn triaged(heroku: &Heroku, config: &Config, app: &str, asked: &Reques
     let mut releases = heroku.releases(app, RECENT).await.with_context(|| format!("reading the releases of {app}"))?;
     let chosen = match asked {
         Requested::Default => releases.iter().find(|r| r.current).cloned(),
-        Requested::Version(v) => find(heroku, app, &mut releases, &v.to_string(), |r| r.version == *v).await?,
-        Requested::Id(id) => find(heroku, app, &mut releases, id, |r| r.id == *id).await?,
+        // Older than the recent ones: asked for by name (the previous code release may be missing).
+        named => named_release(heroku, app, &mut releases, named).await?,
     };
     let Some(release) = chosen else {
         let f = match asked {
@@ -77,27 +78,6 @@ fn replaced_by(releases: &[Release], triaged: &Release) -> Option<(u64, chrono::
         .filter(|r| r.slug.as_ref().is_some_and(|s| s.id != slug))
         .min_by_key(|r| r.version)
         .map(|r| (r.version, r.updated_at.unwrap_or(r.created_at)))
-}
-
-async fn find(
-    heroku: &Heroku,
-    app: &str,
-    releases: &mut Vec<Release>,
-    key: &str,
-    is_it: impl Fn(&Release) -> bool,
-) -> anyhow::Result<Option<Release>> {
-    if let Some(r) = releases.iter().find(|r| is_it(r)) {
-        return Ok(Some(r.clone()));
-    }
-    // Older than the recent ones: asked for by name (the previous code release may be missing).
-    match heroku.release(app, key).await {
-        Ok(r) => {
-            releases.push(r.clone());
-            Ok(Some(r))
-        }
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The issue ids to triage: the ones named (short ids resolved through Sentry), else the

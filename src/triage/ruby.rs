@@ -1,13 +1,8 @@
 //! What triage reads in Ruby source, from tree-sitter-ruby's syntax tree (never the text, so a
 //! comment or a string that mentions a flag is inert): the method around a line, and the
 //! feature flags and environment variables the code consults.
-use tree_sitter::{Node, Parser, Tree};
-
-fn parse(source: &str) -> Option<Tree> {
-    let mut parser = Parser::new();
-    parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok()?;
-    parser.parse(source, None)
-}
+use crate::preflight::lint::parse_ruby as parse;
+use tree_sitter::Node;
 
 /// The lines (1-based, inclusive) of the method (`def`, `def self.`) that holds `line`.
 pub fn method_span(source: &str, line: u32) -> Option<(u32, u32)> {

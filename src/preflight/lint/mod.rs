@@ -35,6 +35,8 @@ mod walk;
 pub use app_config::partial_inserts;
 pub use dump::{CheckConstraint, ColumnFacts, SchemaDump, TableFacts};
 pub use guard::too_deeply_nested;
+/// Ruby source to its syntax tree, with this thread's one parser (recovery and triage read Ruby too).
+pub(crate) use syntax::parse as parse_ruby;
 
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,7 @@ thread_local! {
 }
 
 /// Parses Ruby source. `None` only if the grammar cannot be loaded (an ABI mismatch).
-pub(super) fn parse(source: &str) -> Option<Tree> {
+pub(crate) fn parse(source: &str) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {

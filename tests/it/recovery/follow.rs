@@ -190,3 +190,28 @@ async fn dry_run_with_every_flag_resolves_the_issue_and_sends_nothing() {
     assert!(refusal["hint"].as_str().unwrap().contains("git config user.email"), "{refusal}");
     assert!(d.sb.requests()[before..].iter().all(|r| !r.mutates), "nothing was sent");
 }
+
+/// With no login name and no git identity, the Heroku account names the deployer: read once for
+/// the rollback and its watch, not again when the watch starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_rollback_watch_reads_the_heroku_account_once() {
+    let d = failing().await;
+    let mut config = git2::Repository::open(d.sb.repo_dir()).unwrap().config().unwrap();
+    config.remove("user.name").unwrap();
+    config.remove("user.email").unwrap();
+    let before = d.sb.requests().len();
+    let args = ["--json", "rollback", "--yes", "--watch", "--duration", "2s", "--interval", "200ms"];
+    let cmd = d.cmd().env_remove("BPDEPLOY_USER").env_remove("USER").env_remove("LOGNAME").args(args);
+    let run = d.run_cmd(cmd).await;
+    // What the watch concludes is the other tests' business: here, that it ran after the rollback.
+    let r = result(&run);
+    assert_eq!(
+        (r["action"].as_str(), r["watch"]["release"].as_u64()),
+        (Some("rolled_back"), Some(8)),
+        "{}",
+        context(&run)
+    );
+    let reads =
+        d.sb.requests()[before..].iter().filter(|r| format!("{} {}", r.method, r.path) == "GET /account").count();
+    assert_eq!(reads, 1, "the deployer is named once for the whole run");
+}
